@@ -1,0 +1,97 @@
+"""Read every document of a loaded KB and tie its reference entries to works."""
+
+from __future__ import annotations
+
+from kb.load import KnowledgeBase
+from kb.model import Problem, Resolution
+
+
+def line_of(text: str, offset: int) -> int:
+    """1-based line number of a character offset."""
+    return text.count("\n", 0, max(0, offset)) + 1
+
+
+def analyse(kb: KnowledgeBase) -> KnowledgeBase:
+    """Fill kb.readings and kb.resolutions; add what they find to kb.problems."""
+    from kb.anchors import reanchor
+    from kb.reading import read_document
+    from kb.resolve import resolve_entries
+
+    for doc in kb.documents.values():
+        reading = read_document(doc.id, doc.text, file=doc.file)
+        kb.readings[doc.id] = reading
+        kb.problems.extend(reading.problems)
+        automatic = {r.entry: r for r in resolve_entries(reading.entries, kb.works)}
+        numbers = set()
+        for entry in reading.entries:
+            numbers.add(entry.number)
+            curated = kb.reference_map.get((doc.id, entry.number))
+            auto = automatic.get(entry.id)
+            if curated is not None:
+                kb.resolutions[entry.id] = Resolution(entry.id, curated, "curated", 100.0)
+                if auto is not None and auto.work not in (None, curated):
+                    kb.problems.append(
+                        Problem(
+                            doc.file,
+                            line_of(doc.text, entry.start or 0),
+                            f"ref {entry.number}",
+                            f"curated map says {curated!r} but the entry text matches "
+                            f"{auto.work!r} ({auto.method}, score {auto.score})",
+                            "warning",
+                        )
+                    )
+            elif auto is not None:
+                kb.resolutions[entry.id] = auto
+                if auto.work is None:
+                    kb.problems.append(
+                        Problem(
+                            doc.file,
+                            line_of(doc.text, entry.start or 0),
+                            f"ref {entry.number}",
+                            "reference entry matches no work in the knowledge base",
+                            "warning",
+                        )
+                    )
+        for (map_doc, number), _work in sorted(kb.reference_map.items()):
+            if map_doc == doc.id and number not in numbers:
+                kb.problems.append(
+                    Problem(
+                        "reference_map.csv",
+                        None,
+                        "ref",
+                        f"{doc.id} has no reference entry {number} for the mapping to attach to",
+                        "warning",
+                    )
+                )
+        cited: dict[int, int] = {}
+        for claim in reading.claims:
+            for cit in claim.citations:
+                for n in cit.refs:
+                    cited.setdefault(n, cit.start)
+        for n, offset in sorted(cited.items()):
+            if n not in numbers:
+                kb.problems.append(
+                    Problem(
+                        doc.file,
+                        line_of(doc.text, offset),
+                        "marker",
+                        f"citation marker names reference {n}, which the document's "
+                        "reference list does not contain",
+                        "warning",
+                    )
+                )
+    for a in kb.assessments.values():
+        doc = kb.documents.get(a.document)
+        if doc is None:
+            continue
+        if reanchor(doc.text, a.quote, a.prefix, a.suffix, a.start, a.end) is None:
+            kb.problems.append(
+                Problem(
+                    a.source.file,
+                    a.source.line,
+                    "quote",
+                    f"assessment {a.id!r} is orphaned: its quote is no longer in {a.document}",
+                    "warning",
+                )
+            )
+    return kb

@@ -1,0 +1,541 @@
+"""Read the data directory into records.
+
+`parse_*` functions take text and return records plus problems; `read_*` and `load_kb` take
+paths. A bad row or value becomes a Problem and loading goes on; a structural problem
+(missing file or column, undecodable bytes, empty file) raises LoadError naming the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bibtexparser
+
+from kb import schema
+from kb.model import (
+    Assessment,
+    Document,
+    Outcome,
+    Problem,
+    Resolution,
+    Source,
+    Study,
+    Work,
+)
+
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+PMID_RE = re.compile(r"^\d{1,8}$")
+PMCID_RE = re.compile(r"^PMC\d+$")
+ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+TRUE_WORDS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+
+
+class LoadError(Exception):
+    """A structural problem: a missing file or column, undecodable bytes, an empty file."""
+
+    def __init__(self, file: str, message: str, field: str | None = None, line: int | None = None):
+        self.file, self.field, self.line = file, field, line
+        where = file if line is None else f"{file}:{line}"
+        fld = f" [{field}]" if field else ""
+        super().__init__(f"{where}{fld}: {message}")
+
+
+# ---------------------------------------------------------------------------------------
+# text helpers
+
+
+def decode(data: bytes, file: str) -> str:
+    """Decode UTF-8 (a BOM is allowed) or raise LoadError naming the line of the bad byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise LoadError(
+            file, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})", None, line
+        ) from None
+
+
+def read_text(path: Path, file: str) -> str:
+    """Read a UTF-8 file, raising LoadError when it is missing or undecodable."""
+    if not path.is_file():
+        raise LoadError(file, "file not found")
+    return decode(path.read_bytes(), file)
+
+
+def _blank(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+@dataclass
+class _Rows:
+    """CSV rows with the line each starts on, and the problems found on the way."""
+
+    rows: list[tuple[int, dict[str, str]]]
+    problems: list[Problem]
+
+
+def parse_csv(text: str, file: str, columns: tuple[str, ...], required: tuple[str, ...]) -> _Rows:
+    """Split CSV text into (line, row) pairs; check the header; report ragged rows."""
+    if not text.strip():
+        raise LoadError(file, "file is empty (expected a header row)")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:
+        raise LoadError(file, f"unreadable header: {exc}", line=1) from None
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise LoadError(file, f"missing column(s): {', '.join(missing)}", field=missing[0], line=1)
+    problems: list[Problem] = []
+    unknown = [h for h in header if h not in columns]
+    for h in unknown:
+        problems.append(Problem(file, 1, h, "unknown column (ignored)", "warning"))
+    rows: list[tuple[int, dict[str, str]]] = []
+    start = 2
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(Problem(file, start, None, f"unreadable row: {exc}"))
+            start = reader.line_num + 1
+            continue
+        line, start = start, reader.line_num + 1
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            problems.append(
+                Problem(
+                    file, line, None, f"row has {len(values)} fields, header has {len(header)}"
+                )
+            )
+        row = {h: (values[i] if i < len(values) else "") for i, h in enumerate(header)}
+        for col in required:
+            if not row.get(col, "").strip():
+                problems.append(Problem(file, line, col, "required value is empty"))
+        rows.append((line, row))
+    return _Rows(rows, problems)
+
+
+def _number(
+    row: dict[str, str], col: str, file: str, line: int, problems: list[Problem]
+) -> float | None:
+    raw = _blank(row.get(col))
+    if raw is None:
+        return None
+    try:
+        return float(raw.replace(",", ""))
+    except ValueError:
+        problems.append(Problem(file, line, col, f"not a number: {raw!r}"))
+        return None
+
+
+def _flag(
+    row: dict[str, str], col: str, file: str, line: int, problems: list[Problem]
+) -> bool:
+    raw = (row.get(col) or "").strip().lower()
+    if raw in TRUE_WORDS:
+        return TRUE_WORDS[raw]
+    problems.append(Problem(file, line, col, f"expected true or false, got {raw!r}"))
+    return False
+
+
+def _vocab(
+    value: str | None,
+    allowed: tuple[str, ...],
+    where: tuple[str, int | None, str],
+    problems: list[Problem],
+    severity: str = "error",
+) -> None:
+    if value is not None and value not in allowed:
+        file, line, col = where
+        problems.append(Problem(file, line, col, f"{value!r} is not one of the allowed terms", severity))
+
+
+def _split(value: str | None, sep: str = ";") -> tuple[str, ...]:
+    return tuple(p.strip() for p in (value or "").split(sep) if p.strip())
+
+
+# ---------------------------------------------------------------------------------------
+# references.bib
+
+
+def _bib_line(text: str, start_line: int, key: str) -> int:
+    """1-based line of a field inside a block (falls back to the block's first line)."""
+    lines = text.splitlines()
+    pat = re.compile(rf"^\s*{re.escape(key)}\s*=", re.IGNORECASE)
+    for i in range(start_line, min(len(lines), start_line + 200)):
+        if pat.match(lines[i]):
+            return i + 1
+        if i > start_line and lines[i].lstrip().startswith("@"):
+            break
+    return start_line + 1
+
+
+_FAILED_MESSAGES = {
+    "DuplicateBlockKeyBlock": "duplicate citekey {key!r}: this entry was not loaded",
+    "DuplicateFieldKeyBlock": "an entry repeats a field: this entry was not loaded",
+    "ParsingFailedBlock": "malformed entry (unbalanced braces or bad syntax): not loaded",
+}
+
+
+def parse_bib(text: str, file: str = schema.REFERENCES_FILE) -> tuple[dict[str, Work], list[Problem]]:
+    """Parse BibTeX text into works keyed by citekey, plus problems."""
+    if not text.strip():
+        raise LoadError(file, "file is empty (expected BibTeX entries)")
+    lib = bibtexparser.parse_string(text)
+    problems: list[Problem] = []
+    for block in lib.failed_blocks:
+        name = type(block).__name__
+        template = _FAILED_MESSAGES.get(name, "entry could not be parsed: not loaded")
+        problems.append(
+            Problem(file, block.start_line + 1, None, template.format(key=getattr(block, "key", "")))
+        )
+    works: dict[str, Work] = {}
+    for entry in lib.entries:
+        fields = {f.key.lower(): str(f.value).strip() for f in entry.fields}
+        line = entry.start_line + 1
+
+        def where(key: str, _entry=entry) -> tuple[str, int, str]:
+            return (file, _bib_line(text, _entry.start_line, key), key)
+
+        for key in schema.BIB_REQUIRED:
+            if not fields.get(key):
+                problems.append(Problem(file, line, key, f"entry {entry.key!r} has no {key}"))
+        kind = fields.get("kind") or "journal-article"
+        _vocab(fields.get("kind"), schema.WORK_KINDS, where("kind"), problems)
+        _vocab(fields.get("verified"), schema.VERIFIED_VALUES, where("verified"), problems)
+        year = None
+        if fields.get("year"):
+            if re.fullmatch(r"\d{4}", fields["year"]):
+                year = int(fields["year"])
+            else:
+                problems.append(Problem(*where("year")[:2], "year", f"not a year: {fields['year']!r}"))
+        for key, pattern in (("doi", DOI_RE), ("pmid", PMID_RE), ("pmcid", PMCID_RE)):
+            if fields.get(key) and not pattern.match(fields[key]):
+                f, ln, _ = where(key)
+                problems.append(Problem(f, ln, key, f"malformed {key}: {fields[key]!r}"))
+        authors = tuple(a.strip() for a in re.split(r"\s+and\s+", fields.get("author", "")) if a.strip())
+        works[entry.key] = Work(
+            citekey=entry.key,
+            kind=kind,
+            title=fields.get("title", ""),
+            authors=authors,
+            journal=fields.get("journal"),
+            booktitle=fields.get("booktitle"),
+            publisher=fields.get("publisher"),
+            year=year,
+            month=fields.get("month"),
+            volume=fields.get("volume"),
+            number=fields.get("number"),
+            pages=fields.get("pages"),
+            doi=fields.get("doi"),
+            pmid=fields.get("pmid"),
+            pmcid=fields.get("pmcid"),
+            url=fields.get("url"),
+            sponsor=fields.get("sponsor"),
+            verified=fields.get("verified") == "record",
+            unconfirmed=_split(fields.get("unconfirmed"), ","),
+            note=fields.get("note"),
+            source=Source(file, line),
+        )
+    return works, problems
+
+
+# ---------------------------------------------------------------------------------------
+# CSV tables
+
+
+def parse_studies(
+    text: str, works: dict[str, Work], file: str = schema.STUDIES_FILE
+) -> tuple[dict[str, Study], list[Problem]]:
+    """Parse studies.csv; a study naming an unknown work is kept and reported."""
+    parsed = parse_csv(text, file, schema.STUDY_COLUMNS, schema.STUDY_REQUIRED)
+    problems, studies = parsed.problems, {}
+    for line, row in parsed.rows:
+        sid = row["id"].strip()
+        if not sid:
+            continue
+        if sid in studies:
+            problems.append(Problem(file, line, "id", f"duplicate study id {sid!r} (first kept)"))
+            continue
+        design = _blank(row.get("design"))
+        _vocab(design, schema.STUDY_DESIGNS, (file, line, "design"), problems)
+        work_keys = _split(row.get("works"))
+        for key in work_keys:
+            if key not in works:
+                problems.append(Problem(file, line, "works", f"unknown work {key!r}"))
+        studies[sid] = Study(
+            id=sid,
+            name=row["name"].strip(),
+            design=design or "",
+            works=work_keys,
+            comparator=_blank(row.get("comparator")),
+            population=_blank(row.get("population")),
+            enrolled=_blank(row.get("enrolled")),
+            randomized=_blank(row.get("randomized")),
+            analysed=_blank(row.get("analysed")),
+            follow_up=_blank(row.get("follow_up")),
+            sponsor=_blank(row.get("sponsor")),
+            registry=_blank(row.get("registry")),
+            note=_blank(row.get("note")),
+            source=Source(file, line),
+        )
+    return studies, problems
+
+
+def parse_outcomes(
+    text: str,
+    studies: dict[str, Study],
+    works: dict[str, Work],
+    file: str = schema.OUTCOMES_FILE,
+) -> tuple[dict[str, Outcome], list[Problem]]:
+    """Parse outcomes.csv; rows naming unknown studies or works are kept and reported."""
+    parsed = parse_csv(text, file, schema.OUTCOME_COLUMNS, schema.OUTCOME_REQUIRED)
+    problems, outcomes = parsed.problems, {}
+    for line, row in parsed.rows:
+        oid = row["id"].strip()
+        if not oid:
+            continue
+        if oid in outcomes:
+            problems.append(Problem(file, line, "id", f"duplicate outcome id {oid!r} (first kept)"))
+            continue
+        study, work = row["study"].strip(), row["work"].strip()
+        if study and study not in studies:
+            problems.append(Problem(file, line, "study", f"unknown study {study!r}"))
+        if work and work not in works:
+            problems.append(Problem(file, line, "work", f"unknown work {work!r}"))
+        if study in studies and work in works and work not in studies[study].works:
+            problems.append(
+                Problem(file, line, "work", f"work {work!r} is not listed among study {study!r}'s works", "warning")
+            )
+        measure = _blank(row.get("measure"))
+        _vocab(measure, schema.MEASURES, (file, line, "measure"), problems)
+        nums = {c: _number(row, c, file, line, problems) for c in schema.OUTCOME_NUMERIC}
+        verified = _flag(row, "verified", file, line, problems)
+        if verified and work in works and not works[work].verified:
+            problems.append(
+                Problem(file, line, "verified", f"marked verified but work {work!r} is cited-only")
+            )
+        outcomes[oid] = Outcome(
+            id=oid,
+            study=study,
+            work=work,
+            measure=measure or "",
+            outcome=_blank(row.get("outcome")),
+            arm=_blank(row.get("arm")),
+            timepoint=_blank(row.get("timepoint")),
+            analysis_set=_blank(row.get("analysis_set")),
+            value=nums["value"],
+            value_text=_blank(row.get("value_text")),
+            unit=_blank(row.get("unit")),
+            count=nums["count"],
+            denominator=nums["denominator"],
+            comparator_value=nums["comparator_value"],
+            comparator_text=_blank(row.get("comparator_text")),
+            p_value=_blank(row.get("p_value")),
+            locator=_blank(row.get("locator")),
+            verified=verified,
+            note=_blank(row.get("note")),
+            source=Source(file, line, _blank(row.get("locator"))),
+        )
+    return outcomes, problems
+
+
+def parse_documents(
+    text: str, data_dir: Path, file: str = schema.DOCUMENTS_FILE
+) -> tuple[dict[str, Document], list[Problem]]:
+    """Parse documents.csv and read each document's text file."""
+    parsed = parse_csv(text, file, schema.DOCUMENT_COLUMNS, schema.DOCUMENT_REQUIRED)
+    problems, documents = parsed.problems, {}
+    for line, row in parsed.rows:
+        did = row["id"].strip()
+        if not did:
+            continue
+        if did in documents:
+            problems.append(Problem(file, line, "id", f"duplicate document id {did!r} (first kept)"))
+            continue
+        date = row["date"].strip()
+        if date and not ISO_DATE_RE.match(date):
+            problems.append(Problem(file, line, "date", f"not an ISO date (YYYY-MM-DD): {date!r}"))
+        rel = row["file"].strip()
+        path = data_dir / rel
+        if not rel or not path.is_file():
+            problems.append(Problem(file, line, "file", f"document file not found: {rel!r}"))
+            body = ""
+        else:
+            body = read_text(path, rel)
+        documents[did] = Document(
+            id=did,
+            title=row["title"].strip(),
+            organisation=(row.get("organisation") or "").strip(),
+            date=date,
+            kind=(row.get("kind") or "").strip(),
+            file=rel,
+            officers=_split(row.get("officers")),
+            text=body,
+            source=Source(file, line),
+        )
+    return documents, problems
+
+
+def parse_reference_map(
+    text: str,
+    documents: dict[str, Document],
+    works: dict[str, Work],
+    file: str = schema.REFERENCE_MAP_FILE,
+) -> tuple[dict[tuple[str, int], str], list[Problem]]:
+    """Parse reference_map.csv: (document, reference number) -> citekey, curated by hand."""
+    parsed = parse_csv(text, file, schema.REFERENCE_MAP_COLUMNS, schema.REFERENCE_MAP_REQUIRED)
+    problems, mapping = parsed.problems, {}
+    for line, row in parsed.rows:
+        doc, raw_ref, work = row["document"].strip(), row["ref"].strip(), row["work"].strip()
+        if doc and doc not in documents:
+            problems.append(Problem(file, line, "document", f"unknown document {doc!r}"))
+        if work and work not in works:
+            problems.append(Problem(file, line, "work", f"unknown work {work!r}"))
+        if not raw_ref.isdigit():
+            problems.append(Problem(file, line, "ref", f"not a reference number: {raw_ref!r}"))
+            continue
+        key = (doc, int(raw_ref))
+        if key in mapping:
+            problems.append(Problem(file, line, "ref", f"reference {raw_ref} of {doc} mapped twice"))
+            continue
+        mapping[key] = work
+    return mapping, problems
+
+
+def parse_assessments(
+    text: str, documents: dict[str, Document], file: str = schema.ASSESSMENTS_FILE
+) -> tuple[dict[str, Assessment], list[Problem]]:
+    """Parse assessments.csv: analysts' judgments, anchored by quote."""
+    parsed = parse_csv(text, file, schema.ASSESSMENT_COLUMNS, schema.ASSESSMENT_REQUIRED)
+    problems, out = parsed.problems, {}
+    for line, row in parsed.rows:
+        aid = row["id"].strip()
+        if not aid:
+            continue
+        if aid in out:
+            problems.append(Problem(file, line, "id", f"duplicate assessment id {aid!r} (first kept)"))
+            continue
+        doc = row["document"].strip()
+        if doc and doc not in documents:
+            problems.append(Problem(file, line, "document", f"unknown document {doc!r}"))
+        verdict = _blank(row.get("verdict"))
+        _vocab(verdict, schema.ASSESSMENT_VERDICTS, (file, line, "verdict"), problems)
+        pos = {}
+        for col in ("start", "end"):
+            num = _number(row, col, file, line, problems)
+            pos[col] = int(num) if num is not None else None
+        out[aid] = Assessment(
+            id=aid,
+            document=doc,
+            quote=row["quote"],
+            verdict=verdict or "",
+            claim=_blank(row.get("claim")),
+            prefix=row.get("prefix") or None,
+            suffix=row.get("suffix") or None,
+            start=pos["start"],
+            end=pos["end"],
+            note=_blank(row.get("note")),
+            analyst=_blank(row.get("analyst")),
+            date=_blank(row.get("date")),
+            source=Source(file, line),
+        )
+    return out, problems
+
+
+# ---------------------------------------------------------------------------------------
+# the whole knowledge base
+
+
+@dataclass
+class KnowledgeBase:
+    """Everything loaded from one data directory, plus what reading the documents found."""
+
+    data_dir: Path
+    documents: dict[str, Document]
+    works: dict[str, Work]
+    studies: dict[str, Study]
+    outcomes: dict[str, Outcome]
+    reference_map: dict[tuple[str, int], str]
+    assessments: dict[str, Assessment]
+    readings: dict = field(default_factory=dict)
+    resolutions: dict[str, Resolution] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems of severity error."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    def claims(self, document: str | None = None) -> Iterator:
+        """All claims, or those of one document, in reading order."""
+        for doc_id, reading in self.readings.items():
+            if document is None or doc_id == document:
+                yield from reading.claims
+
+    def studies_of(self, citekey: str) -> list[Study]:
+        """The studies a work reports."""
+        return [s for s in self.studies.values() if citekey in s.works]
+
+
+def _optional(data_dir: Path, name: str) -> str | None:
+    path = data_dir / name
+    return read_text(path, name) if path.exists() else None
+
+
+def load_tables(data_dir: Path) -> KnowledgeBase:
+    """Read every data file (no document reading yet); problems are collected, not raised."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise LoadError(str(data_dir), "data directory not found")
+    problems: list[Problem] = []
+    works, p = parse_bib(read_text(data_dir / schema.REFERENCES_FILE, schema.REFERENCES_FILE))
+    problems += p
+    studies, p = parse_studies(read_text(data_dir / schema.STUDIES_FILE, schema.STUDIES_FILE), works)
+    problems += p
+    outcomes, p = parse_outcomes(
+        read_text(data_dir / schema.OUTCOMES_FILE, schema.OUTCOMES_FILE), studies, works
+    )
+    problems += p
+    documents, p = parse_documents(
+        read_text(data_dir / schema.DOCUMENTS_FILE, schema.DOCUMENTS_FILE), data_dir
+    )
+    problems += p
+    mapping: dict[tuple[str, int], str] = {}
+    text = _optional(data_dir, schema.REFERENCE_MAP_FILE)
+    if text is not None:
+        mapping, p = parse_reference_map(text, documents, works)
+        problems += p
+    assessments: dict[str, Assessment] = {}
+    text = _optional(data_dir, schema.ASSESSMENTS_FILE)
+    if text is not None:
+        assessments, p = parse_assessments(text, documents)
+        problems += p
+    return KnowledgeBase(
+        data_dir=data_dir,
+        documents=documents,
+        works=works,
+        studies=studies,
+        outcomes=outcomes,
+        reference_map=mapping,
+        assessments=assessments,
+        problems=problems,
+    )
+
+
+def load_kb(data_dir: Path | str) -> KnowledgeBase:
+    """Load a data directory and read its documents: claims, markers, reference entries."""
+    from kb.analysis import analyse
+
+    kb = load_tables(Path(data_dir))
+    analyse(kb)
+    return kb

@@ -1,0 +1,249 @@
+"""Frozen records of the knowledge base; each one says where it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a record was read: a file relative to the data directory, a line, a locator."""
+
+    file: str
+    line: int | None = None
+    locator: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where} ({self.locator})" if self.locator else where
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in the input: file, line, field and what is wrong."""
+
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        fld = f" [{self.field}]" if self.field else ""
+        return f"{self.severity}: {where}{fld}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A letter or statement under analysis."""
+
+    id: str
+    title: str
+    organisation: str
+    date: str
+    kind: str
+    file: str
+    officers: tuple[str, ...]
+    text: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Section:
+    """A headed part of a document, by character offsets."""
+
+    id: str
+    document: str
+    title: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    """A number stated in a claim, typed, with its span in the document text."""
+
+    text: str
+    value: float | None
+    kind: str
+    start: int
+    end: int
+    unit: str | None = None
+    extra: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A citation marker in the text and the reference numbers it names."""
+
+    id: str
+    document: str
+    claim: str
+    text: str
+    refs: tuple[int, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A sentence, list item or figure caption of a document, with character offsets."""
+
+    id: str
+    document: str
+    section: str
+    text: str
+    start: int
+    end: int
+    kind: str = "sentence"
+    refs: tuple[int, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    numbers: tuple[NumberMention, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReferenceEntry:
+    """A numbered entry of a document's reference list; the raw text is kept."""
+
+    id: str
+    document: str
+    number: int
+    raw: str
+    start: int | None = None
+    end: int | None = None
+    authors: tuple[str, ...] = ()
+    title: str | None = None
+    journal: str | None = None
+    year: int | None = None
+    month: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How a reference entry was tied to a work (or why it was not)."""
+
+    entry: str
+    work: str | None
+    method: str
+    score: float | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Work:
+    """A publication or other cited source (a footnote, a coding document)."""
+
+    citekey: str
+    kind: str
+    title: str
+    authors: tuple[str, ...] = ()
+    journal: str | None = None
+    booktitle: str | None = None
+    publisher: str | None = None
+    year: int | None = None
+    month: str | None = None
+    volume: str | None = None
+    number: str | None = None
+    pages: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    url: str | None = None
+    sponsor: str | None = None
+    verified: bool = False
+    unconfirmed: tuple[str, ...] = ()
+    note: str | None = None
+    source: Source = field(default_factory=lambda: Source("?"))
+
+    @property
+    def is_publication(self) -> bool:
+        """True for articles, chapters and guidelines; False for notes and coding documents."""
+        from kb.schema import PUBLICATION_KINDS
+
+        return self.kind in PUBLICATION_KINDS
+
+
+@dataclass(frozen=True)
+class Study:
+    """A trial, cohort, claims analysis, case series, guideline, model or review."""
+
+    id: str
+    name: str
+    design: str
+    works: tuple[str, ...]
+    comparator: str | None = None
+    population: str | None = None
+    enrolled: str | None = None
+    randomized: str | None = None
+    analysed: str | None = None
+    follow_up: str | None = None
+    sponsor: str | None = None
+    registry: str | None = None
+    note: str | None = None
+    source: Source = field(default_factory=lambda: Source("?"))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One number a work reports about a study, with where in the record it stands."""
+
+    id: str
+    study: str
+    work: str
+    measure: str
+    outcome: str | None = None
+    arm: str | None = None
+    timepoint: str | None = None
+    analysis_set: str | None = None
+    value: float | None = None
+    value_text: str | None = None
+    unit: str | None = None
+    count: float | None = None
+    denominator: float | None = None
+    comparator_value: float | None = None
+    comparator_text: str | None = None
+    p_value: str | None = None
+    locator: str | None = None
+    verified: bool = False
+    note: str | None = None
+    source: Source = field(default_factory=lambda: Source("?"))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A machine-made observation about a claim, entry or work."""
+
+    code: str
+    severity: str
+    document: str | None
+    claim: str | None
+    message: str
+    works: tuple[str, ...] = ()
+    refs: tuple[int, ...] = ()
+    evidence: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """An analyst's judgment of a claim, anchored by quote; kept apart from findings."""
+
+    id: str
+    document: str
+    quote: str
+    verdict: str
+    claim: str | None = None
+    prefix: str | None = None
+    suffix: str | None = None
+    start: int | None = None
+    end: int | None = None
+    note: str | None = None
+    analyst: str | None = None
+    date: str | None = None
+    source: Source = field(default_factory=lambda: Source("?"))

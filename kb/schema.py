@@ -1,0 +1,158 @@
+"""Column names, controlled vocabularies and id prefixes: defined once, used everywhere."""
+
+from __future__ import annotations
+
+# --- file names inside a data directory -------------------------------------------------
+REFERENCES_FILE = "references.bib"
+STUDIES_FILE = "studies.csv"
+OUTCOMES_FILE = "outcomes.csv"
+DOCUMENTS_FILE = "documents.csv"
+REFERENCE_MAP_FILE = "reference_map.csv"
+ASSESSMENTS_FILE = "assessments.csv"
+LETTERS_DIR = "letters"
+
+# --- CSV columns (order is the order written and documented) ----------------------------
+STUDY_COLUMNS = (
+    "id",
+    "name",
+    "design",
+    "comparator",
+    "population",
+    "enrolled",
+    "randomized",
+    "analysed",
+    "follow_up",
+    "sponsor",
+    "registry",
+    "works",
+    "note",
+)
+STUDY_REQUIRED = ("id", "name", "design", "works")
+
+OUTCOME_COLUMNS = (
+    "id",
+    "study",
+    "work",
+    "measure",
+    "outcome",
+    "arm",
+    "timepoint",
+    "analysis_set",
+    "value",
+    "value_text",
+    "unit",
+    "count",
+    "denominator",
+    "comparator_value",
+    "comparator_text",
+    "p_value",
+    "locator",
+    "verified",
+    "note",
+)
+OUTCOME_REQUIRED = ("id", "study", "work", "measure", "locator", "verified")
+OUTCOME_NUMERIC = ("value", "count", "denominator", "comparator_value")
+
+DOCUMENT_COLUMNS = ("id", "title", "organisation", "date", "kind", "file", "officers")
+DOCUMENT_REQUIRED = ("id", "title", "date", "file")
+
+REFERENCE_MAP_COLUMNS = ("document", "ref", "work", "note")
+REFERENCE_MAP_REQUIRED = ("document", "ref", "work")
+
+ASSESSMENT_COLUMNS = (
+    "id",
+    "document",
+    "claim",
+    "quote",
+    "prefix",
+    "suffix",
+    "start",
+    "end",
+    "verdict",
+    "note",
+    "analyst",
+    "date",
+)
+ASSESSMENT_REQUIRED = ("id", "document", "quote", "verdict")
+
+# --- BibTeX fields that the project adds to the usual ones -------------------------------
+BIB_REQUIRED = ("title", "kind", "verified")
+BIB_EXTRA_FIELDS = ("kind", "sponsor", "verified", "unconfirmed", "pmid", "pmcid", "note", "url")
+
+# --- controlled vocabularies -------------------------------------------------------------
+WORK_KINDS = ("journal-article", "book-chapter", "guideline", "coding-document", "note")
+PUBLICATION_KINDS = ("journal-article", "book-chapter", "guideline")
+VERIFIED_VALUES = ("record", "cited-only")
+
+STUDY_DESIGNS = (
+    "RCT",
+    "RCT extension single-arm",
+    "prospective case series",
+    "retrospective case series",
+    "retrospective cohort",
+    "claims-database cohort",
+    "pooled analysis",
+    "secondary analysis",
+    "consensus guideline",
+    "decision model",
+    "narrative review",
+    "reference text",
+)
+
+MEASURES = (
+    "ODI",
+    "NPRS",
+    "ZCQ",
+    "ZCQ symptom severity",
+    "ZCQ physical function",
+    "ZCQ satisfaction",
+    "WTT",
+    "subsequent intervention",
+    "surgery",
+    "harms",
+    "harms or subsequent intervention",
+    "adverse events",
+    "treatment failure",
+    "PDI",
+    "RMDQ",
+    "VAS",
+    "SF-12",
+    "standing time",
+    "walking distance",
+    "MME",
+    "opioid use",
+    "cost",
+    "cost per QALY",
+    "QALY",
+    "resource use",
+    "sample size",
+    "age",
+    "comorbidity",
+    "responder rate",
+    "responsiveness",
+    "consensus point",
+    "prevalence",
+    "other",
+)
+
+ASSESSMENT_VERDICTS = (
+    "supported",
+    "partly supported",
+    "not supported",
+    "contradicted",
+    "uncited",
+    "non-publication",
+    "cannot verify",
+)
+
+SEVERITIES = ("info", "warning", "error")
+
+# --- node kinds in the graph (also the id prefixes) --------------------------------------
+NODE_KINDS = ("document", "claim", "citation", "entry", "work", "study", "outcome")
+
+
+def node_id(kind: str, key: str) -> str:
+    """Return the graph id of a record: its kind, a colon, its own key."""
+    if kind not in NODE_KINDS:
+        raise ValueError(f"unknown node kind {kind!r}")
+    return f"{kind}:{key}"

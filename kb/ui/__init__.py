@@ -1,0 +1,1 @@
+"""Streamlit pages and components: they render, the logic lives in kb."""
