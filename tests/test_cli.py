@@ -1,0 +1,99 @@
+"""The `kb` command: validate, info, trace, claims (run in-process and once as a real process)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+from kb.cli import main
+from tests.conftest import DATA, ROOT, TINY
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_validate_tiny_passes(capsys):
+    code, out, _ = run(capsys, "--data", str(TINY), "validate")
+    assert code == 0
+    assert out.strip().endswith(f"0 error(s), 0 warning(s) in {TINY}")
+
+
+def test_validate_fails_on_errors_and_names_file_line_field(capsys, tmp_path):
+    data = tmp_path / "d"
+    shutil.copytree(TINY, data)
+    text = (data / "studies.csv").read_text().replace(",RCT,", ",coin toss,")
+    (data / "studies.csv").write_text(text)
+    code, out, _ = run(capsys, "--data", str(data), "validate")
+    assert code == 1
+    assert "error: studies.csv:2 [design]: 'coin toss' is not one of the allowed terms" in out
+
+
+def test_structural_error_exits_2_with_message(capsys, tmp_path):
+    data = tmp_path / "d"
+    shutil.copytree(TINY, data)
+    (data / "outcomes.csv").write_bytes(b"")
+    code, _, err = run(capsys, "--data", str(data), "validate")
+    assert code == 2 and "outcomes.csv: file is empty" in err
+
+
+def test_info_counts(capsys):
+    code, out, _ = run(capsys, "--data", str(TINY), "info")
+    lines = dict(line.split(None, 1) for line in out.strip().splitlines())
+    assert code == 0
+    assert (lines["work"], lines["study"], lines["outcome"], lines["document"]) == ("3", "1", "3", "1")
+
+
+def test_claims_json_contract(capsys):
+    code, out, _ = run(capsys, "--data", str(TINY), "claims", "tiny", "--format", "json")
+    claims = json.loads(out)
+    assert code == 0
+    by_text = {c["text"][:12]: c for c in claims}
+    c = by_text["At one year,"]
+    assert set(c) >= {"id", "document", "section", "text", "start", "end", "refs", "numbers"}
+    assert c["refs"] == [1, 2] and c["document"] == "tiny"
+    text = (TINY / "letters" / "tiny.txt").read_text()
+    assert text[c["start"]:c["end"]] == c["text"]
+    assert {"text", "value", "kind", "start", "end"} <= set(c["numbers"][0])
+
+
+def test_claims_unknown_document(capsys):
+    code, _, err = run(capsys, "--data", str(TINY), "claims", "nope")
+    assert code == 2 and "no document 'nope'" in err and "tiny" in err
+
+
+def test_trace_text_and_json(capsys):
+    _, out, _ = run(capsys, "--data", str(TINY), "claims", "tiny", "--format", "json")
+    cid = next(c["id"] for c in json.loads(out) if c["text"].startswith("At one year"))
+    code, text, _ = run(capsys, "--data", str(TINY), "trace", cid)
+    assert code == 0
+    assert "work: doe2020alpha (journal-article; PMID 11111111; doi:10.5555/example.2020.1" in text
+    assert "study: alpha: Alpha trial [RCT]" in text
+    assert "NPRS device 1 year = 3 points vs 1 p <0.001" in text
+    assert "[cited only]" in text  # the two-year number comes from an unverified work
+    code, js, _ = run(capsys, "--data", str(TINY), "trace", cid, "--format", "json")
+    data = json.loads(js)
+    assert [r["work"] for r in data["refs"]] == ["doe2020alpha", "poe2022alpha2y"]
+
+
+def test_trace_unknown_claim(capsys):
+    code, _, err = run(capsys, "--data", str(TINY), "trace", "tiny:s99.c99")
+    assert code == 2 and "tiny:s99.c99" in err
+
+
+def test_bundled_data_validates(capsys):
+    code, out, _ = run(capsys, "--data", str(DATA), "validate")
+    assert code == 0, out
+
+
+def test_python_dash_m_kb_runs_as_a_process():
+    proc = subprocess.run(
+        [sys.executable, "-m", "kb", "--data", str(TINY), "info"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "claim" in proc.stdout
