@@ -365,6 +365,8 @@ def parse_documents(
         date = row["date"].strip()
         if date and not ISO_DATE_RE.match(date):
             problems.append(Problem(file, line, "date", f"not an ISO date (YYYY-MM-DD): {date!r}"))
+        kind = _blank(row.get("kind"))
+        _vocab(kind, schema.DOCUMENT_KINDS, (file, line, "kind"), problems, "warning")
         rel = row["file"].strip()
         path = data_dir / rel
         if not rel or not path.is_file():

@@ -80,6 +80,8 @@ BIB_REQUIRED = ("title", "kind", "verified")
 BIB_EXTRA_FIELDS = ("kind", "sponsor", "verified", "unconfirmed", "pmid", "pmcid", "note", "url")
 
 # --- controlled vocabularies -------------------------------------------------------------
+DOCUMENT_KINDS = ("letter", "position-statement", "comment-letter", "press-release", "other")
+
 WORK_KINDS = ("journal-article", "book-chapter", "guideline", "coding-document", "note")
 PUBLICATION_KINDS = ("journal-article", "book-chapter", "guideline")
 VERIFIED_VALUES = ("record", "cited-only")
