@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from kb.load import KnowledgeBase
 from kb.model import Problem, Resolution
 
 
-def line_of(text: str, offset: int) -> int:
-    """1-based line number of a character offset."""
-    return text.count("\n", 0, max(0, offset)) + 1
+class LineIndex:
+    """1-based line numbers of character offsets, by bisection over line starts."""
+
+    def __init__(self, text: str):
+        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+    def line(self, offset: int) -> int:
+        """The 1-based line holding a character offset."""
+        return bisect_right(self.starts, max(0, offset))
 
 
 def analyse(kb: KnowledgeBase) -> KnowledgeBase:
@@ -19,6 +27,7 @@ def analyse(kb: KnowledgeBase) -> KnowledgeBase:
 
     for doc in kb.documents.values():
         reading = read_document(doc.id, doc.text, file=doc.file)
+        lines = LineIndex(doc.text)
         kb.readings[doc.id] = reading
         kb.problems.extend(reading.problems)
         automatic = {r.entry: r for r in resolve_entries(reading.entries, kb.works)}
@@ -33,7 +42,7 @@ def analyse(kb: KnowledgeBase) -> KnowledgeBase:
                     kb.problems.append(
                         Problem(
                             doc.file,
-                            line_of(doc.text, entry.start or 0),
+                            lines.line(entry.start or 0),
                             f"ref {entry.number}",
                             f"curated map says {curated!r} but the entry text matches "
                             f"{auto.work!r} ({auto.method}, score {auto.score})",
@@ -46,7 +55,7 @@ def analyse(kb: KnowledgeBase) -> KnowledgeBase:
                     kb.problems.append(
                         Problem(
                             doc.file,
-                            line_of(doc.text, entry.start or 0),
+                            lines.line(entry.start or 0),
                             f"ref {entry.number}",
                             "reference entry matches no work in the knowledge base",
                             "warning",
@@ -73,7 +82,7 @@ def analyse(kb: KnowledgeBase) -> KnowledgeBase:
                 kb.problems.append(
                     Problem(
                         doc.file,
-                        line_of(doc.text, offset),
+                        lines.line(offset),
                         "marker",
                         f"citation marker names reference {n}, which the document's "
                         "reference list does not contain",

@@ -1,0 +1,268 @@
+"""Tie a document's reference entries to works, and report markers that name no entry.
+
+Order of evidence: an identical DOI, then an identical PMID, then a fuzzy match.
+
+The fuzzy score (0-100) is the mean of rapidfuzz ``token_set_ratio`` and ``token_sort_ratio`` on
+normalised titles (lower case, accents, trademark signs and punctuation removed). The set ratio
+forgives extra words (subtitles, "[Internet]"); the sort ratio stops a short title that is a subset
+of a long one ("Lumbar Spinal Stenosis") from scoring 100 against every title containing it.
+Agreement of the first author's surname adds 5, a different surname takes 15 off; the same year
+adds 5, a year more than one apart takes 15 off (one year apart is the online-first/print gap and
+counts as neither). Both checks apply only when both sides know the value.
+
+RESOLVE_THRESHOLD = 85: an exact title (100) survives one disagreement (author or year: 85); a
+reworded title (typically 75-85) needs author and year to agree; short titles that are mere
+subsets of another work's title (about 60-75) stay unresolved.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz, process
+
+from kb.model import Problem, ReferenceEntry, Resolution, Work
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kb.reading import Reading
+
+RESOLVE_THRESHOLD = 85.0
+AUTHOR_BONUS, AUTHOR_PENALTY = 5.0, 15.0
+YEAR_BONUS, YEAR_PENALTY = 5.0, 15.0
+_CANDIDATES = 8  # fuzzy candidates re-scored with author and year
+
+
+def normalise_title(title: str | None) -> str:
+    """Lower case, no accents, no trademark signs or punctuation, single spaces."""
+    if not title:
+        return ""
+    t = unicodedata.normalize("NFKD", title)
+    t = "".join(c for c in t if not unicodedata.combining(c))
+    t = re.sub(r"[®™©]|\[(?:®|™)\]|\*", "", t).lower()
+    t = re.sub(r"[^\w]+", " ", t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def normalise_doi(doi: str | None) -> str | None:
+    """DOI without resolver prefix, lower case."""
+    if not doi:
+        return None
+    d = doi.strip().lower()
+    d = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", d)
+    return d.rstrip(".,;") or None
+
+
+def surname(author: str | None) -> str | None:
+    """The surname of "Staats PS", "PS Staats", "Staats, Peter S." or "Peter S. Staats"."""
+    if not author:
+        return None
+    a = unicodedata.normalize("NFKD", author)
+    a = "".join(c for c in a if not unicodedata.combining(c)).strip()
+    if "," in a:
+        return a.split(",", 1)[0].strip().lower() or None
+    tokens = [t for t in re.split(r"\s+", a) if t]
+    # Initials are short all-capital tokens ("PS", "D.L."); the surname is the other token.
+    names = [t for t in tokens if not re.fullmatch(r"(?:[A-Z]\.?-?){1,3}", t)]
+    if not names:
+        return None
+    if re.fullmatch(r"(?:[A-Z]\.?-?){1,3}", tokens[-1]):
+        return names[0].lower()  # "Staats PS": surname first
+    return names[-1].lower()  # "PS Staats" / "Peter Staats": surname last
+
+
+def _score(
+    entry: ReferenceEntry,
+    title: str,
+    work_title: str,
+    work_surname: str | None,
+    work_year: int | None,
+) -> tuple[float, str]:
+    """Fuzzy score of an entry against a work's title, first author and year; and how."""
+    t = (fuzz.token_set_ratio(title, work_title) + fuzz.token_sort_ratio(title, work_title)) / 2
+    score = t
+    notes = [f"title {t:.0f}"]
+    ea = surname(entry.authors[0]) if entry.authors else None
+    if ea and work_surname:
+        if ea == work_surname or fuzz.ratio(ea, work_surname) >= 85:
+            score += AUTHOR_BONUS
+            notes.append("author agrees")
+        else:
+            score -= AUTHOR_PENALTY
+            notes.append(f"author differs ({ea} vs {work_surname})")
+    if entry.year and work_year:
+        gap = abs(entry.year - work_year)
+        if gap == 0:
+            score += YEAR_BONUS
+            notes.append("year agrees")
+        elif gap > 1:
+            score -= YEAR_PENALTY
+            notes.append(f"year differs ({entry.year} vs {work_year})")
+    return max(0.0, min(100.0, score)), ", ".join(notes)
+
+
+@dataclass
+class _Index:
+    """Lookups over a set of works: DOI, PMID, and works grouped by normalised title."""
+
+    doi: dict[str, str]
+    pmid: dict[str, str]
+    titles: list[str]  # distinct normalised titles
+    # per title: (first-author surname, year) -> work keys; one score serves a whole group
+    groups: list[dict[tuple[str | None, int | None], list[str]]]
+    keep: tuple  # the works themselves, so the cache key (their ids) cannot be reused
+
+
+def _build_index(works: Mapping[str, Work]) -> _Index:
+    """Build the lookups; keys are taken in sorted order so ties resolve the same way."""
+    doi: dict[str, str] = {}
+    pmid: dict[str, str] = {}
+    by_title: dict[str, dict[tuple[str | None, int | None], list[str]]] = {}
+    for key in sorted(works):
+        w = works[key]
+        d = normalise_doi(w.doi)
+        if d:
+            doi.setdefault(d, key)
+        if w.pmid and w.pmid.strip():
+            pmid.setdefault(w.pmid.strip(), key)
+        t = normalise_title(w.title)
+        if t:
+            author = surname(w.authors[0]) if w.authors else None
+            by_title.setdefault(t, {}).setdefault((author, w.year), []).append(key)
+    return _Index(doi, pmid, list(by_title), list(by_title.values()), tuple(works.values()))
+
+
+_CACHE: OrderedDict[int, tuple[tuple, _Index]] = OrderedDict()
+
+
+def _index_for(works: Mapping[str, Work]) -> _Index:
+    """The index of these works, reused while the same Work objects sit under the same keys.
+
+    Every document of a knowledge base is resolved against the same works: normalising all
+    titles once instead of once per document keeps large knowledge bases fast.
+    """
+    fingerprint = tuple((k, id(w)) for k, w in works.items())
+    h = hash(fingerprint)
+    hit = _CACHE.get(h)
+    if hit is not None and hit[0] == fingerprint:
+        _CACHE.move_to_end(h)
+        return hit[1]
+    index = _build_index(works)
+    _CACHE[h] = (fingerprint, index)
+    while len(_CACHE) > 4:
+        _CACHE.popitem(last=False)
+    return index
+
+
+def resolve_entry(
+    entry: ReferenceEntry, works: Mapping[str, Work], threshold: float = RESOLVE_THRESHOLD
+) -> Resolution:
+    """Resolve one entry to a work (by DOI, PMID, then fuzzy title + author + year)."""
+    index = _index_for(works)
+    doi = normalise_doi(entry.doi)
+    if doi and doi in index.doi:
+        return Resolution(entry.id, index.doi[doi], "doi", 100.0, f"DOI {doi}")
+    pmid = entry.pmid.strip() if entry.pmid else None
+    if pmid and pmid in index.pmid:
+        return Resolution(entry.id, index.pmid[pmid], "pmid", 100.0, f"PMID {pmid}")
+    title = normalise_title(entry.title or entry.raw)
+    if not title or not index.titles:
+        return Resolution(entry.id, None, "unresolved", None, "no title to match")
+    # Cheap pre-selection in C over distinct titles, then a careful score on a few candidates.
+    cands = process.extract(
+        title, index.titles, scorer=fuzz.token_set_ratio, limit=_CANDIDATES, score_cutoff=40
+    )
+    scored = []
+    for work_title, _pre, i in cands:
+        for (author, year), keys in index.groups[i].items():
+            s, how = _score(entry, title, work_title, author, year)
+            if len(keys) > 1:
+                how += f"; {len(keys)} works share this title, author and year"
+            scored.append((s, keys[0], how))
+    if not scored:
+        return Resolution(entry.id, None, "unresolved", None, "no work with a similar title")
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    best, key, note = scored[0]
+    if len(scored) > 1:
+        note += f"; runner-up {scored[1][1]} ({scored[1][0]:.0f})"
+    if best < threshold:
+        msg = f"best {key} below threshold {threshold:.0f}: {note}"
+        return Resolution(entry.id, None, "unresolved", round(best, 1), msg)
+    return Resolution(entry.id, key, "fuzzy", round(best, 1), note)
+
+
+def resolve_entries(
+    entries: Iterable[ReferenceEntry],
+    works: Mapping[str, Work],
+    threshold: float = RESOLVE_THRESHOLD,
+) -> tuple[Resolution, ...]:
+    """One Resolution per entry, in order; below the threshold the work is None ('unresolved')."""
+    return tuple(resolve_entry(e, works, threshold) for e in entries)
+
+
+def marker_problems(reading: Reading, file: str | None = None) -> list[Problem]:
+    """Markers naming a number with no reference entry, and entries no marker names.
+
+    With no reference list at all, every cited number is reported (one problem per number),
+    never dropped.
+    """
+    file = file or reading.file
+    numbers = {e.number for e in reading.entries}
+    starts = _line_starts(reading.text) if reading.text else None
+    first: dict[int, tuple[int, str]] = {}
+    count: dict[int, int] = {}
+    for claim in reading.claims:
+        for cit in claim.citations:
+            for n in cit.refs:
+                first.setdefault(n, (cit.start, claim.id))
+                count[n] = count.get(n, 0) + 1
+    problems: list[Problem] = []
+    for n in sorted(first):
+        if n in numbers:
+            continue
+        offset, claim_id = first[n]
+        line = _line(starts, offset)
+        times = f"{count[n]} time{'s' if count[n] != 1 else ''}"
+        if reading.entries:
+            msg = (
+                f"marker names reference {n} ({times}, first in {claim_id}), "
+                f"but the reference list has no entry {n}"
+            )
+            problems.append(Problem(file, line, f"ref {n}", msg, "error"))
+        else:
+            msg = (
+                f"marker names reference {n} ({times}, first in {claim_id}), but the "
+                "document has no reference list: the citation cannot be resolved"
+            )
+            problems.append(Problem(file, line, f"ref {n}", msg, "warning"))
+    for e in reading.entries:
+        if e.number not in first:
+            line = _line(starts, e.start) if e.start is not None else None
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    f"ref {e.number}",
+                    f"reference entry {e.number} is never cited in the text",
+                    "warning",
+                )
+            )
+    return problems
+
+
+def _line_starts(text: str) -> list[int]:
+    """Offsets where lines start."""
+    return [0] + [m.end() for m in re.finditer("\n", text)]
+
+
+def _line(starts: list[int] | None, offset: int) -> int | None:
+    """1-based line of an offset, or None without the text."""
+    if starts is None:
+        return None
+    from bisect import bisect_right
+
+    return bisect_right(starts, offset)
