@@ -19,13 +19,14 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 def _outcome_line(o) -> str:
     value = o.value_text or ("" if o.value is None else f"{o.value:g}")
-    unit = f" {o.unit}" if o.unit and not o.value_text else ""
-    bits = [f"{o.measure}", o.arm or "", o.timepoint or "", f"= {value}{unit}"]
+    unit = f" {o.unit}" if o.unit and not o.value_text and value else ""
+    label = o.outcome if o.measure == "other" and o.outcome else o.measure
+    bits = [label, o.arm or "", o.timepoint or "", f"= {value or 'no figure recorded'}{unit}"]
     if o.comparator_value is not None or o.comparator_text:
         bits.append(f"vs {o.comparator_text or f'{o.comparator_value:g}'}")
     if o.p_value:
         bits.append(f"p {o.p_value}")
-    flag = "" if o.verified else " [cited only]"
+    flag = "" if o.verified else " [not verified in the record]"
     return " ".join(b for b in bits if b) + f"  ({o.work}, {o.locator or 'locator unknown'}){flag}"
 
 
@@ -118,6 +119,7 @@ def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     print(f"  \"{t.claim.text}\"")
     if not t.refs:
         print("  cites no reference")
+    shown: set[str] = set()
     for r in t.refs:
         print(f"  [{r.number}] marker {r.marker!r}")
         if r.entry is None:
@@ -138,6 +140,10 @@ def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
             print("      reports no study in the knowledge base")
         for st in r.studies:
             s = st.study
+            if s.id in shown:
+                print(f"      study: {s.id} (its numbers are listed above)")
+                continue
+            shown.add(s.id)
             print(f"      study: {s.id}: {s.name} [{s.design}]")
             others = f"; also reported by {', '.join(st.other_works)}" if st.other_works else ""
             print(f"        sponsor: {s.sponsor or 'not stated'}; follow-up: "
@@ -175,7 +181,18 @@ def cmd_claims(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         return 2
     claims = list(kb.claims(args.doc))
     if args.format == "json":
-        print(json.dumps([claim_record(c) for c in claims], indent=2, ensure_ascii=False))
+        from kb.factcheck import fact_check
+        from kb.graph import build_graph
+
+        verdicts = fact_check(kb, build_graph(kb)).verdicts
+        records = []
+        for c in claims:
+            rec = claim_record(c)
+            v = verdicts.get(c.id)
+            rec["verdict"] = v.label if v else None
+            rec["finding_codes"] = list(v.codes) if v else []
+            records.append(rec)
+        print(json.dumps(records, indent=2, ensure_ascii=False))
         return 0
     for c in claims:
         refs = ",".join(map(str, c.refs)) or "-"
@@ -183,6 +200,101 @@ def cmd_claims(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         print(f"{c.id:24} {refs:12} {text}")
     print(f"{len(claims)} claim(s)")
     return 0
+
+
+def finding_record(kb: KnowledgeBase, f) -> dict:
+    """A finding as plain JSON-ready data (claim text included)."""
+    claim = next((c for c in kb.claims(f.document) if c.id == f.claim), None) if f.claim else None
+    return {
+        "code": f.code,
+        "severity": f.severity,
+        "document": f.document,
+        "claim_id": f.claim,
+        "claim_text": claim.text if claim else None,
+        "message": f.message,
+        "refs": list(f.refs),
+        "works": list(f.works),
+        "evidence": {k: v for k, v in f.evidence},
+    }
+
+
+def cmd_check(kb: KnowledgeBase, args: argparse.Namespace) -> int:
+    """Run the checks on one document; exit 1 when any finding is an error."""
+    from kb.factcheck import fact_check
+    from kb.graph import build_graph
+    from kb.schema import SEVERITIES
+
+    if args.doc not in kb.documents:
+        known = ", ".join(sorted(kb.documents))
+        print(f"kb: no document {args.doc!r} (known: {known})", file=sys.stderr)
+        return 2
+    found = [f for f in fact_check(kb, build_graph(kb)).findings if f.document == args.doc]
+    floor = SEVERITIES.index(args.min_severity)
+    shown = [f for f in found if SEVERITIES.index(f.severity) >= floor]
+    if args.format == "json":
+        print(json.dumps([finding_record(kb, f) for f in shown], indent=2, ensure_ascii=False))
+    else:
+        for sev in reversed(SEVERITIES):
+            group = [f for f in shown if f.severity == sev]
+            if not group:
+                continue
+            print(f"{sev.upper()} ({len(group)})")
+            for f in group:
+                where = f.claim or (f"refs {','.join(map(str, f.refs))}" if f.refs else f.document)
+                print(f"  {f.code:26} {where:22} {f.message}")
+        counts = {s: sum(f.severity == s for f in found) for s in SEVERITIES}
+        print(f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} "
+              f"info in {args.doc}")
+    return 1 if any(f.severity == "error" for f in found) else 0
+
+
+def cmd_export(kb: KnowledgeBase, args: argparse.Namespace) -> int:
+    """Write one export (the same bytes as the app's download) to --out or stdout."""
+    from kb.export import BINARY_FORMATS, ExportError, fact_check_or_none, render
+    from kb.graph import build_graph
+
+    if args.format in BINARY_FORMATS and not args.out:
+        print(f"kb: format {args.format!r} is binary: give --out FILE", file=sys.stderr)
+        return 2
+    g = build_graph(kb)
+    try:
+        data = render(args.format, kb, g, fact_check_or_none(kb, g), args.doc)
+    except ExportError as exc:
+        print(f"kb: {exc}", file=sys.stderr)
+        return 2
+    if args.out:
+        Path(args.out).write_bytes(data)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    return 0
+
+
+def cmd_ingest(kb: KnowledgeBase, args: argparse.Namespace) -> int:
+    """Ingest a letter file (claims, entries, findings); write it only with --save."""
+    from kb.ingest import IngestError, format_result, ingest, save
+
+    try:
+        result = ingest(Path(args.file), None, kb, doc_id=args.id, title=args.title,
+                        date=args.date, enrich=args.enrich)
+    except IngestError as exc:
+        print(f"kb: cannot ingest {args.file}: {exc.message}", file=sys.stderr)
+        return 2
+    saved, status = None, 0
+    if args.save:
+        try:
+            saved = save(result)
+        except IngestError as exc:
+            print(f"kb: {exc.message}", file=sys.stderr)
+            status = 1
+    if args.format == "json":
+        out = result.to_dict()
+        out["saved"] = list(saved.files) if saved else None
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        print(format_result(result, saved))
+    return status
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -198,10 +310,31 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("claims", help="a document's claims")
     c.add_argument("doc", help="document id, e.g. nysipp-2026")
     c.add_argument("--format", choices=("table", "json"), default="table")
+    k = sub.add_parser("check", help="run the fact checks on a document; exit 1 on errors")
+    k.add_argument("doc", help="document id, e.g. nysipp-2026")
+    k.add_argument("--format", choices=("table", "json"), default="table")
+    k.add_argument("--min-severity", choices=("info", "warning", "error"), default="info")
+    i = sub.add_parser("ingest", help="read a letter file (PDF, DOCX, HTML, TXT, MD)")
+    i.add_argument("file", help="the letter file")
+    i.add_argument("--id", help="document id (default: from the file name)")
+    i.add_argument("--title", help="title (default: the subject line)")
+    i.add_argument("--date", help="YYYY-MM-DD (default: the first date in the text)")
+    i.add_argument("--save", action="store_true", help="write it into the data directory")
+    i.add_argument("--enrich", action="store_true", help="look up DOIs/PMIDs online")
+    i.add_argument("--format", choices=("table", "json"), default="table")
+    from kb.export import FORMATS
+
+    e = sub.add_parser("export", help="write a table, report, reference list or graph")
+    e.add_argument("--format", required=True, choices=tuple(FORMATS), help="export format")
+    e.add_argument("--doc", help="document id (default: all documents)")
+    e.add_argument("--out", help="output file (default: stdout; binary formats need it)")
     return p
 
 
 COMMANDS = {"validate": cmd_validate, "info": cmd_info, "trace": cmd_trace, "claims": cmd_claims}
+COMMANDS["ingest"] = cmd_ingest
+COMMANDS["export"] = cmd_export
+COMMANDS["check"] = cmd_check
 
 
 def main(argv: Sequence[str] | None = None) -> int:

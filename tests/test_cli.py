@@ -20,7 +20,22 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 def test_validate_tiny_passes(capsys):
     code, out, _ = run(capsys, "--data", str(TINY), "validate")
     assert code == 0
-    assert out.strip().endswith(f"0 error(s), 0 warning(s) in {TINY}")
+    assert out.strip() == f"0 error(s), 0 warning(s) in {TINY}"
+
+
+def test_validate_reports_warnings_without_failing(capsys, tmp_path):
+    data = tmp_path / "d"
+    shutil.copytree(TINY, data)
+    letter = data / "letters" / "tiny.txt"
+    letter.write_text(letter.read_text().replace("small³.", "small⁷."))
+    code, out, _ = run(capsys, "--data", str(data), "validate")
+    lines = out.strip().splitlines()
+    assert code == 0
+    assert lines[0] == (
+        "warning: letters/tiny.txt:7 [marker]: citation marker names reference 7, "
+        "which the document's reference list does not contain"
+    )
+    assert lines[-1] == f"0 error(s), 1 warning(s) in {data}"
 
 
 def test_validate_fails_on_errors_and_names_file_line_field(capsys, tmp_path):
@@ -71,10 +86,10 @@ def test_trace_text_and_json(capsys):
     cid = next(c["id"] for c in json.loads(out) if c["text"].startswith("At one year"))
     code, text, _ = run(capsys, "--data", str(TINY), "trace", cid)
     assert code == 0
-    assert "work: doe2020alpha (journal-article; PMID 11111111; doi:10.5555/example.2020.1" in text
+    assert "work: doe2020alpha (journal-article; PMID 11111111, doi:10.5555/example.2020.1; record read" in text
     assert "study: alpha: Alpha trial [RCT]" in text
     assert "NPRS device 1 year = 3 points vs 1 p <0.001" in text
-    assert "[cited only]" in text  # the two-year number comes from an unverified work
+    assert "[not verified in the record]" in text  # the two-year number comes from an unverified work
     code, js, _ = run(capsys, "--data", str(TINY), "trace", cid, "--format", "json")
     data = json.loads(js)
     assert [r["work"] for r in data["refs"]] == ["doe2020alpha", "poe2022alpha2y"]
@@ -97,3 +112,26 @@ def test_python_dash_m_kb_runs_as_a_process():
     )
     assert proc.returncode == 0, proc.stderr
     assert "claim" in proc.stdout
+
+
+def test_trace_of_a_motion_claim_shows_all_five_motion_works(capsys):
+    _, out, _ = run(capsys, "claims", "nysipp-2026", "--format", "json")
+    claim = next(c for c in json.loads(out) if c["text"].startswith("WTT demonstrated 274"))
+    assert claim["refs"] == [16]
+    code, text, _ = run(capsys, "trace", claim["id"])
+    assert code == 0
+    for key in ("deer2021motion6m", "deer2022motion1y", "deer2024motion2y",
+                "costandi2025motion3y", "deer2026motion5y"):
+        assert key in text
+    assert "WTT mild+CMM 3 years = 274 % vs baseline  (costandi2025motion3y, abstract)" in text
+    assert "surgery mild+CMM through 3 years = 4 (5.6%)" in text
+    # numbers from a source other than the article itself are flagged
+    assert "(deer2022motion1y, manufacturer press release (not the article)) [not verified in the record]" in text
+
+
+def test_trace_lists_a_studys_numbers_once_per_claim(capsys):
+    _, out, _ = run(capsys, "claims", "nysipp-2026", "--format", "json")
+    claim = next(c for c in json.loads(out) if c["refs"] == [3, 14, 15, 16])
+    _, text, _ = run(capsys, "trace", claim["id"])
+    assert text.count("study: motion: MOTION") == 1
+    assert text.count("study: motion (its numbers are listed above)") == 3

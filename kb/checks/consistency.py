@@ -1,0 +1,185 @@
+"""Consistency checks: a document against itself, and documents against each other."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from kb import stats
+from kb.checks import check, emit
+from kb.checks.context import CheckContext
+from kb.checks.text import (
+    PERSON_UNITS,
+    atoms,
+    fold,
+    negation_key,
+    norm_unit,
+    show,
+    strip_markers,
+)
+from kb.model import Claim, Finding, NumberMention
+
+TOPICS = {
+    "how many people have the condition": re.compile(
+        r"\b(?:affect\w*|prevalen\w*|diagnos\w*|suffer\w*|living\s+with|incidence)\b",
+        re.IGNORECASE | re.ASCII,
+    ),
+    "how many people had the procedure": re.compile(
+        r"\b(?:performed|underwent|undergone|received\s+(?:the\s+)?(?:procedure|treatment))\b",
+        re.IGNORECASE | re.ASCII,
+    ),
+}
+_SHARE_OF = re.compile(
+    r"(?P<n>\d+(?:\.\d+)?)\s*%\s+of\s+(?P<what>(?:[\w®-]+\s+){0,3}?[\w®-]+?)\s+"
+    r"(?:include|includ\w*|are|were|have|had|with|who|that|in)\b",
+    re.IGNORECASE | re.ASCII,
+)
+
+
+def _quote(text: str, limit: int = 70) -> str:
+    text = " ".join(text.split())
+    return f'"{text}"' if len(text) <= limit else f'"{text[: limit - 1].rstrip()}…"'
+
+
+@check(
+    code="CONS-NEGATION",
+    severity="error",
+    family="consistency",
+    title="two sentences of one document say opposite things",
+    example='Two sentences of nysipp-2026 say opposite things: "Significant device- or '
+    'procedure-related AEs were reported" and "No significant device- or procedure-related AEs '
+    'were reported".',
+)
+def negation(ctx: CheckContext) -> list[Finding]:
+    """Two sentences of a document are the same words but for a negation ("no", "not").
+
+    >>> # "Significant device- or procedure-related AEs were reported¹⁷."
+    >>> # "No significant device- or procedure-related AEs were reported."
+    >>> # -> CONS-NEGATION: Two sentences of nysipp-2026 say opposite things: ...
+    """
+    out = []
+    for doc_id, claims in ctx.doc_claims.items():
+        groups: dict[tuple[str, ...], list[tuple[Claim, int]]] = defaultdict(list)
+        for c in claims:
+            key, negs = negation_key(c)
+            if len(key) >= 4:
+                groups[key].append((c, negs))
+        for members in groups.values():
+            done = set()
+            for i, (a, na) in enumerate(members):
+                for b, nb in members[i + 1 :]:
+                    if (na - nb) % 2 == 0 or (a.id, b.id) in done:
+                        continue
+                    done.add((a.id, b.id))
+                    ta = strip_markers(a).strip().rstrip(".")
+                    tb = strip_markers(b).strip().rstrip(".")
+                    out.append(
+                        emit(
+                            "CONS-NEGATION", doc_id, a.id,
+                            f"Two sentences of {doc_id} say opposite things: "
+                            f"{_quote(ta)} and {_quote(tb)}.",
+                            refs=ctx.support[a.id].numbers,
+                            evidence=(("other_claim", b.id),),
+                        )
+                    )
+    return out
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A figure a document states that another document may state differently."""
+
+    key: str
+    claim: Claim
+    mention: NumberMention | None
+    text: str
+    value: float
+    interval: tuple[float, float]
+
+
+def quantities(ctx: CheckContext) -> list[Quantity]:
+    """Population figures (people with the condition, procedures done) and shares of a thing."""
+    out = []
+    for c in ctx.claims:
+        topics = [t for t, pat in TOPICS.items() if pat.search(c.text)]
+        for m in c.numbers:
+            if norm_unit(m.unit) not in PERSON_UNITS or m.value is None or m.value < 1000:
+                continue
+            at = atoms(m)
+            if not at:
+                continue
+            qual = dict(m.extra).get("qualifier")
+            text = show(f"{qual} {m.text}" if qual else m.text)
+            if m.unit and m.unit not in m.text:
+                text = f"{text} {m.unit}"
+            for t in topics:
+                out.append(Quantity(t, c, m, text, at[0].value, at[0].interval()))
+        for s in _SHARE_OF.finditer(strip_markers(c)):
+            what = " ".join(fold(s.group("what")).split())
+            value = float(s.group("n"))
+            key = f"share of {what}"
+            out.append(Quantity(key, c, None, f"{s.group('n')}% of {s.group('what')}", value,
+                                stats.stated_interval(s.group("n"))))
+    return out
+
+
+def _fold_ratio(a: float, b: float) -> str:
+    r = max(a, b) / min(a, b)
+    if abs(r - 10) < 0.5:
+        return "a tenfold difference"
+    if abs(r - 2) < 0.1:
+        return "a twofold difference"
+    return f"a {r:.1f}-fold difference"
+
+
+@check(
+    code="CONS-CROSS-DOCUMENT",
+    severity="warning",
+    family="consistency",
+    title="a figure stated differently in two documents",
+    example='nysipp-2026 says "more than 200,000 individuals" (how many people have the '
+    'condition) where nysipp-2024 said "over two million LSS patients": a tenfold difference.',
+)
+def cross_document(ctx: CheckContext) -> list[Finding]:
+    """The same kind of figure (people with the condition, a share of publications) differs
+    between two documents of the knowledge base; reported on the later document.
+
+    >>> # 2024: "Over two million LSS patients nationwide are diagnosed and treated annually (1)"
+    >>> # 2026: "... reported to affect more than 200,000 individuals in the US¹"
+    >>> # -> CONS-CROSS-DOCUMENT on the 2026 letter: ... a tenfold difference.
+    """
+    docs = ctx.kb.documents
+    by_key: dict[str, list[Quantity]] = defaultdict(list)
+    for q in quantities(ctx):
+        by_key[q.key].append(q)
+    out = []
+    for key, qs in by_key.items():
+        seen: set[tuple[str, str]] = set()
+        for q in qs:
+            later_doc = docs[q.claim.document]
+            others = [
+                o for o in qs
+                if o.claim.document != q.claim.document
+                and (docs[o.claim.document].date, o.claim.document)
+                < (later_doc.date, q.claim.document)
+                and not (o.interval[0] <= q.interval[1] and q.interval[0] <= o.interval[1])
+                and max(o.value, q.value) / max(min(o.value, q.value), 1e-9) >= 1.5
+            ]
+            if not others or (q.claim.id, q.text) in seen:
+                continue
+            seen.add((q.claim.id, q.text))
+            o = others[0]
+            more = f" (and {len(others) - 1} more)" if len(others) > 1 else ""
+            out.append(
+                emit(
+                    "CONS-CROSS-DOCUMENT", q.claim.document, q.claim.id,
+                    f'{q.claim.document} says "{q.text.strip()}" ({key}) where '
+                    f'{o.claim.document} said "{o.text.strip()}"{more}: '
+                    f"{_fold_ratio(q.value, o.value)}.",
+                    refs=ctx.support[q.claim.id].numbers,
+                    evidence=(("other_claim", o.claim.id), ("values", (q.value, o.value)),
+                              ("topic", key)),
+                )
+            )
+    return out

@@ -1,0 +1,279 @@
+"""What every check needs, computed once: claims in order, paragraphs, traces, support, matches.
+
+A claim without its own citation marker borrows the markers of the next cited sentence of the
+same paragraph (letters often put one marker at the end of a run of sentences); such support is
+marked `via="paragraph"` and every message built on it says so.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import networkx as nx
+
+from kb.checks.text import Atom, atoms, event_statements, norm_unit, outcome_event_qualifiers
+from kb.graph import RefTrace, Trace, trace
+from kb.load import KnowledgeBase
+from kb.model import Claim, Document, NumberMention, Outcome, ReferenceEntry, Work
+from kb.stats import NUMBER_RE, parse_ps
+
+STATUSES = ("matched", "near miss", "elsewhere", "not in source", "contradicted", "not checked")
+_BLANK_LINE = re.compile(r"\n[ \t\u00a0\u200b]*\n")
+_PARTIAL = re.compile(r"abstract|opening|truncated|summary|press|snippet|excerpt", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NumberMatch:
+    """A number a claim states, set against the numbers its cited sources report.
+
+    status is one of STATUSES; outcome is the recorded number matched (or the nearest one for
+    a near miss or a contradiction), None when there is none.
+    """
+
+    claim: str
+    number: NumberMention
+    status: str
+    outcome: Outcome | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Support:
+    """The references a claim rests on: its own markers, or the next cited sentence's."""
+
+    refs: tuple[RefTrace, ...]
+    via: str  # "own", "paragraph" or "none"
+    carrier: str | None = None
+
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        """Reference numbers, in citation order, without repeats."""
+        return tuple(dict.fromkeys(r.number for r in self.refs))
+
+    @property
+    def works(self) -> tuple[Work, ...]:
+        """Distinct resolved works."""
+        seen: dict[str, Work] = {}
+        for r in self.refs:
+            if r.work is not None:
+                seen.setdefault(r.work.citekey, r.work)
+        return tuple(seen.values())
+
+
+@dataclass(frozen=True)
+class SourceNumber:
+    """One number a recorded outcome holds, typed like an Atom."""
+
+    outcome: Outcome
+    value: float
+    cls: str
+    field: str
+    op: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """Everything the checks read; built once by build_context, never changed after."""
+
+    kb: KnowledgeBase
+    graph: nx.MultiDiGraph
+    claims: tuple[Claim, ...]
+    by_id: Mapping[str, Claim]
+    doc_claims: Mapping[str, tuple[Claim, ...]]
+    paragraph_of: Mapping[str, tuple[str, int]]
+    paragraphs: Mapping[tuple[str, int], tuple[Claim, ...]]
+    traces: Mapping[str, Trace]
+    support: Mapping[str, Support]
+    entries: Mapping[str, tuple[ReferenceEntry, ...]]
+    outcomes_by_work: Mapping[str, tuple[Outcome, ...]]
+    numbers_of: Mapping[str, tuple[SourceNumber, ...]]
+    matches: Mapping[str, tuple[NumberMatch, ...]] = field(default_factory=dict)
+    _index: tuple = ()
+
+    def document(self, doc_id: str) -> Document:
+        """The document record."""
+        return self.kb.documents[doc_id]
+
+    def paragraph(self, claim: Claim) -> tuple[Claim, ...]:
+        """The claims of the paragraph a claim stands in, in order."""
+        return self.paragraphs[self.paragraph_of[claim.id]]
+
+    def before_in_paragraph(self, claim: Claim) -> list[Claim]:
+        """The claims of the same paragraph up to and including this one."""
+        para = self.paragraph(claim)
+        return [c for c in para if c.start <= claim.start]
+
+    def cited_works(self, doc_id: str) -> dict[str, list[int]]:
+        """Works a document's reference list resolves to, with their reference numbers."""
+        out: dict[str, list[int]] = {}
+        for e in self.entries.get(doc_id, ()):
+            res = self.kb.resolutions.get(e.id)
+            if res is not None and res.work in self.kb.works:
+                out.setdefault(res.work, []).append(e.number)
+        return out
+
+    def near_values(self, lo: float, hi: float) -> list[SourceNumber]:
+        """Recorded non-p numbers of the whole KB between lo and hi."""
+        values, numbers = self._index
+        i = bisect.bisect_left(values, lo - 1e-9)
+        j = bisect.bisect_right(values, hi + 1e-9)
+        return list(numbers[i:j])
+
+
+# --- recorded numbers ---------------------------------------------------------------------------
+
+
+def _outcome_cls(o: Outcome, unit: str | None) -> str:
+    u = norm_unit(unit)
+    if u == "%":
+        return "pct"
+    if o.measure == "sample size" or u == "patients":
+        return "n"
+    return f"unit:{u}" if u else "num"
+
+
+def source_numbers(o: Outcome) -> tuple[SourceNumber, ...]:
+    """Every number an outcome records: value, comparator, count, denominator, text, p."""
+    out: list[SourceNumber] = []
+    cls = _outcome_cls(o, o.unit)
+    seen: set[tuple[float, str]] = set()
+
+    def add(value: float, c: str, fld: str, op: str | None = None) -> None:
+        if (value, c) not in seen:
+            seen.add((value, c))
+            out.append(SourceNumber(o, value, c, fld, op))
+
+    if o.value is not None:
+        add(o.value, cls, "value")
+    if o.comparator_value is not None:
+        add(o.comparator_value, cls, "comparator_value")
+    if o.count is not None:
+        add(o.count, "n", "count")
+    if o.denominator is not None:
+        add(o.denominator, "n", "denominator")
+    for fld, text in (("value_text", o.value_text), ("comparator_text", o.comparator_text)):
+        if not text:
+            continue
+        for m in NUMBER_RE.finditer(text):
+            value = float(m.group().replace(",", ""))
+            after = text[m.end() : m.end() + 2]
+            c = "pct" if "%" in after else ("n" if "/" in text or "(" in text else cls)
+            if c == "n" and cls == "pct" and "%" not in text:
+                c = cls
+            add(value, c, fld)
+    if o.p_value:
+        for op, value in parse_ps(o.p_value):
+            out.append(SourceNumber(o, value, "p", "p_value", op))
+    return tuple(out)
+
+
+def record_scope(work: Work, outcomes: tuple[Outcome, ...]) -> str:
+    """How much of a work was read: 'abstract', 'partial record' or 'record'."""
+    locs = [o.locator or "" for o in outcomes if o.verified]
+    if not locs:
+        return "abstract" if work.verified else "citation only"
+    if all("abstract" in loc.lower() for loc in locs):
+        return "abstract"
+    if all(_PARTIAL.search(loc) for loc in locs):
+        return "partial record"
+    return "record"
+
+
+# --- paragraphs and support ----------------------------------------------------------------------
+
+
+def _paragraphs(doc: Document, claims: list[Claim]) -> list[list[Claim]]:
+    """Group a document's claims into paragraphs: a blank line or a new section starts one."""
+    out: list[list[Claim]] = []
+    prev: Claim | None = None
+    for c in claims:
+        gap = doc.text[prev.end : c.start] if prev is not None else ""
+        if prev is None or c.section != prev.section or _BLANK_LINE.search(gap):
+            out.append([])
+        out[-1].append(c)
+        prev = c
+    return out
+
+
+def _support(claim: Claim, para: list[Claim], traces: Mapping[str, Trace]) -> Support:
+    own = traces[claim.id].refs
+    if own:
+        return Support(own, "own")
+    later = [c for c in para if c.start > claim.start]
+    for c in later:
+        if traces[c.id].refs:
+            return Support(traces[c.id].refs, "paragraph", c.id)
+    return Support((), "none")
+
+
+def build_context(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> CheckContext:
+    """Compute the shared, read-only inputs of every check (matches included)."""
+    from kb.checks.matching import match_claim
+
+    doc_claims: dict[str, tuple[Claim, ...]] = {}
+    for doc_id, reading in kb.readings.items():
+        doc_claims[doc_id] = tuple(sorted(reading.claims, key=lambda c: c.start))
+    claims = tuple(c for d in doc_claims.values() for c in d)
+    by_id = {c.id: c for c in claims}
+    traces: dict[str, Trace] = {}
+    for c in claims:
+        node = f"claim:{c.id}"
+        traces[c.id] = trace(graph, node) if c.citations and node in graph else Trace(c, ())
+    paragraph_of: dict[str, tuple[str, int]] = {}
+    paragraphs: dict[tuple[str, int], tuple[Claim, ...]] = {}
+    support: dict[str, Support] = {}
+    for doc_id, cs in doc_claims.items():
+        doc = kb.documents[doc_id]
+        for i, para in enumerate(_paragraphs(doc, list(cs))):
+            paragraphs[(doc_id, i)] = tuple(para)
+            for c in para:
+                paragraph_of[c.id] = (doc_id, i)
+                support[c.id] = _support(c, para, traces)
+    outcomes_by_work: dict[str, list[Outcome]] = defaultdict(list)
+    numbers_of: dict[str, tuple[SourceNumber, ...]] = {}
+    flat: list[SourceNumber] = []
+    for o in kb.outcomes.values():
+        outcomes_by_work[o.work].append(o)
+        numbers_of[o.id] = source_numbers(o)
+        flat.extend(n for n in numbers_of[o.id] if n.cls != "p")
+    flat.sort(key=lambda n: n.value)
+    entries = {d: tuple(r.entries) for d, r in kb.readings.items()}
+    ctx = CheckContext(
+        kb=kb,
+        graph=graph,
+        claims=claims,
+        by_id=MappingProxyType(by_id),
+        doc_claims=MappingProxyType(doc_claims),
+        paragraph_of=MappingProxyType(paragraph_of),
+        paragraphs=MappingProxyType(paragraphs),
+        traces=MappingProxyType(traces),
+        support=MappingProxyType(support),
+        entries=MappingProxyType(entries),
+        outcomes_by_work=MappingProxyType({k: tuple(v) for k, v in outcomes_by_work.items()}),
+        numbers_of=MappingProxyType(numbers_of),
+        _index=(tuple(n.value for n in flat), tuple(flat)),
+    )
+    matches = {c.id: match_claim(ctx, c) for c in claims}
+    object.__setattr__(ctx, "matches", MappingProxyType(matches))
+    return ctx
+
+
+__all__ = [
+    "STATUSES",
+    "Atom",
+    "CheckContext",
+    "NumberMatch",
+    "SourceNumber",
+    "Support",
+    "atoms",
+    "build_context",
+    "event_statements",
+    "outcome_event_qualifiers",
+    "record_scope",
+    "source_numbers",
+]

@@ -1,0 +1,432 @@
+"""Set each number a claim states against the numbers its cited sources report.
+
+Statuses: matched (the cited record holds it, within the precision stated), near miss (the
+cited record holds a number one slip away: a digit dropped, a factor of ten, two digits
+swapped), elsewhere (another work holds it, not the cited one), not in source, contradicted
+(an event statement the record says the opposite of) and not checked (uncited, a
+non-publication, a work known only from the letter's citation, or not a reported result).
+"""
+
+from __future__ import annotations
+
+import re
+
+from kb import stats
+from kb.checks.context import CheckContext, NumberMatch, SourceNumber, Support, record_scope
+from kb.checks.text import (
+    UNIT_ALIASES,
+    Atom,
+    EventStatement,
+    atoms,
+    event_statements,
+    outcome_event_qualifiers,
+    show,
+    tokens,
+)
+from kb.model import Claim, NumberMention, Outcome, Work
+
+MEASURE_UNITS = frozenset(
+    {"points", "feet", "mins", "years", "months", "weeks", "days", "hours", "seconds", "mm",
+     "cm", "m", "km", "kg", "mg", "g", "ml", "usd", "inches"}
+)  # fmt: skip
+EVENT_MEASURES = ("adverse events", "harms")
+
+
+def compatible(a: str, s: str) -> bool:
+    """True when a stated number's class and a recorded number's class can be compared."""
+    if "p" in (a, s) or "pct" in (a, s):
+        return a == s
+    if "num" in (a, s):
+        return True
+    if a.startswith("unit:") and s.startswith("unit:"):
+        ua, us = a[5:], s[5:]
+        return ua == us or not (ua in MEASURE_UNITS and us in MEASURE_UNITS)
+    return True
+
+
+def _same_p(atom: Atom, sn: SourceNumber) -> bool:
+    norm = {"≤": "<", "≥": ">"}
+    if norm.get(atom.op or "=", atom.op or "=") != norm.get(sn.op or "=", sn.op or "="):
+        return False
+    return stats.consistent(atom.text, sn.value)
+
+
+def agrees(atom: Atom, sn: SourceNumber) -> bool:
+    """True when a recorded number is the stated one (class, operator and precision)."""
+    if not compatible(atom.cls, sn.cls):
+        return False
+    if atom.cls == "p":
+        return _same_p(atom, sn)
+    if atom.cls in ("n", "num") and not float(sn.value).is_integer() and (
+        atom.written or stats.decimals(atom.text) == 0
+    ):
+        return False  # a count is exact: 4 patients is not a recorded 4.3
+    return atom.agrees(sn.value)
+
+
+def _digit_string(text: str) -> str:
+    return text.replace(",", "").replace(".", "").lstrip("0") or "0"
+
+
+def slip(atom: Atom, value: float) -> str | None:
+    """How a stated number could be a slip for a recorded one, or None.
+
+    >>> slip(Atom("16", 16.0, "n"), 160.0)
+    'a digit dropped'
+    >>> slip(Atom("134", 134.0, "n"), 143.0)
+    'two digits swapped'
+    """
+    if atom.written or atom.cls in ("p", "num"):
+        return None
+    a, b = atom.value, value
+    if a == b or atom.agrees(b):
+        return None
+    d = stats.decimals(atom.text)
+    if min(abs(a), abs(b)) < 10 and d == 0:
+        return None  # 4 against 40 is as likely another number as a slip
+    sa = _digit_string(atom.text)
+    sb = _digit_string(f"{b:.{d}f}")
+    whole = float(a).is_integer() and float(b).is_integer() and d == 0
+    if a and b and any(abs(b / a - f) < 1e-9 for f in (10, 0.1, 100, 0.01)) and not whole:
+        return "a factor of ten (the decimal point moved)"
+    if len(sa) + 1 == len(sb) and any(sb[:i] + sb[i + 1 :] == sa for i in range(len(sb))):
+        return "a digit dropped"
+    if len(sa) == len(sb) + 1 and any(sa[:i] + sa[i + 1 :] == sb for i in range(len(sa))):
+        return "a digit added"
+    if a and b and any(abs(b / a - f) < 1e-9 for f in (10, 0.1)):
+        return "a factor of ten"
+    if a and b and any(abs(b / a - f) < 1e-9 for f in (100, 0.01)):
+        return "a factor of a hundred"
+    if len(sa) == len(sb):
+        diff = [i for i in range(len(sa)) if sa[i] != sb[i]]
+        if len(diff) == 2 and diff[1] == diff[0] + 1 and sa[diff[0]] == sb[diff[1]] and (
+            sa[diff[1]] == sb[diff[0]]
+        ):
+            return "two digits swapped"
+        if len(diff) == 1 and len(sa) >= 3:
+            return "one digit different"
+    if abs(a - b) <= 10 ** (-d) + 1e-9 and (d > 0 or abs(a) >= 10):
+        return "off by one in the last digit"
+    return None
+
+
+def describe(o: Outcome) -> str:
+    """A recorded number in a few words: 'age-n-65plus (number of patients (pooled), 65 and
+    over)'."""
+    bits = [o.outcome or o.measure]
+    if o.arm:
+        bits.append(o.arm)
+    if o.timepoint:
+        bits.append(o.timepoint)
+    return f"{o.id} ({', '.join(bits)})"
+
+
+def scope_note(work: Work, ctx: CheckContext) -> str:
+    """'record read as abstract; may be in the full text' and the like."""
+    scope = record_scope(work, ctx.outcomes_by_work.get(work.citekey, ()))
+    if scope == "abstract":
+        return "record read as abstract; may be in the full text"
+    if scope == "partial record":
+        return "only part of the record was readable; may be in the full text"
+    return "record read"
+
+
+def via_note(sup: Support) -> str:
+    """'' for a claim's own markers, else where its support was borrowed from."""
+    if sup.via != "paragraph":
+        return ""
+    refs = ", ".join(map(str, sup.numbers))
+    return f" (ref {refs} cited later in the paragraph)"
+
+
+def _candidates(ctx: CheckContext, sup: Support) -> tuple[list[SourceNumber], list[SourceNumber],
+                                                           list[SourceNumber]]:
+    """Recorded numbers of the cited works; of their studies' other works; unverified ones."""
+    cited_keys = {w.citekey for w in sup.works}
+    cited, unverified, study = [], [], []
+    for w in sup.works:
+        for o in ctx.outcomes_by_work.get(w.citekey, ()):
+            (cited if o.verified and w.verified else unverified).extend(ctx.numbers_of[o.id])
+    seen: set[str] = set()
+    for r in sup.refs:
+        for st in r.studies:
+            for o in st.outcomes:
+                if o.work in cited_keys or o.id in seen or not o.verified:
+                    continue
+                seen.add(o.id)
+                study.extend(ctx.numbers_of[o.id])
+    return cited, study, unverified
+
+
+def _significant_digits(atom: Atom) -> int:
+    return len(_digit_string(atom.text).rstrip("0")) if not atom.written else 0
+
+
+def _match_atom(
+    ctx: CheckContext, atom: Atom, sup: Support, pools: tuple
+) -> tuple[str, list[SourceNumber], str]:
+    """(status, recorded numbers that fit, note) for one stated number."""
+    cited, study, unverified = pools
+    hits = [sn for sn in cited if agrees(atom, sn)]
+    if hits:
+        return ("matched", hits, "")
+    described = _described(ctx, atom, sup)
+    if described:
+        return ("matched", described, "described")
+    near = [(sn, slip(atom, sn.value)) for sn in cited if compatible(atom.cls, sn.cls)]
+    near = [(sn, why) for sn, why in near if why and sn.cls == atom.cls]
+    if near:
+        sn, why = near[0]
+        return ("near miss", [sn], why)
+    if atom.cls == "p":
+        return ("not in source", [], "")
+    hits = [sn for sn in study if agrees(atom, sn)]
+    if hits:
+        return ("elsewhere", hits, "same study")
+    hits = [sn for sn in unverified if agrees(atom, sn)]
+    if hits:
+        return ("elsewhere", hits, "unverified")
+    if _significant_digits(atom) >= 3:
+        cited_keys = {w.citekey for w in sup.works}
+        lo, hi = atom.interval()
+        hits = [
+            sn for sn in ctx.near_values(lo, hi)
+            if sn.outcome.work not in cited_keys and sn.outcome.verified and agrees(atom, sn)
+        ]
+        if hits:
+            return ("elsewhere", hits, "other study")
+    return ("not in source", [], "")
+
+
+def _described(ctx: CheckContext, atom: Atom, sup: Support) -> list[SourceNumber]:
+    """A measurement ("2.5 mm") the cited record gives only in words, in an outcome's
+    description or note; counts and percentages are never taken from notes, which may hold an
+    analyst's arithmetic."""
+    if not atom.cls.startswith("unit:") or atom.written:
+        return []
+    unit = atom.cls[5:]
+    spellings = [u for u, norm in UNIT_ALIASES.items() if norm == unit] or [unit]
+    units = "|".join(map(re.escape, spellings))
+    pat = re.compile(rf"(?<![\d.]){re.escape(atom.text)}\s?(?:{units})(?![A-Za-z])", re.IGNORECASE)
+    out = []
+    for w in sup.works:
+        if not w.verified:
+            continue
+        for o in ctx.outcomes_by_work.get(w.citekey, ()):
+            if o.verified and pat.search(f"{o.outcome or ''} {o.note or ''}"):
+                out.append(SourceNumber(o, atom.value, atom.cls, "note"))
+    return out
+
+
+_RANK = {"matched": 0, "not in source": 1, "elsewhere": 2, "near miss": 3}
+_STOP = frozenset({"with", "from", "that", "this", "were", "was", "than", "number", "patients",
+                   "rate", "rates", "both", "their", "there", "which"})
+
+
+def keywords(text: str) -> set[str]:
+    """Word stems (first five letters) of a text, for telling outcomes apart."""
+    return {w[:5] for w in tokens(text) if len(w) >= 4 and w not in _STOP}
+
+
+def _score(
+    sn: SourceNumber, prefer: set[str], window: set[str], used: set[str] = frozenset()
+) -> tuple[int, bool, bool]:
+    """Words the sentence shares with the outcome, then an outcome not yet taken by another
+    number of the sentence, then one the claim's other numbers point to."""
+    o = sn.outcome
+    words = keywords(f"{o.measure} {o.outcome or ''} {o.arm or ''}")
+    return (len(words & window), o.id not in used, o.id in prefer)
+
+
+def _mention_match(
+    ctx: CheckContext,
+    claim: Claim,
+    m: NumberMention,
+    sup: Support,
+    pools: tuple,
+    prefer: set[str] = frozenset(),
+    used: set[str] = frozenset(),
+) -> NumberMatch:
+    ats = atoms(m)
+    results = [(a, *_match_atom(ctx, a, sup, pools)) for a in ats]
+    worst = max(results, key=lambda r: _RANK[r[1]])
+    status = worst[1]
+    via = via_note(sup)
+    rel = m.start - claim.start
+    window = keywords(claim.text[max(0, rel - 90) : rel + len(m.text) + 30])
+    if status == "matched":
+        # prefer one outcome that holds every stated number (a value and its comparator), then
+        # one the claim's other numbers point to, then one whose words the sentence uses
+        cover: dict[str, int] = {}
+        for _, _, hits, _ in results:
+            for oid in {sn.outcome.id for sn in hits}:
+                cover[oid] = cover.get(oid, 0) + 1
+        every = [sn for _, _, hits, _ in results for sn in hits]
+        best = max(every, key=lambda sn: (cover[sn.outcome.id], _score(sn, prefer, window, used)))
+        o = best.outcome
+        where = f"{o.work}, {o.locator or 'locator unknown'}"
+        if best.field == "note":
+            return NumberMatch(
+                claim.id, m, status, o,
+                f'"{show(m.text)}" appears in the description of {describe(o)} [{where}], not as a '
+                f"recorded value{via}",
+            )
+        return NumberMatch(
+            claim.id, m, status, o, f'"{show(m.text)}" is in {describe(o)} [{where}]{via}'
+        )
+    parts = []
+    chosen: SourceNumber | None = None
+    for a, st, hits, note in results:
+        sn = max(hits, key=lambda h: _score(h, prefer, window)) if hits else None
+        if st == worst[1] and chosen is None:
+            chosen = sn
+        if st == "matched":
+            parts.append(f"{a.label()} matches {sn.outcome.id}")
+        elif st == "near miss":
+            parts.append(
+                f"{a.label()} is not in {sn.outcome.work}, which reports {stats.fmt(sn.value)} "
+                f"in {describe(sn.outcome)} ({note}?)"
+            )
+        elif st == "elsewhere":
+            where = {
+                "same study": "another report of the same study",
+                "unverified": f"an unverified source ({sn.outcome.locator})",
+                "other study": "another work",
+            }[note]
+            parts.append(
+                f"{a.label()} is not in the cited record but in {where}: "
+                f"{sn.outcome.work}, {describe(sn.outcome)}"
+            )
+        else:
+            notes = "; ".join(
+                f"{w.citekey}: {scope_note(w, ctx)}" for w in sup.works if w.verified
+            )
+            parts.append(f"{a.label()} is not in the cited source ({notes})")
+    outcome = chosen.outcome if chosen is not None else None
+    return NumberMatch(claim.id, m, status, outcome, "; ".join(parts) + via)
+
+
+def event_mention(ev: EventStatement) -> NumberMention:
+    """An event statement as a mention of kind 'events' (value 0 for 'no events')."""
+    return NumberMention(
+        ev.text, 0.0 if ev.negative else None, "events", ev.start, ev.end, None,
+        (("negative", ev.negative), ("qualifiers", tuple(sorted(ev.qualifiers)))),
+    )
+
+
+def _event_match(ctx: CheckContext, claim: Claim, ev: EventStatement, sup: Support) -> NumberMatch:
+    m = event_mention(ev)
+    via = via_note(sup)
+    support = contra = None
+    for w in sup.works:
+        if not w.verified:
+            continue
+        for o in ctx.outcomes_by_work.get(w.citekey, ()):
+            if o.measure not in EVENT_MEASURES or not o.verified:
+                continue
+            val = o.value if o.value is not None else o.count
+            if val is None:
+                continue
+            q_o = outcome_event_qualifiers(o.outcome)
+            if ev.negative:
+                if val == 0 and q_o <= ev.qualifiers:
+                    support = support or o
+                elif val > 0 and ev.qualifiers <= q_o:
+                    contra = contra or o
+            else:
+                if val == 0 and q_o <= ev.qualifiers:
+                    contra = contra or o
+                elif val > 0 and ev.qualifiers <= q_o:
+                    support = support or o
+    if contra is not None:
+        said = "none" if ev.negative else "some"
+        return NumberMatch(
+            claim.id, m, "contradicted", contra,
+            f'"{show(m.text)}" says {said}, but {describe(contra)} records '
+            f"{stats.fmt(contra.value if contra.value is not None else contra.count)} "
+            f"[{contra.work}, {contra.locator}]{via}",
+        )
+    if support is not None:
+        return NumberMatch(
+            claim.id, m, "matched", support,
+            f'"{show(m.text)}": {describe(support)} records {stats.fmt(support.value or 0)} '
+            f"[{support.work}, {support.locator}]{via}",
+        )
+    notes = "; ".join(f"{w.citekey}: {scope_note(w, ctx)}" for w in sup.works if w.verified)
+    return NumberMatch(
+        claim.id, m, "not in source", None,
+        f'"{show(m.text)}": no event count in the cited source ({notes}){via}',
+    )
+
+
+def _not_checked(claim: Claim, m: NumberMention, reason: str) -> NumberMatch:
+    return NumberMatch(claim.id, m, "not checked", None, reason)
+
+
+def unchecked_reason(ctx: CheckContext, sup: Support) -> tuple[str, str] | None:
+    """Why a claim's numbers cannot be checked at all, as (kind, reason); None when they can.
+
+    kind is 'uncited', 'no work', 'non-publication' or 'cited only'.
+    """
+    if sup.via == "none":
+        return ("uncited", "uncited: no marker in the sentence or later in its paragraph")
+    works = sup.works
+    if not works:
+        missing = ", ".join(map(str, (r.number for r in sup.refs)))
+        return ("no work", f"ref {missing} leads to no work in the knowledge base")
+    pubs = [w for w in works if w.is_publication]
+    if not pubs:
+        kinds = ", ".join(f"{w.citekey} ({w.kind})" for w in works)
+        return ("non-publication", f"cites only a non-publication: {kinds}")
+    if not any(w.verified for w in pubs):
+        keys = ", ".join(w.citekey for w in pubs)
+        return ("cited only", f"{keys} is known only from the letter's citation (no record found)")
+    return None
+
+
+def _small_word(m: NumberMention) -> bool:
+    """A small number in words with no unit ("two age groups"): checked only if it matches."""
+    return m.kind == "written" and not m.unit and (m.value or 0) < 20
+
+
+def match_claim(ctx: CheckContext, claim: Claim) -> tuple[NumberMatch, ...]:
+    """Every stated number (and event statement) of a claim, matched against its sources."""
+    sup = ctx.support[claim.id]
+    why = unchecked_reason(ctx, sup)
+    reason = why[1] if why else None
+    out: list[NumberMatch] = []
+    pools = _candidates(ctx, sup) if sup.works else ([], [], [])
+    prefer: set[str] = set()
+    used: set[str] = set()
+    if reason is None:
+        for m in claim.numbers:
+            if m.kind != "p_value" and atoms(m):
+                got = _mention_match(ctx, claim, m, sup, pools)
+                if got.status == "matched" and got.outcome is not None:
+                    prefer.add(got.outcome.id)
+    for m in sorted(claim.numbers, key=lambda n: n.start):
+        if not atoms(m):
+            continue
+        if reason is None:
+            taken = used if m.kind != "p_value" else set()  # a p belongs with its values
+            got = _mention_match(ctx, claim, m, sup, pools, prefer, taken)
+            if got.status == "matched" and got.outcome is not None:
+                used.add(got.outcome.id)
+            if _small_word(m) and got.status != "matched":
+                continue  # "two age groups": a word, not a reported result
+            out.append(got)
+            continue
+        if why and why[0] == "cited only" and pools[1]:
+            got = _mention_match(ctx, claim, m, sup, pools)
+            if got.status == "elsewhere":
+                out.append(got)
+                continue
+        if not _small_word(m):
+            out.append(_not_checked(claim, m, reason))
+    for ev in event_statements(claim):
+        if reason is None:
+            out.append(_event_match(ctx, claim, ev, sup))
+        else:
+            out.append(_not_checked(claim, event_mention(ev), reason))
+    out.sort(key=lambda x: (x.number.start, x.number.end))
+    return tuple(out)

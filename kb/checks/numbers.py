@@ -1,0 +1,272 @@
+"""Claim-versus-source checks: is each stated number in the cited record, and as stated?"""
+
+from __future__ import annotations
+
+from kb import stats
+from kb.checks import check, emit
+from kb.checks.context import CheckContext, NumberMatch
+from kb.checks.matching import describe, scope_note, via_note
+from kb.checks.text import fold, show
+from kb.model import Claim, Finding
+
+_RANDOMISED = ("randomized", "randomised")
+
+
+def _by_status(ctx: CheckContext, status: str) -> list[tuple[Claim, list[NumberMatch]]]:
+    out = []
+    for c in ctx.claims:
+        got = [m for m in ctx.matches.get(c.id, ()) if m.status == status]
+        if got:
+            out.append((c, got))
+    return out
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith(".") else text + "."
+
+
+def _reasons(ctx: CheckContext, c: Claim, ms: list[NumberMatch]) -> str:
+    """The matches' reasons joined, with the borrowed-marker note said once at the end."""
+    via = via_note(ctx.support[c.id])
+    parts = [m.reason[: -len(via)] if via and m.reason.endswith(via) else m.reason for m in ms]
+    return _sentence("; ".join(parts) + via)
+
+
+def _refs(ctx: CheckContext, c: Claim) -> tuple[int, ...]:
+    return ctx.support[c.id].numbers
+
+
+def _with_qualifier(m: NumberMatch) -> str:
+    """A stated number with the word that qualifies it ("more than 200,000", "≥ 2.5 mm")."""
+    q = dict(m.number.extra).get("qualifier")
+    text = show(m.number.text)
+    return f"{q} {text}" if isinstance(q, str) and q and q not in text else text
+
+
+def _names(texts: list[str]) -> str:
+    quoted = [f'"{t}"' for t in texts]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+@check(
+    code="NUM-MATCH",
+    severity="info",
+    family="numbers",
+    title="stated number found in the cited record",
+    example='"5.6% vs. 12.1%" is in spacers-2y-harms (incidence of harms, mild, 2 years) '
+    "[staats2023spacers, abstract].",
+)
+def number_match(ctx: CheckContext) -> list[Finding]:
+    """The cited record holds the number as stated (within the precision it was stated with).
+
+    >>> # "... less than half that of patients with a spacer (5.6% vs. 12.1%; p < 0.0001)."
+    >>> # -> NUM-MATCH: "5.6% vs. 12.1%" is in spacers-2y-harms (...) [staats2023spacers, ...]
+    """
+    out = []
+    for c, ms in _by_status(ctx, "matched"):
+        out.append(
+            emit(
+                "NUM-MATCH", c.document, c.id,
+                _reasons(ctx, c, ms),
+                works=[m.outcome.work for m in ms if m.outcome],
+                refs=_refs(ctx, c),
+                evidence=(("matched", tuple((show(m.number.text), m.outcome.id) for m in ms)),),
+            )
+        )
+    return out
+
+
+@check(
+    code="NUM-NEAR-MISS",
+    severity="warning",
+    family="numbers",
+    title="stated number one slip away from the record",
+    example="16 is not in mekhail2020age, which reports 160 in age-n-65plus (number of patients "
+    "(pooled), 65 and over) (a digit dropped?).",
+)
+def near_miss(ctx: CheckContext) -> list[Finding]:
+    """The number is not in the cited record, but one slip away from a number that is.
+
+    Slips: a digit dropped or added, a factor of ten, two digits swapped, one digit changed,
+    one unit off in the last digit.
+    >>> # "... resulting in an analysis of 49 adults and 16 older adults" (record: 49 and 160)
+    >>> # -> NUM-NEAR-MISS: 16 is not in mekhail2020age, which reports 160 ... (a digit dropped?)
+    """
+    out = []
+    for c, ms in _by_status(ctx, "near miss"):
+        out.append(
+            emit(
+                "NUM-NEAR-MISS", c.document, c.id,
+                _reasons(ctx, c, ms),
+                works=[m.outcome.work for m in ms if m.outcome],
+                refs=_refs(ctx, c),
+                evidence=(
+                    ("stated", tuple(show(m.number.text) for m in ms)),
+                    ("recorded", tuple(m.outcome.id for m in ms if m.outcome)),
+                ),
+            )
+        )
+    return out
+
+
+@check(
+    code="NUM-ELSEWHERE",
+    severity="warning",
+    family="numbers",
+    title="stated number found in another work, not the cited one",
+    example="149 is not in the cited record but in another report of the same study: "
+    "encore2016rct6m, encore-6m-n-rand-mild (number of patients (randomized), mild).",
+)
+def elsewhere(ctx: CheckContext) -> list[Finding]:
+    """The cited record lacks the number, but another work (often of the same study) has it.
+
+    >>> # a sentence citing only the 2-year report states the 6-month report's 149 randomized
+    >>> # -> NUM-ELSEWHERE: 149 is not in the cited record but in another report ...
+    """
+    out = []
+    for c, ms in _by_status(ctx, "elsewhere"):
+        out.append(
+            emit(
+                "NUM-ELSEWHERE", c.document, c.id,
+                _reasons(ctx, c, ms),
+                works=[m.outcome.work for m in ms if m.outcome],
+                refs=_refs(ctx, c),
+                evidence=(
+                    ("stated", tuple(show(m.number.text) for m in ms)),
+                    ("recorded", tuple(m.outcome.id for m in ms if m.outcome)),
+                ),
+            )
+        )
+    return out
+
+
+@check(
+    code="NUM-NOT-IN-SOURCE",
+    severity="warning",
+    family="numbers",
+    title="stated number not in the cited record",
+    example='"more than 200,000" is not in the cited record (statpearls2024lss: only part of the '
+    "record was readable; may be in the full text).",
+)
+def not_in_source(ctx: CheckContext) -> list[Finding]:
+    """No number of the cited record matches (record read as abstract: may be in full text).
+
+    >>> # "... reported to affect more than 200,000 individuals in the US¹"
+    >>> # -> NUM-NOT-IN-SOURCE: "more than 200,000" is not in the cited record (...)
+    """
+    out = []
+    for c, ms in _by_status(ctx, "not in source"):
+        sup = ctx.support[c.id]
+        works = [w for w in sup.works if w.verified]
+        notes = "; ".join(f"{w.citekey}: {scope_note(w, ctx)}" for w in works)
+        texts = [_with_qualifier(m) for m in ms]
+        verb = "is" if len(texts) == 1 else "are"
+        via = (
+            f", cited by ref {', '.join(map(str, sup.numbers))} later in the paragraph"
+            if sup.via == "paragraph" else ""
+        )
+        out.append(
+            emit(
+                "NUM-NOT-IN-SOURCE", c.document, c.id,
+                f"{_names(texts)} {verb} not in the cited record{via} ({notes}).",
+                works=[w.citekey for w in works],
+                refs=_refs(ctx, c),
+                evidence=(("stated", tuple(texts)),),
+            )
+        )
+    return out
+
+
+@check(
+    code="NUM-CONTRADICTED",
+    severity="error",
+    family="numbers",
+    title="claim says the opposite of the record",
+    example='"Significant device- or procedure-related AEs were reported" but the record '
+    "(ccfp-device-aes, mekhail2012prospective, abstract) counts 0 significant device- or "
+    "procedure-related adverse events.",
+)
+def contradicted(ctx: CheckContext) -> list[Finding]:
+    """The sentence says events occurred (or did not) and the cited record says the opposite.
+
+    >>> # "Significant device- or procedure-related AEs were reported¹⁷." (record: 0)
+    >>> # -> NUM-CONTRADICTED: "Significant device- ... were reported" but the record ... 0.
+    """
+    out = []
+    for c, ms in _by_status(ctx, "contradicted"):
+        for m in ms:
+            o = m.outcome
+            value = o.value if o.value is not None else o.count
+            out.append(
+                emit(
+                    "NUM-CONTRADICTED", c.document, c.id,
+                    f'"{show(m.number.text)}" but the record ({o.id}, {o.work}, '
+                    f"{o.locator}) counts "
+                    f"{stats.fmt(value)} {o.outcome or o.measure}.",
+                    works=(o.work,),
+                    refs=_refs(ctx, c),
+                    evidence=(("stated", show(m.number.text)), ("recorded", o.id),
+                              ("recorded_value", value)),
+                )
+            )
+    return out
+
+
+@check(
+    code="NUM-ANALYSIS-SET",
+    severity="info",
+    family="numbers",
+    title="patient count is a subset, not the randomized number",
+    example="143 and 131 are counts of patients treated (staats2018encore2y: mild, ESI), while "
+    "the study randomized 149 and 153.",
+)
+def analysis_set(ctx: CheckContext) -> list[Finding]:
+    """A stated patient count matches a subset (treated, followed up), not the randomized arms.
+
+    >>> # "... compared outcomes for 143 patients treated with mild versus 131 treated with ESIs"
+    >>> # -> NUM-ANALYSIS-SET: 143 and 131 are counts of patients treated (...), while the
+    >>> #    study randomized 149 and 153.
+    """
+    randomized: dict[tuple[str, str], float] = {}
+    for o in ctx.kb.outcomes.values():
+        rand = o.measure == "sample size" and (o.analysis_set or "").lower() in _RANDOMISED
+        if rand and o.arm and o.value is not None:
+            randomized.setdefault((o.study, fold(o.arm)), o.value)
+    out = []
+    for c in ctx.claims:
+        hits = []
+        for m in ctx.matches.get(c.id, ()):
+            o = m.outcome
+            if m.status != "matched" or o is None or o.measure != "sample size" or not o.arm:
+                continue
+            aset = (o.analysis_set or "").lower()
+            if aset in _RANDOMISED or aset in ("enrolled", "sites", "pooled", ""):
+                continue
+            r = randomized.get((o.study, fold(o.arm)))
+            if r is not None and r != o.value:
+                hits.append((m, o, r))
+        if not hits:
+            continue
+        stated = " and ".join(stats.fmt(o.value) for _, o, _ in hits)
+        sets = sorted({o.analysis_set for _, o, _ in hits})
+        arms = ", ".join(o.arm for _, o, _ in hits)
+        works = sorted({o.work for _, o, _ in hits})
+        rand = " and ".join(stats.fmt(r) for _, _, r in hits)
+        verb = "is the count" if len(hits) == 1 else "are counts"
+        out.append(
+            emit(
+                "NUM-ANALYSIS-SET", c.document, c.id,
+                f"{stated} {verb} of patients {' / '.join(sets)} ({', '.join(works)}: {arms}), "
+                f"while the study randomized {rand}.",
+                works=works,
+                refs=_refs(ctx, c),
+                evidence=tuple(
+                    (show(m.number.text), (o.id, o.analysis_set, r)) for m, o, r in hits
+                ),
+            )
+        )
+    return out
+
+
+__all__ = ["describe"]

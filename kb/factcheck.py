@@ -1,0 +1,238 @@
+"""One fact check of a loaded knowledge base: findings, number matches and a verdict per claim.
+
+`fact_check(kb, graph)` runs every registered check once and returns a frozen FactCheck that the
+UI and the exporters read. Verdicts are the machine's; analysts' assessments are kept apart
+(`analyst_verdicts`) so both can be shown side by side, never merged.
+
+>>> fc = fact_check(kb, graph)                                     # doctest: +SKIP
+>>> fc.verdicts["nysipp-2026:s10.c03"].label                       # doctest: +SKIP
+'contradicted'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import networkx as nx
+
+from kb.checks import run_context
+from kb.checks.context import CheckContext, NumberMatch, build_context, record_scope
+from kb.checks.text import factual, is_heading, show
+from kb.load import KnowledgeBase
+from kb.model import Assessment, Claim, Finding
+
+VERDICT_LABELS = (
+    "supported",
+    "partly supported",
+    "not supported by the cited source",
+    "contradicted",
+    "uncited",
+    "cites a non-publication",
+    "cannot verify",
+    "no factual claim",
+)
+CONTRADICTING = frozenset({"NUM-CONTRADICTED", "ARITH-P-VALUE-FLIP", "ARITH-RATIO-WORDS"})
+DOWNGRADING = frozenset({"ARITH-PERCENT-DENOMINATOR", "ARITH-CHANGE", "ARITH-COMPOSITE"})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The machine's verdict on one claim, the reason, and the findings and outcomes behind it."""
+
+    claim: str
+    label: str
+    reason: str
+    codes: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class FactCheck:
+    """Everything the checks found about a knowledge base; computed once, never changed."""
+
+    findings: tuple[Finding, ...]
+    verdicts: dict[str, Verdict] = field(default_factory=dict)
+    matches: dict[str, tuple[NumberMatch, ...]] = field(default_factory=dict)
+
+    def findings_of(self, claim_id: str) -> tuple[Finding, ...]:
+        """Findings about one claim."""
+        return tuple(f for f in self.findings if f.claim == claim_id)
+
+    def of_document(self, document: str) -> tuple[Finding, ...]:
+        """Findings about one document (claim-level and document-level)."""
+        return tuple(f for f in self.findings if f.document == document)
+
+
+def _join(items: list[str]) -> str:
+    if not items:
+        return ""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _texts(ms: list[NumberMatch]) -> str:
+    return _join([show(m.number.text) for m in ms])
+
+
+def _match_verb(ms: list[NumberMatch]) -> str:
+    return "matches" if len(ms) == 1 else "match"
+
+
+def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Verdict:
+    """The verdict on one claim given its findings (claim-level and those of its references)."""
+    sup = ctx.support[claim.id]
+    codes = tuple(sorted({f.code for f in findings}))
+    ms = list(ctx.matches.get(claim.id, ()))
+    outcome_ids = tuple(dict.fromkeys(m.outcome.id for m in ms if m.outcome is not None))
+
+    def v(label: str, reason: str) -> Verdict:
+        return Verdict(claim.id, label, reason, codes, outcome_ids)
+
+    if is_heading(claim):
+        return v("no factual claim", "A heading, not a statement.")
+    if sup.via == "none":
+        if factual(claim):
+            stated = [m.number.text for m in ms if m.number.kind != "events"]
+            what = f"states {_join(stated)}" if stated else "states a result"
+            return v("uncited", f"It {what} but cites no reference, and no later sentence of "
+                                "its paragraph carries a marker.")
+        return v("no factual claim", "It states no number or checkable result and cites nothing.")
+    via = (
+        f" (through ref {', '.join(map(str, sup.numbers))}, cited later in the paragraph)"
+        if sup.via == "paragraph" else ""
+    )
+    works = sup.works
+    if not works:
+        no_entry = [str(r.number) for r in sup.refs if r.entry is None]
+        if no_entry:
+            return v("cannot verify", f"Ref {', '.join(no_entry)} is not in the document's "
+                                      f"reference list{via}.")
+        return v("cannot verify", f"Ref {', '.join(map(str, sup.numbers))} matches no work in "
+                                  f"the knowledge base{via}.")
+    pubs = [w for w in works if w.is_publication]
+    if not pubs:
+        kinds = _join([f"{w.citekey} ({w.kind})" for w in works])
+        return v("cites a non-publication", f"Its only support is {kinds}, not a "
+                                            f"publication{via}.")
+    contradictions = [m for m in ms if m.status == "contradicted"]
+    if contradictions or set(codes) & CONTRADICTING:
+        if contradictions:
+            m = contradictions[0]
+            reason = f"The record says otherwise: {m.reason}."
+        else:
+            hit = next(f for f in findings if f.code in CONTRADICTING)
+            reason = hit.message
+        return v("contradicted", reason)
+    checkable = [m for m in ms if m.status != "not checked"]
+    if not checkable:
+        if ms:
+            return v("cannot verify", f"{ms[0].reason[0].upper()}{ms[0].reason[1:]}.")
+        verified = [w for w in pubs if w.verified]
+        if not verified:
+            keys = _join([w.citekey for w in pubs])
+            return v("cannot verify", f"{keys} is known only from the letter's citation{via}.")
+        keys = _join([w.citekey for w in verified])
+        return v("cannot verify", f"It states no number the checks can compare; an analyst "
+                                  f"must read {keys}{via}.")
+    matched = [m for m in checkable if m.status == "matched"]
+    near = [m for m in checkable if m.status == "near miss"]
+    elsewhere = [m for m in checkable if m.status == "elsewhere"]
+    missing = [m for m in checkable if m.status == "not in source"]
+    where = _join(list(dict.fromkeys(m.outcome.work for m in matched if m.outcome)))
+    found = f"{_texts(matched)} {_match_verb(matched)} {where}{via}"
+    if matched and not (near or elsewhere or missing):
+        p_own = [
+            f for f in findings
+            if f.code == "ARITH-P-VALUE" and "recorded" not in dict(f.evidence)
+        ]
+        down = [f for f in findings if f.code in DOWNGRADING] + p_own
+        if down:
+            return v("partly supported",
+                     f"{found}, but {down[0].code} applies: {down[0].message}")
+        also = sorted({f.code for f in findings if f.severity != "info" and f.claim})
+        note = f" ({', '.join(also)} also applies)" if also else ""
+        return v("supported", f"{found}{note}.")
+    if matched:
+        off = near + elsewhere + missing
+        return v("partly supported", f"{found}; {off[0].reason}.")
+    if near or elsewhere:
+        m = (near or elsewhere)[0]
+        return v("not supported by the cited source", f"{m.reason[0].upper()}{m.reason[1:]}.")
+    partial = all(
+        record_scope(w, ctx.outcomes_by_work.get(w.citekey, ())) != "record"
+        for w in pubs if w.verified
+    )
+    if partial:
+        return v("cannot verify", f"{_texts(missing)}: not in the cited record as read (only "
+                                  f"an abstract or part of it), so it may be in the full "
+                                  f"text{via}.")
+    return v("not supported by the cited source",
+             f"{_texts(missing)}: not in the cited record{via}.")
+
+
+def _findings_by_claim(ctx: CheckContext, findings: list[Finding]) -> dict[str, list[Finding]]:
+    """Claim-level findings, plus those about a reference (or document) each claim cites."""
+    out: dict[str, list[Finding]] = {c.id: [] for c in ctx.claims}
+    loose: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.claim is not None and f.claim in out:
+            out[f.claim].append(f)
+        elif f.claim is None and f.document is not None:
+            loose.setdefault(f.document, []).append(f)
+    for c in ctx.claims:
+        refs = set(ctx.support[c.id].numbers)
+        if not refs:
+            continue
+        for f in loose.get(c.document, ()):
+            if f.code.startswith("CIT-") and refs & set(f.refs):
+                out[c.id].append(f)
+    return out
+
+
+def fact_check(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> FactCheck:
+    """Run every check once; return findings, matches and a verdict for every claim."""
+    ctx = build_context(kb, graph)
+    findings = run_context(ctx)
+    per_claim = _findings_by_claim(ctx, findings)
+    verdicts = {c.id: verdict_for(ctx, c, per_claim[c.id]) for c in ctx.claims}
+    return FactCheck(tuple(findings), verdicts, dict(ctx.matches))
+
+
+def _span(found: Any) -> tuple[int, int] | None:
+    if found is None:
+        return None
+    if isinstance(found, tuple) and len(found) >= 2:
+        return int(found[0]), int(found[1])
+    start, end = getattr(found, "start", None), getattr(found, "end", None)
+    if start is None or end is None:
+        return None
+    return int(start), int(end)
+
+
+def analyst_verdicts(kb: KnowledgeBase) -> dict[str, Assessment]:
+    """Analysts' assessments, re-anchored to the claim that now contains each quote.
+
+    An assessment whose quote can no longer be found is left out (loading reports it as
+    orphaned). When two assessments land on one claim, the later-dated one is kept.
+    """
+    from kb.anchors import reanchor
+
+    out: dict[str, Assessment] = {}
+    ordered = sorted(kb.assessments.values(), key=lambda a: (a.date or "", a.id))
+    for a in ordered:
+        doc = kb.documents.get(a.document)
+        if doc is None:
+            continue
+        span = _span(reanchor(doc.text, a.quote, a.prefix, a.suffix, a.start, a.end))
+        if span is None:
+            continue
+        s, e = span
+        best, overlap = None, 0
+        for c in kb.claims(a.document):
+            o = min(e, c.end) - max(s, c.start)
+            if o > overlap:
+                best, overlap = c, o
+        if best is None:
+            continue
+        out[best.id] = replace(a, claim=best.id, start=s, end=e)
+    return out
