@@ -1,0 +1,176 @@
+"""Exports: pure functions that return str or bytes (never write files), and one registry.
+
+Every exporter has the signature `(kb, graph, fc=None, document=None) -> str | bytes`;
+`FORMATS` maps a format name to (function, media type, file extension) and `render` gives the
+bytes the CLI writes and the app's download button offers, so both get identical output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import networkx as nx
+
+from kb.export.common import slug
+from kb.export.graphs import graph_graphml, graph_node_link, scalar_graph
+from kb.export.linked import (
+    ANNO_MEDIA_TYPE,
+    annotations_jsonld,
+    claim_reviews,
+    claimreview_jsonld,
+    web_annotations,
+)
+from kb.export.refs import (
+    references_ama_markdown,
+    references_ama_text,
+    references_bibtex,
+    references_csl_json,
+    references_ris,
+)
+from kb.export.report import factcheck_report_html
+from kb.export.rows import CLAIM_SOURCE_COLUMNS, claim_source_rows
+from kb.export.tables import (
+    claims_csv,
+    claims_csv_excel,
+    claims_html,
+    claims_json,
+    claims_markdown,
+    claims_xlsx,
+    finding_rows,
+    reference_rows,
+)
+from kb.load import KnowledgeBase
+
+Exporter = Callable[..., "str | bytes"]
+
+
+class ExportFormat(NamedTuple):
+    """One door for an export: the function, its media type and its file extension."""
+
+    function: Exporter
+    media_type: str
+    extension: str
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+FORMATS: dict[str, ExportFormat] = {
+    "claims-csv": ExportFormat(claims_csv, "text/csv; charset=utf-8", "csv"),
+    "claims-csv-excel": ExportFormat(claims_csv_excel, "text/csv; charset=utf-8", "csv"),
+    "claims-xlsx": ExportFormat(claims_xlsx, XLSX_TYPE, "xlsx"),
+    "claims-md": ExportFormat(claims_markdown, "text/markdown; charset=utf-8", "md"),
+    "claims-html": ExportFormat(claims_html, "text/html; charset=utf-8", "html"),
+    "claims-json": ExportFormat(claims_json, "application/json", "json"),
+    "report-html": ExportFormat(factcheck_report_html, "text/html; charset=utf-8", "html"),
+    "bibtex": ExportFormat(references_bibtex, "application/x-bibtex; charset=utf-8", "bib"),
+    "ris": ExportFormat(references_ris, "application/x-research-info-systems", "ris"),
+    "csl-json": ExportFormat(
+        references_csl_json, "application/vnd.citationstyles.csl+json", "json"
+    ),
+    "ama-txt": ExportFormat(references_ama_text, "text/plain; charset=utf-8", "txt"),
+    "ama-md": ExportFormat(references_ama_markdown, "text/markdown; charset=utf-8", "md"),
+    "claimreview": ExportFormat(claimreview_jsonld, "application/ld+json", "jsonld"),
+    "annotations": ExportFormat(annotations_jsonld, ANNO_MEDIA_TYPE, "jsonld"),
+    "graphml": ExportFormat(graph_graphml, "application/graphml+xml", "graphml"),
+    "graph-json": ExportFormat(graph_node_link, "application/json", "json"),
+}
+
+# Formats that only make sense for one document (the others take all documents without one).
+DOCUMENT_FORMATS = frozenset({"report-html"})
+# Formats whose output is binary and so cannot go to a terminal.
+BINARY_FORMATS = frozenset({"claims-xlsx"})
+
+# What a person sees next to each format (the app's labels, the README table).
+DESCRIPTIONS: dict[str, str] = {
+    "claims-csv": "claim-to-source table, CSV (UTF-8)",
+    "claims-csv-excel": "claim-to-source table, CSV for Excel (UTF-8 with BOM, CRLF)",
+    "claims-xlsx": "claim-to-source table, Excel workbook (Claims, Findings, References sheets)",
+    "claims-md": "claim-to-source table, Markdown",
+    "claims-html": "claim-to-source table, HTML page",
+    "claims-json": "claim-to-source table, JSON",
+    "report-html": "fact-check report, one self-contained HTML page per document (prints to PDF)",
+    "bibtex": "cited works, BibTeX",
+    "ris": "cited works, RIS",
+    "csl-json": "cited works, CSL-JSON",
+    "ama-txt": "reference list in AMA style, plain text",
+    "ama-md": "reference list in AMA style, Markdown with links",
+    "claimreview": "schema.org ClaimReview JSON-LD, one per claim with a verdict",
+    "annotations": "W3C Web Annotation JSON-LD, one per claim",
+    "graphml": "the graph (or a document's part), GraphML",
+    "graph-json": "the graph (or a document's part), node-link JSON",
+}
+
+
+class ExportError(ValueError):
+    """An export that cannot be made as asked (unknown format, missing document)."""
+
+
+def render(
+    name: str,
+    kb: KnowledgeBase,
+    graph: nx.MultiDiGraph,
+    fc: Any = None,
+    document: str | None = None,
+) -> bytes:
+    """The bytes of one export: what the CLI writes and what the download button offers."""
+    if name not in FORMATS:
+        raise ExportError(f"unknown format {name!r} (known: {', '.join(FORMATS)})")
+    if name in DOCUMENT_FORMATS and document is None:
+        raise ExportError(f"format {name!r} needs a document")
+    if document is not None and document not in kb.documents:
+        known = ", ".join(sorted(kb.documents))
+        raise ExportError(f"no document {document!r} (known: {known})")
+    out = FORMATS[name].function(kb, graph, fc, document)
+    return out if isinstance(out, bytes) else out.encode("utf-8")
+
+
+def fact_check_or_none(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> Any:
+    """The fact check when the engine is installed, else None (verdict cells then stay empty)."""
+    try:
+        from kb.factcheck import fact_check
+    except ImportError:
+        return None
+    return fact_check(kb, graph)
+
+
+def filename(name: str, document: str | None = None) -> str:
+    """A download file name, e.g. 'nysipp-2026-claims.csv' or 'all-graph.graphml'."""
+    fmt = FORMATS[name]
+    stem = {
+        "claims-csv-excel": "claims-excel",
+        "ama-txt": "references-ama",
+        "ama-md": "references-ama",
+        "csl-json": "references-csl",
+        "bibtex": "references",
+        "ris": "references",
+        "report-html": "factcheck-report",
+        "graph-json": "graph",
+        "graphml": "graph",
+        "claims-json": "claims",
+        "claims-csv": "claims",
+        "claims-md": "claims",
+        "claims-html": "claims",
+        "claims-xlsx": "claims",
+    }.get(name, name)
+    return f"{slug(document or 'all')}-{stem}.{fmt.extension}"
+
+
+__all__ = [
+    "BINARY_FORMATS",
+    "CLAIM_SOURCE_COLUMNS",
+    "DESCRIPTIONS",
+    "DOCUMENT_FORMATS",
+    "FORMATS",
+    "ExportError",
+    "ExportFormat",
+    "claim_reviews",
+    "claim_source_rows",
+    "fact_check_or_none",
+    "filename",
+    "finding_rows",
+    "reference_rows",
+    "render",
+    "scalar_graph",
+    "web_annotations",
+]

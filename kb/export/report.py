@@ -1,0 +1,311 @@
+"""The fact-check report: one self-contained HTML page per document that prints cleanly to PDF."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import networkx as nx
+
+from kb.cite import format_ama
+from kb.export import facts
+from kb.export.common import (
+    analyst_map,
+    analyst_note,
+    cited_of,
+    claims_of,
+    document_or_raise,
+    one_line,
+)
+from kb.export.rows import outcome_measure, outcome_value
+from kb.export.tables import doi_link, esc, link_html, page_html, pmid_link
+from kb.graph import trace
+from kb.load import KnowledgeBase
+from kb.model import Claim, Finding
+
+# Verdict labels that flag nothing by themselves: all is well, or the checks could not tell
+# (a "cannot verify" claim is flagged only when a finding about it warns; else it is listed).
+CLEAR_VERDICTS = frozenset({"supported", "no factual claim"})
+OPEN_VERDICTS = frozenset({"cannot verify"})
+FLAG_SEVERITIES = frozenset({"warning", "error"})
+
+# Badge colour and symbol per verdict; the label is always printed, so colour is never needed.
+VERDICT_BADGES = {
+    "supported": ("#1b7f3b", "\u2713"),
+    "partly supported": ("#8a5a00", "\u25d0"),
+    "not supported": ("#b3261e", "\u2717"),
+    "not supported by the cited source": ("#b3261e", "\u2717"),
+    "contradicted": ("#8c1d18", "\u203c"),
+    "uncited": ("#546e7a", "\u2205"),
+    "non-publication": ("#6a3d9a", "\u00a7"),
+    "cites a non-publication": ("#6a3d9a", "\u00a7"),
+    "cannot verify": ("#2f5d8a", "?"),
+    "no factual claim": ("#757575", "\u00b7"),
+}
+
+REPORT_CSS = """
+:root { --ink: #1d232b; --muted: #5b6573; --line: #c8ced6; --soft: #f4f6f9; }
+body { font: 14px/1.45 Georgia, "Times New Roman", serif; color: var(--ink); margin: 2em auto;
+       max-width: 58em; padding: 0 1em; }
+h1 { font-size: 1.6em; margin-bottom: .2em; }
+h2 { font-size: 1.25em; border-bottom: 2px solid var(--ink); padding-bottom: .2em;
+     margin-top: 2em; }
+h3 { font-size: 1.05em; margin: 0 0 .4em; font-family: system-ui, sans-serif; }
+.meta, .muted { color: var(--muted); }
+.notice { background: #fff6d6; border: 1px solid #e2c65b; padding: .6em .8em; }
+table { border-collapse: collapse; width: 100%; margin: .5em 0;
+        font: 12.5px/1.35 system-ui, -apple-system, "Segoe UI", sans-serif; }
+th, td { border: 1px solid var(--line); padding: 3px 6px; text-align: left; vertical-align: top; }
+th { background: var(--soft); }
+td.n { text-align: right; font-variant-numeric: tabular-nums; width: 5em; }
+.counts { display: flex; flex-wrap: wrap; gap: 1.5em; align-items: flex-start; }
+.counts table { width: auto; min-width: 14em; }
+.claim { border: 1px solid var(--line); border-left: 5px solid #b23b3b; padding: .7em 1em;
+         margin: 1em 0; background: #fff; }
+.claim blockquote { margin: .4em 0 .6em; padding: .3em .8em; background: var(--soft);
+                    border-left: 3px solid var(--line); }
+.badge { display: inline-block; padding: 0 .5em; border-radius: 3px; background: #b23b3b;
+         color: #fff; font: bold 12px/1.6 system-ui, sans-serif; }
+.badge.analyst { background: #2d5f8a; }
+.sev-error { color: #9d1c1c; font-weight: bold; }
+.sev-warning { color: #8a5a00; font-weight: bold; }
+ol.sources li { margin-bottom: .4em; }
+code { font-size: .95em; }
+@media print {
+  @page { margin: 16mm 14mm; }
+  body { margin: 0; max-width: none; font-size: 10.5pt; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  .claim, table, tr { break-inside: avoid; page-break-inside: avoid; }
+  .claim { border-left-width: 3px; }
+  .badge, th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  a { color: inherit; text-decoration: none; }
+  a.out::after { content: " <" attr(href) ">"; font-size: .85em; color: var(--muted);
+                 word-break: break-all; }
+}
+"""
+
+
+def is_flagged(fc: Any, claim: Claim) -> bool:
+    """True when a claim's verdict finds fault or a finding about it warns or errs."""
+    label = facts.verdict_label(fc, claim.id)
+    if label and label not in CLEAR_VERDICTS | OPEN_VERDICTS:
+        return True
+    return any(f.severity in FLAG_SEVERITIES for f in facts.findings_of_claim(fc, claim.id))
+
+
+def _count_table(title: str, counts: Counter | dict[str, int], ranked: bool = True) -> str:
+    if not counts:
+        return ""
+    items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if ranked else counts.items()
+    rows = "".join(f'<tr><td>{esc(k)}</td><td class="n">{n}</td></tr>' for k, n in items)
+    return f"<table><thead><tr><th>{esc(title)}</th><th>n</th></tr></thead>{rows}</table>"
+
+
+def _summary(kb: KnowledgeBase, fc: Any, document: str, claims: list[Claim]) -> str:
+    cited = cited_of(kb, document)
+    basics = {
+        "claims": len(claims),
+        "claims citing a reference": sum(1 for c in claims if c.refs),
+        "numbers stated in claims": sum(len(c.numbers) for c in claims),
+        "reference-list entries": len(cited),
+        "entries tied to a work": sum(1 for c in cited if c.work is not None),
+    }
+    if fc is not None:
+        basics["flagged claims"] = sum(1 for c in claims if is_flagged(fc, c))
+    parts = [_count_table("document", basics, ranked=False)]
+    if fc is not None:
+        verdicts = Counter(facts.verdict_label(fc, c.id) or "no verdict" for c in claims)
+        ids = {c.id for c in claims}
+        found = [
+            f
+            for f in facts.findings_all(fc)
+            if facts.bare(f.claim) in ids or (f.claim is None and f.document == document)
+        ]
+        statuses = Counter(m.status for c in claims for m in facts.matches_of(fc, c.id))
+        parts += [
+            _count_table("verdict", verdicts),
+            _count_table("finding code", Counter(f.code for f in found)),
+            _count_table("severity", Counter(f.severity for f in found)),
+            _count_table("stated number", statuses),
+        ]
+    return '<div class="counts">' + "".join(parts) + "</div>\n"
+
+
+def _findings_list(found: list[Finding]) -> str:
+    if not found:
+        return ""
+    items = "".join(
+        f'<li><span class="sev-{esc(f.severity)}">{esc(f.severity)}</span> '
+        f"<code>{esc(f.code)}</code>: {esc(f.message)}</li>"
+        for f in sorted(found, key=lambda f: (f.severity != "error", f.code, f.message))
+    )
+    return f"<p><strong>Findings</strong></p><ul>{items}</ul>"
+
+
+def _numbers_table(fc: Any, claim: Claim) -> str:
+    matches = facts.matches_of(fc, claim.id)
+    if not matches:
+        return ""
+    rows = []
+    for m in matches:
+        o = facts.match_outcome(m)
+        source = (
+            ""
+            if o is None
+            else (
+                f"{esc(outcome_measure(o))}; {esc(o.arm or '')} {esc(o.timepoint or '')}: "
+                f'{esc(outcome_value(o))} <span class="muted">({esc(o.work)})</span>'
+            )
+        )
+        rows.append(
+            f"<tr><td>{esc(m.number.text)}</td><td>{esc(m.status)}</td>"
+            f"<td>{source}</td><td>{esc(getattr(m, 'reason', '') or '')}</td></tr>"
+        )
+    return (
+        "<p><strong>Numbers</strong></p><table><thead><tr><th>stated</th><th>status</th>"
+        "<th>source number</th><th>why</th></tr></thead>" + "".join(rows) + "</table>"
+    )
+
+
+def _sources_list(graph: nx.MultiDiGraph, claim: Claim) -> str:
+    t = trace(graph, claim.id)
+    if not t.refs:
+        return "<p><strong>Sources</strong>: the claim carries no citation marker itself.</p>"
+    items, seen = [], set()
+    for r in t.refs:
+        if r.number in seen:
+            continue
+        seen.add(r.number)
+        if r.work is None:
+            raw = r.entry.raw if r.entry else "no entry with this number in the reference list"
+            items.append(
+                f'<li value="{r.number}">{esc(one_line(raw))} '
+                '<span class="muted">(not tied to a work)</span></li>'
+            )
+            continue
+        w = r.work
+        links = " ".join(
+            f'<a class="out" href="{esc(u)}" rel="noopener noreferrer">{esc(t_)}</a>'
+            for t_, u in (("DOI", doi_link(w.doi)), (f"PubMed {w.pmid}", pmid_link(w.pmid)))
+            if u
+        )
+        studies = "; ".join(
+            f"{st.study.name} [{st.study.design}]"
+            + (f", sponsor: {st.study.sponsor}" if st.study.sponsor else "")
+            for st in r.studies
+        )
+        record = "record read" if w.verified else "cited only, record not read"
+        items.append(
+            f'<li value="{r.number}">{esc(format_ama(w))} {links}<br>'
+            f'<span class="muted">{esc(w.kind)}; {esc(record)}'
+            + (f"; {esc(studies)}" if studies else "")
+            + "</span></li>"
+        )
+    return '<p><strong>Sources</strong></p><ol class="sources">' + "".join(items) + "</ol>"
+
+
+def _analyst(found: list) -> str:
+    if not found:
+        return ""
+    items = "".join(
+        f'<li><span class="badge analyst">{esc(a.verdict)}</span> {esc(a.note or "")} '
+        f'<span class="muted">{esc(", ".join(x for x in (a.analyst, a.date) if x))}</span></li>'
+        for a in found
+    )
+    return f"<p><strong>Analyst judgment</strong> (entered by hand)</p><ul>{items}</ul>"
+
+
+def _badge(label: str) -> str:
+    colour, symbol = VERDICT_BADGES.get(label, ("#555555", "\u2022"))
+    return f'<span class="badge" style="background:{colour}">{symbol} {esc(label)}</span>'
+
+
+def _claim_card(graph: nx.MultiDiGraph, fc: Any, claim: Claim, analyst: list) -> str:
+    label = facts.verdict_label(fc, claim.id) or "no verdict"
+    reason = facts.verdict_reason(fc, claim.id)
+    anchor = "claim-" + claim.id.replace(":", "-")
+    return (
+        f'<section class="claim" id="{esc(anchor)}">\n'
+        f"<h3>{esc(claim.id)} {_badge(label)}</h3>\n"
+        f"<blockquote>{esc(one_line(claim.text))}</blockquote>\n"
+        + (f"<p>{esc(reason)}</p>\n" if reason else "")
+        + _findings_list(facts.findings_of_claim(fc, claim.id))
+        + _numbers_table(fc, claim)
+        + _sources_list(graph, claim)
+        + _analyst(analyst)
+        + "\n</section>\n"
+    )
+
+
+def _open_table(fc: Any, claims: list[Claim], analyst: dict[str, list]) -> str:
+    rows = "".join(
+        f"<tr><td>{esc(c.id)}</td><td>{esc(one_line(c.text))}</td>"
+        f"<td>{esc(facts.verdict_reason(fc, c.id))}</td>"
+        f"<td>{esc(analyst_note(analyst.get(c.id, [])))}</td></tr>"
+        for c in claims
+    )
+    return (
+        f'<h2>Left for an analyst ({len(claims)})</h2>\n<p class="muted">The checks could '
+        "not verify these claims and found nothing wrong with them.</p>\n<table><thead><tr>"
+        "<th>claim</th><th>text</th><th>why</th><th>analyst judgment</th></tr></thead>"
+        + rows
+        + "</table>\n"
+    )
+
+
+def _reference_appendix(kb: KnowledgeBase, document: str) -> str:
+    rows = []
+    for c in cited_of(kb, document):
+        work = (
+            link_html(c.work.citekey, doi_link(c.work.doi) or pmid_link(c.work.pmid))
+            if c.work
+            else '<span class="muted">not tied to a work</span>'
+        )
+        rows.append(
+            f'<tr><td class="n">{c.number}</td><td>{esc(one_line(c.entry.raw))}</td>'
+            f"<td>{work}</td></tr>"
+        )
+    if not rows:
+        return ""
+    return (
+        "<h2>Reference list</h2><table><thead><tr><th>#</th><th>as printed in the document"
+        "</th><th>work</th></tr></thead>" + "".join(rows) + "</table>\n"
+    )
+
+
+def factcheck_report_html(
+    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: Any = None, document: str | None = None
+) -> str:
+    """The fact-check report of one document as a self-contained HTML page."""
+    if document is None:
+        raise ValueError("the fact-check report is made per document: name one")
+    doc = document_or_raise(kb, document)
+    claims = claims_of(kb, document)
+    head = (
+        f"<h1>Fact-check report: {esc(doc.title)}</h1>\n"
+        f'<p class="meta">{esc(doc.organisation)}{", " if doc.organisation else ""}'
+        f"{esc(doc.date)} &middot; document <code>{esc(doc.id)}</code> &middot; "
+        "made by evidence-kb</p>\n"
+    )
+    body = [head, "<h2>Summary</h2>\n", _summary(kb, fc, document, claims)]
+    if fc is None:
+        body.append(
+            '<p class="notice">No fact check was run, so no claim is flagged and no '
+            "verdict is shown.</p>\n"
+        )
+    else:
+        flagged = [c for c in claims if is_flagged(fc, c)]
+        body.append(f"<h2>Flagged claims ({len(flagged)})</h2>\n")
+        if not flagged:
+            body.append("<p>No claim is flagged.</p>\n")
+        analyst = analyst_map(kb)
+        body += [_claim_card(graph, fc, c, analyst.get(c.id, [])) for c in flagged]
+        left = [
+            c
+            for c in claims
+            if not is_flagged(fc, c) and facts.verdict_label(fc, c.id) in OPEN_VERDICTS
+        ]
+        if left:
+            body.append(_open_table(fc, left, analyst))
+    body.append(_reference_appendix(kb, document))
+    return page_html(f"Fact-check report: {doc.title}", REPORT_CSS, "".join(body))
