@@ -167,9 +167,8 @@ def _split(value: str | None, sep: str = ";") -> tuple[str, ...]:
 # references.bib
 
 
-def _bib_line(text: str, start_line: int, key: str) -> int:
+def _bib_line(lines: list[str], start_line: int, key: str) -> int:
     """1-based line of a field inside a block (falls back to the block's first line)."""
-    lines = text.splitlines()
     pat = re.compile(rf"^\s*{re.escape(key)}\s*=", re.IGNORECASE)
     for i in range(start_line, min(len(lines), start_line + 200)):
         if pat.match(lines[i]):
@@ -199,12 +198,13 @@ def parse_bib(text: str, file: str = schema.REFERENCES_FILE) -> tuple[dict[str, 
             Problem(file, block.start_line + 1, None, template.format(key=getattr(block, "key", "")))
         )
     works: dict[str, Work] = {}
+    lines = text.splitlines()
     for entry in lib.entries:
         fields = {f.key.lower(): str(f.value).strip() for f in entry.fields}
         line = entry.start_line + 1
 
         def where(key: str, _entry=entry) -> tuple[str, int, str]:
-            return (file, _bib_line(text, _entry.start_line, key), key)
+            return (file, _bib_line(lines, _entry.start_line, key), key)
 
         for key in schema.BIB_REQUIRED:
             if not fields.get(key):

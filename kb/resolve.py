@@ -162,7 +162,10 @@ def resolve_entry(
     entry: ReferenceEntry, works: Mapping[str, Work], threshold: float = RESOLVE_THRESHOLD
 ) -> Resolution:
     """Resolve one entry to a work (by DOI, PMID, then fuzzy title + author + year)."""
-    index = _index_for(works)
+    return _resolve(entry, _index_for(works), threshold)
+
+
+def _resolve(entry: ReferenceEntry, index: _Index, threshold: float) -> Resolution:
     doi = normalise_doi(entry.doi)
     if doi and doi in index.doi:
         return Resolution(entry.id, index.doi[doi], "doi", 100.0, f"DOI {doi}")
@@ -201,7 +204,8 @@ def resolve_entries(
     threshold: float = RESOLVE_THRESHOLD,
 ) -> tuple[Resolution, ...]:
     """One Resolution per entry, in order; below the threshold the work is None ('unresolved')."""
-    return tuple(resolve_entry(e, works, threshold) for e in entries)
+    index = _index_for(works)  # once per call: fingerprinting the works costs O(len(works))
+    return tuple(_resolve(e, index, threshold) for e in entries)
 
 
 def marker_problems(reading: Reading, file: str | None = None) -> list[Problem]:
