@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,6 +122,20 @@ def parse_csv(text: str, file: str, columns: tuple[str, ...], required: tuple[st
                 problems.append(Problem(file, line, col, "required value is empty"))
         rows.append((line, row))
     return _Rows(rows, problems)
+
+
+def _unique_rows(
+    parsed: _Rows, file: str, what: str, problems: list[Problem], seen: Container[str]
+) -> Iterator[tuple[int, dict[str, str], str]]:
+    """(line, row, id) of each row with a new, non-empty id; a repeated id is reported."""
+    for line, row in parsed.rows:
+        rid = row["id"].strip()
+        if not rid:
+            continue
+        if rid in seen:
+            problems.append(Problem(file, line, "id", f"duplicate {what} id {rid!r} (first kept)"))
+            continue
+        yield line, row, rid
 
 
 def _number(
@@ -259,13 +273,7 @@ def parse_studies(
     """Parse studies.csv; a study naming an unknown work is kept and reported."""
     parsed = parse_csv(text, file, schema.STUDY_COLUMNS, schema.STUDY_REQUIRED)
     problems, studies = parsed.problems, {}
-    for line, row in parsed.rows:
-        sid = row["id"].strip()
-        if not sid:
-            continue
-        if sid in studies:
-            problems.append(Problem(file, line, "id", f"duplicate study id {sid!r} (first kept)"))
-            continue
+    for line, row, sid in _unique_rows(parsed, file, "study", problems, studies):
         design = _blank(row.get("design"))
         _vocab(design, schema.STUDY_DESIGNS, (file, line, "design"), problems)
         work_keys = _split(row.get("works"))
@@ -300,13 +308,7 @@ def parse_outcomes(
     """Parse outcomes.csv; rows naming unknown studies or works are kept and reported."""
     parsed = parse_csv(text, file, schema.OUTCOME_COLUMNS, schema.OUTCOME_REQUIRED)
     problems, outcomes = parsed.problems, {}
-    for line, row in parsed.rows:
-        oid = row["id"].strip()
-        if not oid:
-            continue
-        if oid in outcomes:
-            problems.append(Problem(file, line, "id", f"duplicate outcome id {oid!r} (first kept)"))
-            continue
+    for line, row, oid in _unique_rows(parsed, file, "outcome", problems, outcomes):
         study, work = row["study"].strip(), row["work"].strip()
         if study and study not in studies:
             problems.append(Problem(file, line, "study", f"unknown study {study!r}"))
@@ -355,13 +357,7 @@ def parse_documents(
     """Parse documents.csv and read each document's text file."""
     parsed = parse_csv(text, file, schema.DOCUMENT_COLUMNS, schema.DOCUMENT_REQUIRED)
     problems, documents = parsed.problems, {}
-    for line, row in parsed.rows:
-        did = row["id"].strip()
-        if not did:
-            continue
-        if did in documents:
-            problems.append(Problem(file, line, "id", f"duplicate document id {did!r} (first kept)"))
-            continue
+    for line, row, did in _unique_rows(parsed, file, "document", problems, documents):
         date = row["date"].strip()
         if date and not ISO_DATE_RE.match(date):
             problems.append(Problem(file, line, "date", f"not an ISO date (YYYY-MM-DD): {date!r}"))
@@ -420,13 +416,7 @@ def parse_assessments(
     """Parse assessments.csv: analysts' judgments, anchored by quote."""
     parsed = parse_csv(text, file, schema.ASSESSMENT_COLUMNS, schema.ASSESSMENT_REQUIRED)
     problems, out = parsed.problems, {}
-    for line, row in parsed.rows:
-        aid = row["id"].strip()
-        if not aid:
-            continue
-        if aid in out:
-            problems.append(Problem(file, line, "id", f"duplicate assessment id {aid!r} (first kept)"))
-            continue
+    for line, row, aid in _unique_rows(parsed, file, "assessment", problems, out):
         doc = row["document"].strip()
         if doc and doc not in documents:
             problems.append(Problem(file, line, "document", f"unknown document {doc!r}"))

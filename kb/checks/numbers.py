@@ -21,6 +21,25 @@ def _by_status(ctx: CheckContext, status: str) -> list[tuple[Claim, list[NumberM
     return out
 
 
+def _status_findings(ctx: CheckContext, status: str, code: str) -> list[Finding]:
+    """One finding per claim whose numbers have `status`, naming the recorded rows."""
+    out = []
+    for c, ms in _by_status(ctx, status):
+        out.append(
+            emit(
+                code, c.document, c.id,
+                _reasons(ctx, c, ms),
+                works=[m.outcome.work for m in ms if m.outcome],
+                refs=_refs(ctx, c),
+                evidence=(
+                    ("stated", tuple(show(m.number.text) for m in ms)),
+                    ("recorded", tuple(m.outcome.id for m in ms if m.outcome)),
+                ),
+            )
+        )
+    return out
+
+
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if text.endswith(".") else text + "."
@@ -93,21 +112,7 @@ def near_miss(ctx: CheckContext) -> list[Finding]:
     >>> # "... resulting in an analysis of 49 adults and 16 older adults" (record: 49 and 160)
     >>> # -> NUM-NEAR-MISS: 16 is not in mekhail2020age, which reports 160 ... (a digit dropped?)
     """
-    out = []
-    for c, ms in _by_status(ctx, "near miss"):
-        out.append(
-            emit(
-                "NUM-NEAR-MISS", c.document, c.id,
-                _reasons(ctx, c, ms),
-                works=[m.outcome.work for m in ms if m.outcome],
-                refs=_refs(ctx, c),
-                evidence=(
-                    ("stated", tuple(show(m.number.text) for m in ms)),
-                    ("recorded", tuple(m.outcome.id for m in ms if m.outcome)),
-                ),
-            )
-        )
-    return out
+    return _status_findings(ctx, "near miss", "NUM-NEAR-MISS")
 
 
 @check(
@@ -124,21 +129,7 @@ def elsewhere(ctx: CheckContext) -> list[Finding]:
     >>> # a sentence citing only the 2-year report states the 6-month report's 149 randomized
     >>> # -> NUM-ELSEWHERE: 149 is not in the cited record but in another report ...
     """
-    out = []
-    for c, ms in _by_status(ctx, "elsewhere"):
-        out.append(
-            emit(
-                "NUM-ELSEWHERE", c.document, c.id,
-                _reasons(ctx, c, ms),
-                works=[m.outcome.work for m in ms if m.outcome],
-                refs=_refs(ctx, c),
-                evidence=(
-                    ("stated", tuple(show(m.number.text) for m in ms)),
-                    ("recorded", tuple(m.outcome.id for m in ms if m.outcome)),
-                ),
-            )
-        )
-    return out
+    return _status_findings(ctx, "elsewhere", "NUM-ELSEWHERE")
 
 
 @check(
