@@ -123,7 +123,8 @@ def test_seed_letter_number_findings():
 
     found = [f for f in run(load_kb(DATA)) if f.document == "nysipp-2026"]
     msgs = {f.code: [x.message for x in found if x.code == f.code] for f in found}
-    (near,) = msgs["NUM-NEAR-MISS"]
+    (slsi, near) = msgs["NUM-NEAR-MISS"]
+    assert "counts surgery only, while the sentence speaks of subsequent interventions" in slsi
     assert near.startswith("16 is not in mekhail2020age, which reports 160")
     (aset_encore, aset_motion) = msgs["NUM-ANALYSIS-SET"]
     assert "143 and 131" in aset_encore and "149 and 153" in aset_encore
@@ -136,3 +137,38 @@ def test_seed_letter_number_findings():
     assert "may be in the full text" in missing
     # the five-year report is known only from the letter's citation: nothing about 387% is said
     assert not any("387" in f.message for f in found if f.code.startswith("NUM-"))
+
+
+@pytest.mark.parametrize(
+    "sentence, measure, broad",
+    [
+        ("only 4 (5.6 %) patients had received SLSIs¹⁶.", "surgery", True),
+        ("the rate of subsequent interventions was 24.9%", "surgery", True),
+        ("subsequent lumbar spine interventions occurred in 4", "surgery", True),
+        ("4 reinterventions were needed", "surgery", True),
+        ("Subsequent surgical procedure rate of 9.0 %", "surgery", False),
+        ("the rate of subsequent interventions was 24.9%", "subsequent intervention", False),
+        ("only 4 (5.6 %) patients had surgery", "surgery", False),
+    ],
+)
+def test_outcome_words_matter(sentence, measure, broad):
+    from kb.checks.matching import narrower_outcome
+
+    got = narrower_outcome(sentence, Outcome("x", "s", "w", measure))
+    assert (got is not None) == broad
+
+
+def test_seed_letter_slsi_claim_is_not_matched_by_a_surgery_figure():
+    from kb.factcheck import fact_check
+    from kb.graph import build_graph
+    from kb.load import load_kb
+
+    kb = load_kb(DATA)
+    fc = fact_check(kb, build_graph(kb))
+    claim = next(c for c in kb.claims("nysipp-2026") if "had received SLSIs" in c.text)
+    by_text = {m.number.text: m for m in fc.matches[claim.id]}
+    slsi = by_text["4 (5.6 %) patients"]
+    assert slsi.status == "near miss" and slsi.outcome.id == "motion-3y-surgery"
+    assert "counts surgery only" in slsi.reason
+    assert by_text["274 %"].status == "matched"
+    assert fc.verdicts[claim.id].label == "partly supported"

@@ -218,6 +218,36 @@ def _described(ctx: CheckContext, atom: Atom, sup: Support) -> list[SourceNumber
     return out
 
 
+# Outcome words matter: a sentence about a broad outcome is not supported by a recorded figure
+# for a narrower one. Each row: what the sentence speaks of, how it says so, and the recorded
+# measures that count only part of it.
+BROADER_OUTCOMES: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
+    (
+        "subsequent interventions of any kind",
+        re.compile(
+            # no trailing \b: a superscript marker ("SLSIs¹⁶") counts as a word character
+            r"\bsubsequent\s+(?:lumbar\s+(?:spine\s+)?)?(?:interventions?|procedures?)(?![a-z])"
+            r"|\bSLSIs?(?![A-Za-z])|\bre-?interventions?(?![a-z])",
+            re.IGNORECASE,
+        ),
+        frozenset({"surgery"}),
+    ),
+)
+
+
+def narrower_outcome(sentence: str, o: Outcome) -> str | None:
+    """What the sentence speaks of when the recorded outcome counts only part of it, else None.
+
+    >>> narrower_outcome("only 4 (5.6 %) patients had received SLSIs", Outcome("x", "s", "w",
+    ...                  "surgery"))
+    'subsequent interventions of any kind'
+    """
+    for broad, pattern, narrow in BROADER_OUTCOMES:
+        if o.measure in narrow and pattern.search(sentence):
+            return broad
+    return None
+
+
 _RANK = {"matched": 0, "not in source": 1, "elsewhere": 2, "near miss": 3}
 _STOP = frozenset({"with", "from", "that", "this", "were", "was", "than", "number", "patients",
                    "rate", "rates", "both", "their", "there", "which"})
@@ -265,6 +295,13 @@ def _mention_match(
         best = max(every, key=lambda sn: (cover[sn.outcome.id], _score(sn, prefer, window, used)))
         o = best.outcome
         where = f"{o.work}, {o.locator or 'locator unknown'}"
+        broad = narrower_outcome(claim.text, o)
+        if broad:
+            return NumberMatch(
+                claim.id, m, "near miss", o,
+                f'"{show(m.text)}" is in {describe(o)} [{where}], but that figure counts '
+                f"{o.measure} only, while the sentence speaks of {broad}{via}",
+            )
         if best.field == "note":
             return NumberMatch(
                 claim.id, m, status, o,

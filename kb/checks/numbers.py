@@ -100,12 +100,14 @@ def number_match(ctx: CheckContext) -> list[Finding]:
     code="NUM-NEAR-MISS",
     severity="warning",
     family="numbers",
-    title="stated number one slip away from the record",
+    title="stated number one slip away from the record, or the record's figure is for a "
+    "narrower outcome (surgery only, where the sentence says all subsequent interventions)",
     example="16 is not in mekhail2020age, which reports 160 in age-n-65plus (number of patients "
     "(pooled), 65 and over) (a digit dropped?).",
 )
 def near_miss(ctx: CheckContext) -> list[Finding]:
-    """The number is not in the cited record, but one slip away from a number that is.
+    """The number is not in the cited record, but one slip away from a number that is; or it is
+    there, but for a narrower outcome than the sentence names (outcome words matter).
 
     Slips: a digit dropped or added, a factor of ten, two digits swapped, one digit changed,
     one unit off in the last digit.
