@@ -19,18 +19,21 @@ run: $(STAMP)
 	$(BIN)/python -m streamlit run app.py --server.headless true \
 		--server.address 127.0.0.1 --server.port $(PORT) --browser.gatherUsageStats false
 
-# Debian's chromium for the browser tests: installed when missing and running as root.
+# Debian's chromium (and an emoji font, for the page icons in screenshots) for the browser
+# tests: installed when missing and running as root.
 browser:
-	@if command -v chromium >/dev/null 2>&1; then :; \
+	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi emoji; then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+			fonts-noto-color-emoji; \
 	else echo "chromium is missing and this is not root: browser tests will skip (not in CI)"; fi
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) browser
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/bench_ui.py
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check kb tests app.py bench

@@ -1,10 +1,32 @@
-"""Streamlit entry point: page config and navigation only."""
+"""Streamlit entry point: page config, navigation, deep-link routing and the document picker."""
 
 import streamlit as st
 
+from kb.ui.common import PAGES, document_picker, guarded
+
 st.set_page_config(page_title="evidence-kb", page_icon="📑", layout="wide")
 
-pages = [
-    st.Page("kb/ui/overview.py", title="Overview", icon="📊", default=True),
-]
-st.navigation(pages).run()
+pages = {
+    "overview": st.Page(PAGES["overview"], title="Overview", icon="📊", default=True),
+    "reader": st.Page(PAGES["reader"], title="Letter reader", icon="📄", url_path="reader"),
+    "claims": st.Page(PAGES["claims"], title="Claims", icon="📋", url_path="claims"),
+    "evidence": st.Page(PAGES["evidence"], title="Evidence", icon="🔬", url_path="evidence"),
+    "graph": st.Page(PAGES["graph"], title="Graph", icon="🕸️", url_path="graph"),
+    "findings": st.Page(PAGES["findings"], title="Findings", icon="🚩", url_path="findings"),
+    "compare": st.Page(PAGES["compare"], title="Compare documents", icon="⚖️",
+                       url_path="compare"),
+    "ingest": st.Page("kb/ui/upload.py", title="Ingest a letter", icon="📥",
+                      url_path="ingest"),
+}
+page = st.navigation(list(pages.values()))
+
+# Deep links on the home URL: ?claim=… opens the reader, ?study=… or ?work=… the evidence page.
+if page.url_path == pages["overview"].url_path:
+    params = st.query_params.to_dict()
+    if params.get("claim"):
+        st.switch_page(pages["reader"], query_params=params)
+    if params.get("study") or params.get("work"):
+        st.switch_page(pages["evidence"], query_params=params)
+
+guarded("sidebar", document_picker)
+page.run()

@@ -23,6 +23,7 @@ def test_overview_shows_counts_on_tiny_kb(monkeypatch):
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Works"] == "3" and metrics["Studies"] == "1" and metrics["Documents"] == "1"
+    assert not at.error
     assert any("No loading problems" in s.value for s in at.success)
 
 
@@ -35,8 +36,10 @@ def test_overview_lists_loading_problems(monkeypatch, tmp_path):
     at = run_app(monkeypatch, data)
     assert not at.exception
     assert any("1 error(s)" in e.value for e in at.error)
-    df = at.dataframe(key="problems").value
-    assert list(df["file"]) == ["studies.csv"] and list(df["field"]) == ["design"]
+    # a display-only dataframe has no key in AppTest: find the problems table by its columns
+    df = next(d.value for d in at.dataframe if "severity" in d.value.columns)
+    errors = df[df["severity"] == "error"]
+    assert list(errors["file"]) == ["studies.csv"] and list(errors["field"]) == ["design"]
 
 
 def test_structural_error_is_a_message_not_a_traceback(monkeypatch, tmp_path):

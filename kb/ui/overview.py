@@ -6,50 +6,72 @@ import pandas as pd
 import streamlit as st
 
 from kb.graph import counts
-from kb.ui.state import current
+from kb.ui.common import PAGES, guarded, need_kb
+from kb.ui.state import checks
 
-loaded = current()
-st.title("Evidence knowledge base")
-if loaded.error:
-    st.error(f"The knowledge base could not be loaded: {loaded.error}")
-    st.stop()
 
-kb, g = loaded.kb, loaded.graph
-st.caption(f"Data directory: `{kb.data_dir.name}/`")
-n = counts(g)
-cols = st.columns(6)
-for col, (label, kind) in zip(
-    cols,
-    [("Documents", "document"), ("Claims", "claim"), ("Reference entries", "entry"),
-     ("Works", "work"), ("Studies", "study"), ("Reported numbers", "outcome")],
-):
-    col.metric(label, n.get(kind, 0))
+def main() -> None:
+    st.title("Evidence knowledge base")
+    loaded = need_kb()
+    kb, g = loaded.kb, loaded.graph
+    body(kb, g)
 
-st.subheader("Documents")
-st.dataframe(
-    pd.DataFrame(
-        [
-            {"id": d.id, "title": d.title, "organisation": d.organisation, "date": d.date,
-             "claims": sum(1 for _ in kb.claims(d.id)),
-             "reference entries": len(kb.readings[d.id].entries) if d.id in kb.readings else 0}
-            for d in kb.documents.values()
-        ]
-    ),
-    hide_index=True,
-)
 
-st.subheader("Loading problems")
-if not kb.problems:
-    st.success("No loading problems.")
-else:
-    errors = len(kb.errors)
-    msg = f"{errors} error(s) and {len(kb.problems) - errors} warning(s) while loading."
-    (st.error if errors else st.warning)(msg)
+def body(kb, g) -> None:
+    st.caption(f"Data directory: `{kb.data_dir.name}/`")
+    n = counts(g)
+    cols = st.columns(6)
+    for col, (label, kind) in zip(
+        cols,
+        [("Documents", "document"), ("Claims", "claim"), ("Reference entries", "entry"),
+         ("Works", "work"), ("Studies", "study"), ("Reported numbers", "outcome")],
+    ):
+        col.metric(label, n.get(kind, 0))
+
+    fc = checks()
+    if fc.available:
+        st.caption(f"Fact-check: {len(fc.findings)} finding(s) about "
+                   f"{len(fc.verdicts)} claim(s).")
+    else:
+        st.warning(f"Fact-check results not available: {fc.note}.")
+
+    st.subheader("Where to go")
+    links = st.columns(3)
+    links[0].page_link(PAGES["reader"], label="Read a letter, claim by claim", icon="📄")
+    links[0].page_link(PAGES["claims"], label="All claims, filtered and downloadable", icon="📋")
+    links[1].page_link(PAGES["evidence"], label="Studies and works", icon="🔬")
+    links[1].page_link(PAGES["graph"], label="The graph around a claim or study", icon="🕸️")
+    links[2].page_link(PAGES["findings"], label="Findings by code and severity", icon="🚩")
+    links[2].page_link(PAGES["compare"], label="Compare the 2024 and 2026 documents", icon="⚖️")
+
+    st.subheader("Documents")
     st.dataframe(
         pd.DataFrame(
-            [{"severity": p.severity, "file": p.file, "line": p.line, "field": p.field,
-              "message": p.message} for p in kb.problems]
+            [
+                {"id": d.id, "title": d.title, "organisation": d.organisation, "date": d.date,
+                 "claims": sum(1 for _ in kb.claims(d.id)),
+                 "reference entries": len(kb.readings[d.id].entries) if d.id in kb.readings else 0}
+                for d in kb.documents.values()
+            ]
         ),
         hide_index=True,
-        key="problems",
     )
+
+    st.subheader("Loading problems")
+    if not kb.problems:
+        st.success("No loading problems.")
+    else:
+        errors = len(kb.errors)
+        msg = f"{errors} error(s) and {len(kb.problems) - errors} warning(s) while loading."
+        (st.error if errors else st.warning)(msg)
+        st.dataframe(
+            pd.DataFrame(
+                [{"severity": p.severity, "file": p.file, "line": p.line, "field": p.field,
+                  "message": p.message} for p in kb.problems]
+            ),
+            hide_index=True,
+            key="problems",
+        )
+
+
+guarded("overview", main)

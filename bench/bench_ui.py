@@ -1,0 +1,148 @@
+"""UI speed in a real browser, as a ratio to a bare Streamlit page with one table of the same size.
+
+Measures, for the claims page of the bundled 2026 letter and for the bare page:
+- first render: from navigation to the end of the first script run (KB already cached);
+- claim selection: from a click on a row's selection box to the end of the rerun it causes.
+Goal: each ratio ≤ 1.5. Prints a table and writes bench/results/ui.json; asserts nothing.
+Needs Debian's chromium (`make browser`); run: `.venv/bin/python bench/bench_ui.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _start, _stop
+
+REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
+DOC = "nysipp-2026"
+
+BARE = '''
+import pandas as pd
+import streamlit as st
+
+st.set_page_config(layout="wide")
+rows = {rows!r}
+df = pd.DataFrame(rows)
+st.title("Bare table")
+st.dataframe(df, hide_index=True, key="t", on_select="rerun", selection_mode="single-row",
+             width="stretch", height=min(38 + 35 * len(df), 460))
+sel = st.session_state.get("t")
+if sel and sel["selection"]["rows"]:
+    st.write(rows[sel["selection"]["rows"][0]])
+'''
+
+WATCH = """() => {
+  // the time of the last change to the page after the click: the rerun's result is drawn
+  window.__last = null;
+  if (window.__obs) window.__obs.disconnect();
+  window.__obs = new MutationObserver(() => { window.__last = performance.now(); });
+  window.__obs.observe(document.querySelector('[data-testid="stMain"]'),
+                       {attributes: true, childList: true, subtree: true, characterData: true});
+  return performance.now();
+}"""
+SETTLED = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return window.__last !== null && performance.now() - window.__last > 500
+         && app.getAttribute('data-test-script-state') === 'notRunning';
+}"""
+
+
+def table_rows() -> list[dict]:
+    """The claims table of the bundled letter, as the app shows it (same rows and columns)."""
+    from kb.graph import build_graph
+    from kb.load import load_kb
+    from kb.views import Checks, claim_rows
+
+    kb = load_kb(ROOT / "data")
+    rows = claim_rows(kb, build_graph(kb), Checks.unavailable("bench"), DOC)
+    cols = ["id", "section", "verdict", "analyst", "severity", "codes", "refs", "studies", "text"]
+    return [{c: r[c] for c in cols} for r in rows]
+
+
+def wait_idle(page) -> None:
+    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]',
+                           timeout=60_000)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                           timeout=60_000)
+    page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
+
+
+def first_render(browser, url: str) -> float:
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    t0 = time.perf_counter()
+    page.goto(url)
+    wait_idle(page)
+    elapsed = time.perf_counter() - t0
+    ctx.close()
+    return elapsed
+
+
+def selection(browser, url: str, row: int) -> float:
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    page.goto(url)
+    wait_idle(page)
+    page.wait_for_timeout(800)  # let the grid become interactive
+    box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    t0 = page.evaluate(WATCH)
+    # the row-selection column is the first; header and rows are 35 px high
+    page.mouse.click(box["x"] + 18, box["y"] + 35 * (row + 1) + 17)
+    page.wait_for_function(SETTLED, timeout=60_000, polling=50)
+    done = page.evaluate("() => window.__last")
+    ctx.close()
+    return (done - t0) / 1000
+
+
+def main() -> int:
+    if not Path(CHROMIUM).exists():
+        print("bench_ui: chromium not found (make browser); nothing measured")
+        return 0
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        bare = Path(tmp) / "bare.py"
+        bare.write_text(BARE.format(rows=table_rows()), encoding="utf-8")
+        app_proc, app_url = _start(ROOT / "app.py")
+        bare_proc, bare_url = _start(bare)
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                            args=CHROMIUM_ARGS)
+                targets = {"app": f"{app_url}/claims?doc={DOC}", "bare": bare_url}
+                for url in targets.values():  # warm the caches and the servers
+                    first_render(browser, url)
+                results = {}
+                for name, url in targets.items():
+                    results[name] = {
+                        "first_render_s": statistics.median(
+                            first_render(browser, url) for _ in range(REPEAT)),
+                        "selection_s": statistics.median(
+                            selection(browser, url, 2 + i % 8) for i in range(REPEAT)),
+                    }
+                browser.close()
+        finally:
+            _stop(app_proc)
+            _stop(bare_proc)
+    ratios = {k: results["app"][k] / results["bare"][k] for k in results["app"]}
+    print(f"{'measure':16} {'app (s)':>9} {'bare (s)':>9} {'ratio':>7}  goal ≤ 1.5")
+    for k, r in ratios.items():
+        flag = "ok" if r <= 1.5 else "SLOW"
+        print(f"{k:16} {results['app'][k]:9.3f} {results['bare'][k]:9.3f} {r:7.2f}  {flag}")
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "ui.json").write_text(json.dumps({"results": results, "ratios": ratios}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

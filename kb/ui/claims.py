@@ -1,0 +1,86 @@
+"""Claims table: every claim of a document with verdict, finding codes and references."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kb import views
+from kb.ui.common import (
+    current_document,
+    guarded,
+    need_kb,
+    open_claim,
+    param,
+    table_pick,
+    unavailable_note,
+)
+from kb.ui.components import trace_panel
+from kb.ui.downloads import download_buttons
+from kb.ui.state import checks as get_checks
+
+COLUMNS = ["id", "section", "verdict", "analyst", "severity", "codes", "refs", "studies", "text"]
+
+
+def main() -> None:
+    loaded = need_kb()
+    kb, g = loaded.kb, loaded.graph
+    checks = get_checks()
+    st.title("📋 Claims")
+    doc_id = current_document(kb)
+    if doc_id is None:
+        st.info("The knowledge base holds no document.")
+        return
+    st.caption(f"Every claim of **{doc_id}** ({kb.documents[doc_id].title}) with its verdict, "
+               "finding codes and cited references. Select a row to open its trace.")
+    if not checks.available:
+        unavailable_note(checks.note)
+    rows = views.claim_rows(kb, g, checks, doc_id)
+    if not rows:
+        st.info(f"{doc_id} has no claims (the reading found none).")
+        return
+
+    def options(col: str, split: bool = False) -> list[str]:
+        vals = set()
+        for r in rows:
+            vals.update(filter(None, r[col].split(", ")) if split else [r[col]])
+        return sorted(vals - {"—"})
+
+    f1, f2, f3, f4, f5 = st.columns(5)
+    verdicts = f1.multiselect("Verdict", options("verdict_label"), key="f_verdict")
+    severities = f2.multiselect("Severity", options("severity"), key="f_severity")
+    sections = f3.multiselect("Section", list(dict.fromkeys(r["section"] for r in rows)),
+                              key="f_section")
+    codes = f4.multiselect("Finding code", options("codes", True), key="f_code")
+    studies = f5.multiselect("Study", options("studies", True), key="f_study")
+    query = st.text_input("Search", key="f_query",
+                          placeholder="words in the claim, a work, a code…")
+    shown = views.filter_claims(rows, verdicts=verdicts, severities=severities, sections=sections,
+                                codes=codes, studies=studies, query=query)
+    st.caption(f"{len(shown)} of {len(rows)} claims shown.")
+    ids = [r["claim"] for r in shown]
+    if not shown:
+        st.info("No claim matches these filters.")
+    else:
+        df = pd.DataFrame(shown)[COLUMNS]
+        st.dataframe(
+            df, hide_index=True, key="claims_table", on_select="rerun",
+            selection_mode="single-row", width="stretch", height=min(38 + 35 * len(df), 460),
+            column_config={
+                "id": st.column_config.TextColumn("claim", width="small"),
+                "verdict": st.column_config.TextColumn("verdict", width="small"),
+                "text": st.column_config.TextColumn("text", width="large"),
+            },
+        )
+    picked = table_pick("claims_table", ids)
+    if picked:
+        open_claim(picked)
+    download_buttons(kb, g, checks, doc_id, ids, key="claims")
+
+    selected = param("claim")
+    if selected and selected.split(":", 1)[0] == doc_id:
+        st.divider()
+        trace_panel(kb, g, checks, selected, key="claims")
+
+
+guarded("claims", main)

@@ -1,0 +1,225 @@
+"""Panels shared by pages: a claim's trace, a study, a work. Rendering only."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from kb import views
+from kb.graph import UnknownNodeError, claims_resting_on, trace
+from kb.ui.common import PAGES, unavailable_note
+
+SEVERITY_ICON = {"error": "🔴", "warning": "🟠", "info": "🔵"}
+
+
+def verdict_chip(label: str | None, prefix: str = "", suffix: str = "") -> str:
+    """A coloured chip with symbol and label (readable without colour)."""
+    bg, fg, _ = views.verdict_style(label)
+    text = html.escape(prefix + views.verdict_badge(label) + suffix)
+    return (
+        f'<span style="background:{bg};color:{fg};border:1px solid {fg};border-radius:10px;'
+        f'padding:2px 9px;font-weight:600;font-size:0.9rem;white-space:nowrap;'
+        f'display:inline-block;margin:2px 0">{text}</span>'
+    )
+
+
+def table(rows: list[dict], empty: str, static: bool = False, **kwargs) -> None:
+    """A dataframe of rows (or a static, wrapping table), or the empty state said in words."""
+    if not rows:
+        st.caption(empty)
+        return
+    if static:
+        st.table(pd.DataFrame(rows), hide_index=True)
+        return
+    st.dataframe(pd.DataFrame(rows), hide_index=True, **kwargs)
+
+
+def work_block(w, heading: str | None = None) -> None:
+    """A work: AMA citation, DOI and PubMed links, record status."""
+    links = views.work_links(w)
+    if heading:
+        st.markdown(heading)
+    st.markdown(links["citation"])
+    bits = []
+    if links["doi"]:
+        bits.append(f"[DOI]({links['doi']})")
+    if links["pubmed"]:
+        bits.append(f"[PubMed]({links['pubmed']})")
+    record = "record read (verified)" if w.verified else "record not found: cited-only"
+    extra = ""
+    if w.unconfirmed:
+        extra = f" · fields taken from the letter only: {', '.join(w.unconfirmed)}"
+    st.caption(" · ".join(bits + [f"`{w.citekey}`", w.kind, record]) + extra)
+    if w.note:
+        st.caption(f"Note: {w.note}")
+
+
+def study_facts_table(s) -> None:
+    """Design, arms, N, follow-up, sponsor of a study."""
+    df = pd.DataFrame(views.study_facts(s), columns=["", "value"])
+    st.table(df, hide_index=True, hide_header=True)
+
+
+def trace_panel(kb, g, checks, claim_id: str, key: str) -> None:
+    """A claim followed to its sources, its numbers against theirs, findings and verdicts."""
+    try:
+        t = trace(g, claim_id)
+    except UnknownNodeError:
+        st.warning(f"There is no claim `{claim_id}` in this knowledge base.")
+        return
+    c = t.claim
+    v = checks.verdict(c.id)
+    titles = views.section_titles(kb, c.document)
+    st.subheader(f"Claim {views.short_claim(c.id)}")
+    st.markdown(
+        verdict_chip(v.label, "machine: ")
+        + f" &nbsp; section: *{titles.get(c.section, c.section)}*",
+        unsafe_allow_html=True,
+    )
+    st.markdown("> " + " ".join(c.text.split()))
+    st.caption(f"`{c.id}` · {c.document}, characters {c.start}–{c.end}")
+
+    refs = views.claim_refs(c)
+    st.markdown("**1 · Cited references:** " + (", ".join(f"[{n}]" for n in refs) or "none"))
+    if not t.refs:
+        st.caption("This claim cites no reference.")
+    seen_studies: dict[str, object] = {}
+    for r in t.refs:
+        with st.container(border=True):
+            st.markdown(f"**Reference {r.number}** · marker `{r.marker}`")
+            if r.entry is None:
+                st.warning(f"The letter's reference list has no entry {r.number}.")
+                continue
+            st.caption("As listed in the letter: " + " ".join(r.entry.raw.split()))
+            if r.work is None:
+                st.warning("This entry is not tied to any work in the knowledge base.")
+                continue
+            work_block(r.work, "**2 · Citation (AMA)**")
+            if r.resolution is not None:
+                score = "" if r.resolution.score is None else f", score {r.resolution.score:g}"
+                st.caption(f"Tied to the work by: {r.resolution.method}{score}")
+            if not r.studies:
+                st.caption("Study: unknown (this work reports no study in the knowledge base).")
+            for s in r.studies:
+                seen_studies[s.study.id] = s
+                st.markdown(f"**3 · Study:** {s.study.name}")
+                study_facts_table(s.study)
+                st.caption(f"From {s.study.source}; “unknown” where the record does not say.")
+                st.page_link(PAGES["evidence"], label=f"Open study {s.study.id}", icon="🔬",
+                             query_params={"study": s.study.id})
+
+    st.markdown("**4 · The letter's numbers and the source's**")
+    if not checks.available:
+        unavailable_note(checks.note)
+    rows = views.number_rows(c, checks, kb.outcomes, kb.works)
+    if not rows:
+        st.caption("The claim states no number.")
+    for r in rows:
+        with st.container(border=True, key=f"{key}_num_{rows.index(r)}"):
+            measure = f" · {r['measure']}" if r["measure"] else ""
+            st.markdown(f"Letter: **{r['letter says']}** &nbsp;·&nbsp; {r['status']} "
+                        f"&nbsp;·&nbsp; source: **{r['source says']}**{measure}")
+            st.caption(" — ".join(x for x in (r["provenance"], r["why"]) if x))
+    # drawn only on demand: a big grid would slow every claim selection
+    if seen_studies and st.toggle("Show every number the knowledge base holds for these studies",
+                                  value=not checks.available, key=f"{key}_all_numbers"):
+        outs = [o for s in seen_studies.values() for o in s.outcomes]
+        table(views.outcome_rows(outs, kb.works),
+              "The knowledge base holds no number for these studies.")
+
+    st.markdown("**5 · Findings**")
+    findings = checks.findings_of(c.id)
+    if not checks.available:
+        st.caption("No findings: the fact-check did not run.")
+    elif not findings:
+        st.caption("No findings for this claim.")
+    for f in findings:
+        st.markdown(f"{SEVERITY_ICON.get(f.severity, '⚪')} **{f.severity}** · `{f.code}` — "
+                    f"{f.message}")
+        if f.evidence:
+            with st.expander(f"Evidence for {f.code}"):
+                st.json({k: str(val) for k, val in f.evidence})
+
+    st.markdown("**6 · Verdict** (machine and analyst are kept apart)")
+    left, right = st.columns(2)
+    with left, st.container(border=True):
+        st.markdown(verdict_chip(v.label, "machine: "), unsafe_allow_html=True)
+        st.caption(v.reason or ("The fact-check did not run." if not checks.available
+                                else "No reason given."))
+        if v.codes:
+            st.caption("Codes: " + ", ".join(v.codes))
+    with right, st.container(border=True):
+        analyst = checks.analyst.get(c.id, ())
+        if not analyst:
+            st.markdown(verdict_chip("no analyst verdict", "analyst: "), unsafe_allow_html=True)
+            st.caption("No analyst has judged this claim.")
+        for a in analyst:
+            st.markdown(verdict_chip(a.label, "analyst: "), unsafe_allow_html=True)
+            st.caption(" · ".join(x for x in (a.reason, a.who) if x) or "no note")
+
+
+def study_panel(kb, g, s, key: str) -> str | None:
+    """A study: facts, works, numbers and the claims resting on it. Returns a picked claim."""
+    st.header(f"🔬 {s.name}")
+    st.caption(f"`study:{s.id}` · {s.source}")
+    left, right = st.columns([2, 3])
+    with left:
+        study_facts_table(s)
+        if s.note:
+            st.caption(f"Note: {s.note}")
+    with right:
+        st.markdown(f"**Works reporting this study ({len(s.works)})**")
+        for key_ in s.works:
+            w = kb.works.get(key_)
+            if w is None:
+                st.warning(f"`{key_}` is named by the study but is not in references.bib.")
+                continue
+            with st.container(border=True):
+                work_block(w)
+    st.subheader("Reported numbers")
+    outs = [o for o in kb.outcomes.values() if o.study == s.id]
+    table(views.outcome_rows(outs, kb.works), "The knowledge base holds no number for this study.",
+          key=f"{key}_outcomes")
+    return resting_claims(g, f"study:{s.id}", key)
+
+
+def resting_claims(g, node: str, key: str) -> str | None:
+    """Claims whose citations lead to a node; selecting a row returns its claim id."""
+    from kb.ui.common import table_pick
+
+    st.subheader("Claims resting on it")
+    claims = claims_resting_on(g, node)
+    if not claims:
+        st.caption("No claim of any document rests on it.")
+        return None
+    ids = [c.id for c in claims]
+    rows = [{"claim": c.id, "document": c.document, "text": views.clip(c.text, 160)}
+            for c in claims]
+    st.caption(f"{len(rows)} claim(s). Select a row to open it in the letter reader.")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key=key, on_select="rerun",
+                 selection_mode="single-row", width="stretch")
+    return table_pick(key, ids)
+
+
+def work_panel(kb, g, w, key: str) -> str | None:
+    """A work: citation, links, studies, numbers it states, entries citing it, claims."""
+    st.header(f"📄 {w.citekey}")
+    work_block(w)
+    st.caption(f"Sponsor: {w.sponsor or 'unknown'} · year {w.year or 'unknown'} · {w.source}")
+    studies = kb.studies_of(w.citekey)
+    st.markdown("**Studies:** " + (", ".join(s.name for s in studies) or "none"))
+    for s in studies:
+        st.page_link(PAGES["evidence"], label=f"Open study {s.id}", icon="🔬",
+                     query_params={"study": s.id})
+    wid = f"work:{w.citekey}"
+    entries = [g.nodes[e]["record"] for e in (g.predecessors(wid) if wid in g else ())
+               if g.nodes[e]["kind"] == "entry"]
+    cited = sorted(f"{e.document} ref {e.number}" for e in entries)
+    st.caption("Cited as: " + (", ".join(cited) or "no document cites it"))
+    st.subheader("Numbers this work reports")
+    outs = [o for o in kb.outcomes.values() if o.work == w.citekey]
+    table(views.outcome_rows(outs, kb.works), "The knowledge base holds no number from this work.",
+          key=f"{key}_outcomes")
+    return resting_claims(g, f"work:{w.citekey}", key)

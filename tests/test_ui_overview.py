@@ -1,0 +1,40 @@
+"""AppTest: the overview page, the sidebar document picker, routing of deep links."""
+
+from __future__ import annotations
+
+from tests.conftest import DATA, TINY
+from tests.ui_helpers import hide_factcheck, no_traceback, run_page, texts
+
+
+def test_overview_counts_and_links(monkeypatch):
+    hide_factcheck(monkeypatch)
+    at = run_page(monkeypatch, DATA)
+    no_traceback(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Documents"] == "2" and int(metrics["Claims"]) > 100
+    labels = [p.proto.label for p in at.get("page_link")]
+    assert "Read a letter, claim by claim" in labels
+    assert "Fact-check results not available" in texts(at)
+
+
+def test_sidebar_picks_the_document(monkeypatch):
+    at = run_page(monkeypatch, DATA, "kb/ui/claims.py")
+    picker = at.sidebar.selectbox(key="doc_picker")
+    assert picker.value == "nysipp-2026"  # the newest by default
+    picker.set_value("nysipp-2024").run()
+    no_traceback(at)
+    assert at.query_params["doc"] == "nysipp-2024"
+    assert at.dataframe(key="claims_table").value["text"].str.contains("85,000").any()
+
+
+def test_doc_param_selects_the_document(monkeypatch):
+    at = run_page(monkeypatch, DATA, "kb/ui/reader.py", {"doc": "nysipp-2024"})
+    no_traceback(at)
+    assert at.sidebar.selectbox(key="doc_picker").value == "nysipp-2024"
+    assert "NYSIPP Position Statement" in texts(at)
+
+
+def test_unknown_doc_param_falls_back(monkeypatch):
+    at = run_page(monkeypatch, TINY, "kb/ui/reader.py", {"doc": "nope"})
+    no_traceback(at)
+    assert at.sidebar.selectbox(key="doc_picker").value == "tiny"
