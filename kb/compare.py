@@ -198,3 +198,33 @@ def compare_claims(
         only_a=tuple(c for c in claims_a if c.id not in paired_a),
         only_b=tuple(c for c in claims_b if c.id not in paired_b),
     )
+
+
+
+@dataclass(frozen=True)
+class StatedDifferently:
+    """A cross-document finding of the fact check, with the claim of each document."""
+
+    finding: object
+    a: object
+    b: object
+
+
+def stated_differently(
+    findings: Sequence, claims_a: Sequence, claims_b: Sequence
+) -> list[StatedDifferently]:
+    """The fact check's cross-document findings that tie a claim of one document to one of the
+    other: the same kind of figure stated differently, found by topic rather than by wording
+    (so "over two million" and "more than 200,000" meet even when their sentences differ)."""
+    in_a = {c.id: c for c in claims_a}
+    in_b = {c.id: c for c in claims_b}
+    out = []
+    for f in findings:
+        if f.code != "CONS-CROSS-DOCUMENT":
+            continue
+        ends = (f.claim, dict(f.evidence).get("other_claim"))
+        a = next((in_a[x] for x in ends if x in in_a), None)
+        b = next((in_b[x] for x in ends if x in in_b), None)
+        if a is not None and b is not None:
+            out.append(StatedDifferently(f, a, b))
+    return out

@@ -93,3 +93,18 @@ def test_background_words_are_the_very_common_ones():
 def test_empty_inputs():
     cmp = compare_claims([], B)
     assert cmp.pairs == () and cmp.only_a == () and len(cmp.only_b) == len(B)
+
+
+def test_stated_differently_keeps_only_findings_spanning_both_documents():
+    from types import SimpleNamespace as NS
+
+    from kb.compare import stated_differently
+
+    a = [NS(id="a:1", text="x"), NS(id="a:2", text="y")]
+    b = [NS(id="b:1", text="z")]
+    f1 = NS(code="CONS-CROSS-DOCUMENT", claim="b:1", evidence=(("other_claim", "a:2"),))
+    f2 = NS(code="CONS-CROSS-DOCUMENT", claim="b:1", evidence=(("other_claim", "c:9"),))
+    f3 = NS(code="NUM-MATCH", claim="b:1", evidence=(("other_claim", "a:1"),))
+    (got,) = stated_differently([f1, f2, f3], a, b)
+    assert (got.finding, got.a.id, got.b.id) == (f1, "a:2", "b:1")
+    assert stated_differently([f1], b, a)[0].a.id == "b:1"  # either order of documents

@@ -31,3 +31,14 @@ def test_one_document_is_an_empty_state(monkeypatch):
     at = run_page(monkeypatch, TINY, PAGE)
     no_traceback(at)
     assert "Comparing needs two documents" in texts(at)
+
+
+def test_a_figure_stated_differently_is_shown_even_when_sentences_differ(monkeypatch):
+    at = run_page(monkeypatch, DATA, PAGE)
+    no_traceback(at)
+    tables = list(at.table) + list(at.dataframe)
+    cells = [str(v) for el in tables for v in el.value.to_numpy().ravel()]
+    (finding,) = [c for c in cells if c.startswith("nysipp-2026 says")]
+    assert '"more than 200,000 individuals"' in finding and '"over two million' in finding
+    assert any(c.startswith("Over two million LSS patients") for c in cells)
+    assert int({m.label: m.value for m in at.metric}["Numbers that changed"]) >= 1

@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from kb import views
-from kb.compare import compare_claims
+from kb.compare import compare_claims, stated_differently
 from kb.ui.common import guarded, need_kb
+from kb.ui.state import checks
 from kb.ui.components import table
 
 DEFAULT = ("nysipp-2024", "nysipp-2026")
@@ -47,13 +48,25 @@ def main() -> None:
         "Each claim is paired once, best match first. A number changed when both claims state "
         "numbers of one kind and each states a value the other does not."
     )
+    fc = checks()
+    differ = stated_differently(fc.findings, ca, cb) if fc.available else []
     m = st.columns(4)
     m[0].metric("Claims paired", len(cmp.pairs))
-    m[1].metric("Numbers that changed", len(cmp.changes))
+    m[1].metric("Numbers that changed", len(cmp.changes) + len(differ))
     m[2].metric(f"Only in {a}", len(cmp.only_a))
     m[3].metric(f"Only in {b}", len(cmp.only_b))
 
     st.subheader("Numbers that changed")
+    st.markdown("**The same kind of figure, stated differently** (fact check, matched by topic)")
+    if not fc.available:
+        st.caption(f"Fact-check results not available: {fc.note}")
+    table(
+        [{"topic": dict(d.finding.evidence).get("topic", ""), "finding": d.finding.message,
+          f"claim in {a}": " ".join(d.a.text.split()), f"claim in {b}": " ".join(d.b.text.split())}
+         for d in differ],
+        "The fact check found no figure stated differently in the two documents.", static=True,
+    )
+    st.markdown("**Numbers of paired claims** (matched by shared subject words)")
     table(
         [{"kind": ch.kind, a: ", ".join(ch.a_numbers), b: ", ".join(ch.b_numbers),
           f"claim in {a}": " ".join(ch.pair.a.text.split()),
