@@ -1,4 +1,4 @@
-"""The `kb` command: validate, info, trace, claims."""
+"""The `kb` command: validate, info, trace, claims, check, export, ingest."""
 
 from __future__ import annotations
 
@@ -305,7 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("validate", help="list loading problems; exit 1 on errors")
     sub.add_parser("info", help="counts of each kind of record")
     t = sub.add_parser("trace", help="follow a claim to its sources and numbers")
-    t.add_argument("claim", help="claim id, e.g. nysipp-2026:s07.c05")
+    t.add_argument("claim", help="claim id, e.g. nysipp-2026:s08.c09")
     t.add_argument("--format", choices=("text", "json"), default="text")
     c = sub.add_parser("claims", help="a document's claims")
     c.add_argument("doc", help="document id, e.g. nysipp-2026")

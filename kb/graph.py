@@ -160,7 +160,7 @@ def _successors(g: nx.MultiDiGraph, nid: str, kind: str) -> list[str]:
 def trace(g: nx.MultiDiGraph, claim: str) -> Trace:
     """Follow a claim to its citations, entries, works, studies and outcomes.
 
-    >>> t = trace(g, "nysipp-2026:s07.c05")          # doctest: +SKIP
+    >>> t = trace(g, "nysipp-2026:s08.c09")          # doctest: +SKIP
     >>> [r.number for r in t.refs], [s.id for s in t.studies]  # doctest: +SKIP
     ([16], ['motion'])
     """
@@ -203,7 +203,7 @@ def claims_resting_on(g: nx.MultiDiGraph, node: str) -> list[Claim]:
     """Claims whose citations lead to a work or study (or entry, outcome), in document order.
 
     >>> [c.id for c in claims_resting_on(g, "study:motion")][:2]  # doctest: +SKIP
-    ['nysipp-2026:s07.c01', 'nysipp-2026:s07.c02']
+    ['nysipp-2026:s03.c05', 'nysipp-2026:s04.c07']
     """
     nid = resolve_id(g, node)
     kind = _kind_of(g, nid)
