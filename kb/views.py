@@ -18,6 +18,7 @@ import networkx as nx
 
 from kb.cite import doi_url, format_ama, pubmed_url
 from kb.model import Claim, Outcome, Study, Work
+from kb.reading import FACTUAL_KINDS
 
 UNKNOWN = "unknown"
 NOT_CHECKED = "not checked"
@@ -384,6 +385,7 @@ def claim_rows(kb: Any, g: nx.MultiDiGraph, checks: Checks, document: str) -> li
             {
                 "claim": c.id,
                 "id": short_claim(c.id),
+                "factual": c.kind in FACTUAL_KINDS,
                 "section": titles.get(c.section, c.section) or UNKNOWN,
                 "text": " ".join(c.text.split()),
                 "verdict": verdict_badge(v.label),
@@ -408,13 +410,17 @@ def filter_claims(
     codes: Iterable[str] = (),
     studies: Iterable[str] = (),
     query: str = "",
+    factual_only: bool = False,
 ) -> list[dict]:
-    """Rows that pass every filter given (an empty filter passes everything)."""
+    """Rows that pass every filter given (an empty filter passes everything); with
+    `factual_only`, letterhead, salutation and signature lines are left out."""
     verdicts, severities, sections = set(verdicts), set(severities), set(sections)
     codes, studies = set(codes), set(studies)
     words = [w.casefold() for w in query.split()]
     out = []
     for r in rows:
+        if factual_only and not r["factual"]:
+            continue
         if verdicts and r["verdict_label"] not in verdicts:
             continue
         if severities and r["severity"] not in severities:

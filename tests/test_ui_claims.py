@@ -28,10 +28,14 @@ def test_every_claim_with_verdict_codes_and_refs(tiny_kb, monkeypatch):
     at = run_page(monkeypatch, TINY, PAGE)
     no_traceback(at)
     df = table(at)
-    assert len(df) == len(list(tiny_kb.claims("tiny")))
+    # the letterhead lines (s01.c01, s01.c02) are hidden until asked for
+    assert list(df["id"]) == ["s02.c01", "s02.c02", "s02.c03", "s02.c04"]
     row = df[df["id"] == "s02.c02"].iloc[0]
     assert row["verdict"] == "✗ not supported" and row["codes"] == "NUM_MISMATCH"
     assert row["refs"] == "1, 2" and row["studies"] == "alpha" and row["severity"] == "error"
+    assert "4 of 4 claims shown. (2 letterhead or signature lines hidden)" in texts(at)
+    at.checkbox(key="f_all_lines").check().run()
+    assert len(table(at)) == len(list(tiny_kb.claims("tiny")))
     assert "6 of 6 claims shown." in texts(at)
 
 
@@ -44,6 +48,7 @@ def test_filters_and_search(monkeypatch):
     at.multiselect(key="f_code").select("CITED_ONLY").run()
     assert list(table(at)["id"]) == ["s02.c03"]
     at.multiselect(key="f_code").unselect("CITED_ONLY").run()
+    at.checkbox(key="f_all_lines").check().run()
     at.multiselect(key="f_section").select("Preamble").run()
     assert list(table(at)["id"]) == ["s01.c01", "s01.c02"]
     at.multiselect(key="f_section").unselect("Preamble").run()

@@ -87,6 +87,8 @@ def test_claim_rows_carry_verdict_codes_refs_and_sources(tiny_kb, tiny_graph, ch
         ({"query": "HARMS rare"}, ["tiny:s02.c03"]),
         ({"query": "poe2022alpha2y"}, ["tiny:s02.c02", "tiny:s02.c03"]),
         ({"verdicts": ["supported"], "query": "harms"}, []),
+        ({"factual_only": True}, ["tiny:s02.c01", "tiny:s02.c02", "tiny:s02.c03", "tiny:s02.c04"]),
+        ({"factual_only": True, "sections": ["Preamble"]}, []),
     ],
 )
 def test_filter_claims(tiny_kb, tiny_graph, checks, filters, expected):

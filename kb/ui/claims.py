@@ -53,11 +53,18 @@ def main() -> None:
                               key="f_section")
     codes = f4.multiselect("Finding code", options("codes", True), key="f_code")
     studies = f5.multiselect("Study", options("studies", True), key="f_study")
-    query = st.text_input("Search", key="f_query",
-                          placeholder="words in the claim, a work, a code…")
+    q, toggle = st.columns([3, 1], vertical_alignment="bottom")
+    query = q.text_input("Search", key="f_query",
+                         placeholder="words in the claim, a work, a code…")
+    every_line = toggle.checkbox("Show letterhead lines", key="f_all_lines",
+                                 help="lines that state no claim: letterhead, salutation, "
+                                 "signature")
     shown = views.filter_claims(rows, verdicts=verdicts, severities=severities, sections=sections,
-                                codes=codes, studies=studies, query=query)
-    st.caption(f"{len(shown)} of {len(rows)} claims shown.")
+                                codes=codes, studies=studies, query=query,
+                                factual_only=not every_line)
+    total = len(rows) if every_line else sum(r["factual"] for r in rows)
+    hidden = "" if every_line else f" ({len(rows) - total} letterhead or signature lines hidden)"
+    st.caption(f"{len(shown)} of {total} claims shown.{hidden}")
     ids = [r["claim"] for r in shown]
     if not shown:
         st.info("No claim matches these filters.")
