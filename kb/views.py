@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 
 from kb.cite import doi_url, format_ama, pubmed_url
-from kb.model import Claim, Outcome, Study, Work
+from kb.model import Claim, Finding, Outcome, Study, Work
 from kb.reading import FACTUAL_KINDS
 
 UNKNOWN = "unknown"
@@ -129,20 +129,6 @@ class VerdictView:
 
 
 @dataclass(frozen=True)
-class FindingView:
-    """One finding as shown."""
-
-    code: str
-    severity: str
-    document: str | None
-    claim: str | None
-    message: str
-    works: tuple[str, ...] = ()
-    refs: tuple[int, ...] = ()
-    evidence: tuple[tuple[str, Any], ...] = ()
-
-
-@dataclass(frozen=True)
 class MatchView:
     """One number of a claim compared with the source."""
 
@@ -158,7 +144,7 @@ class Checks:
 
     available: bool
     note: str = ""
-    findings: tuple[FindingView, ...] = ()
+    findings: tuple[Finding, ...] = ()
     verdicts: dict[str, VerdictView] = field(default_factory=dict)
     matches: dict[str, tuple[MatchView, ...]] = field(default_factory=dict)
     analyst: dict[str, tuple[VerdictView, ...]] = field(default_factory=dict)
@@ -186,7 +172,7 @@ class Checks:
         """The machine verdict of a claim ("not checked" when unknown)."""
         return self.verdicts.get(claim_id) or VerdictView(NOT_CHECKED)
 
-    def findings_of(self, claim_id: str) -> list[FindingView]:
+    def findings_of(self, claim_id: str) -> list[Finding]:
         """Findings about one claim."""
         return [f for f in self.findings if _bare(f.claim) == claim_id]
 
@@ -196,8 +182,8 @@ class Checks:
         return max(sev, key=lambda s: SEVERITY_ORDER.get(s, -1)) if sev else ""
 
 
-def _finding(f: Any) -> FindingView:
-    return FindingView(
+def _finding(f: Any) -> Finding:
+    return Finding(
         code=str(_get(f, "code", default="?")),
         severity=str(_get(f, "severity", default="info")),
         document=_get(f, "document"),
