@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -38,8 +39,9 @@ SHARED = Path(__file__).parents[2] / "shared"
 SOURCES = SHARED / "evidence" / "sources.json"
 SEEDS = SHARED / "seeds"
 
+# In CI shared/ lies beside the clone: there a missing sources.json fails rather than skips.
 needs_sources = pytest.mark.skipif(
-    not SOURCES.exists(),
+    not SOURCES.exists() and not os.environ.get("CI"),
     reason=f"raw material {SOURCES} is absent (it sits beside the clone in CI); "
     "the comparison with sources.json cannot run here",
 )
@@ -265,7 +267,9 @@ def test_documents(documents):
         assert name in officers
 
 
-@pytest.mark.skipif(not SEEDS.exists(), reason=f"seed letters {SEEDS} are absent")
+@pytest.mark.skipif(
+    not SEEDS.exists() and not os.environ.get("CI"), reason=f"seed letters {SEEDS} are absent"
+)
 @pytest.mark.parametrize(
     "name", ["nysipp-2026-06-26-letter-mild.txt", "nysipp-2024-01-31-statement-mild.txt"]
 )
@@ -513,11 +517,9 @@ def test_numbers_test_can_fail():
     assert numbers_in("~fourfold decrease") == []
 
 
-# --- the loader (written separately) -------------------------------------------------------
-def test_loader_reports_no_errors_once_kb_load_lands():
-    """Passes once kb/load.py exists: the loader must read data/ without error-level problems."""
-    if not (ROOT / "kb" / "load.py").exists():
-        pytest.skip("kb/load.py has not landed yet")
+# --- the loader ------------------------------------------------------------------------------
+def test_loader_reports_no_errors():
+    """The loader reads data/ without error-level problems."""
     from kb.load import load_kb
 
     kb = load_kb(DATA)
