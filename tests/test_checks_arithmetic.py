@@ -32,6 +32,12 @@ def fired(tmp_path, body: str, code: str) -> list[str]:
         ("Four (5.6%) patients had surgery¹.", False),  # no total stated
         ("The groups had 200 patients and 300 patients¹. Rates were 10.0% vs. 12.0%¹.", False),
         ("The groups had 200 patients and 300 patients¹. Rates were 10.1% vs. 12.0%¹.", True),
+        # "of N" right after the count names its own total
+        ("We treated 1,840 patients¹. Then 18 (13.6%) of 132 required surgery¹.", False),
+        ("We treated 1,840 patients¹. Then 9 (12.0%) of 132 required surgery¹.", True),
+        ("Then 12 (9.1%) of 132 patients required surgery¹.", False),
+        # one total restated in two sentences is not two arms of that size
+        ("We randomized 132 patients¹. Of 132 patients, rates were 1.5% vs. 12.1%¹.", False),
     ],
 )
 def test_percent_denominator(tmp_path, body, fires):
@@ -118,6 +124,18 @@ def test_p_value(tmp_path, n1, n2, rates, p, code):
             f"Rates were {rates} ({p})¹.")
     found = {f.code for f in run(mini_kb(tmp_path, body), "ARITH-P-VALUE", "ARITH-P-VALUE-FLIP")}
     assert found == ({code} if code else set())
+
+
+def test_p_value_does_not_take_a_restated_total_for_two_arms(tmp_path):
+    body = ("We randomized 132 patients¹. Harms: 12 (9.1%) of 132 patients; by arm 1.5% vs. "
+            "12.1% (p = 0.03)¹.")
+    assert fired(tmp_path, body, "ARITH-P-VALUE") == []
+    assert fired(tmp_path, body, "ARITH-P-VALUE-FLIP") == []
+
+
+def test_p_value_of_two_equal_arms_stated_in_one_sentence(tmp_path):
+    body = "Each group had 100 patients and 100 patients¹. Rates were 5.0% vs. 12.0% (p = 0.30)¹."
+    assert len(fired(tmp_path, body, "ARITH-P-VALUE")) == 1
 
 
 def test_p_value_needs_both_group_sizes(tmp_path):

@@ -70,9 +70,29 @@ def _uniq(ns: list[Atom]) -> list[int]:
     return list(dict.fromkeys(int(a.value) for a in ns))
 
 
-def _last_two(ns: list[Atom]) -> list[int]:
-    """The two group sizes stated last (two groups may be the same size)."""
-    return [int(a.value) for a in ns][-2:]
+def _arm_sizes(ctx: CheckContext, claim: Claim, offset: int) -> list[int]:
+    """The two group sizes stated last before `offset`, or [] when they may not be two groups.
+
+    One number stated in two sentences ("randomized 132 patients" ... "of 132 patients") is a
+    total restated, not two arms of 132: taking it for two arms would recompute a wrong p.
+    Two groups of one size count only when one sentence states both.
+    """
+    sized = stated_sizes(ctx.before_in_paragraph(claim), upto=offset)[-2:]
+    if len(sized) != 2:
+        return []
+    (a1, c1), (a2, c2) = sized
+    if a1.value == a2.value and c1.id != c2.id:
+        return []
+    return [int(a1.value), int(a2.value)]
+
+
+_OF_TOTAL = re.compile(r"\s*of\s+(?:the\s+|all\s+)?(\d{1,3}(?:,\d{3})+|\d+)\b")
+
+
+def _total_after(claim: Claim, m: NumberMention) -> int | None:
+    """The total a count-with-percent names right after it: "12 (9.1%) of 132 patients"."""
+    got = _OF_TOTAL.match(claim.text, m.end - claim.start)
+    return int(got.group(1).replace(",", "")) if got else None
 
 
 def _near_count(pct: Atom, n: int) -> str:
@@ -103,7 +123,7 @@ def percent_denominator(ctx: CheckContext) -> list[Finding]:
         in_pair = {(p.a.text, p.start) for p in pairs}
         problems: list[tuple[str, tuple]] = []
         for p in pairs:
-            ns = _last_two(_sizes_before(ctx, c, p.start))
+            ns = _arm_sizes(ctx, c, p.start)
             if len(ns) != 2:
                 continue
             for a, n in ((p.a, ns[0]), (p.b, ns[1])):
@@ -114,7 +134,8 @@ def percent_denominator(ctx: CheckContext) -> list[Finding]:
         for m in sorted(c.numbers, key=lambda x: x.start):
             if m.kind == "count_percent":
                 k, pct = atoms(m)
-                ns = _uniq(_sizes_before(ctx, c, m.start))
+                total = _total_after(c, m)
+                ns = [total] if total else _uniq(_sizes_before(ctx, c, m.start))
                 if not ns or any(stats.percent_fits(int(k.value), n, pct.text) for n in ns):
                     continue
                 top = max(ns + [int(k.value) * 20])
@@ -381,7 +402,7 @@ def p_checks(ctx: CheckContext) -> list[PCheck]:
         for pair in percent_pairs(c):
             if pair.p is None:
                 continue
-            ns = _last_two(_sizes_before(ctx, c, pair.start))
+            ns = _arm_sizes(ctx, c, pair.start)
             if len(ns) != 2:
                 continue
             p_atoms = atoms(pair.p)
