@@ -321,8 +321,22 @@ def _to(f: _Finder, m: re.Match) -> None:
         extra = [("from", a), ("to", b)]
     if sep.strip() in ("-", "–", "—") and kind == "range" and b < a:
         return  # "12-3" reads as nothing sensible; leave it to the plain reader
+    if _year_span(a, b, unit):
+        kind, extra = "year", [("low", a), ("high", b)]
     extra += list(f.qualifier(m.start()))
-    f.add(1, m.start(), m.end(), [(m.start(), m.end(), kind, a, unit, extra)])
+    end = _span_end(m)
+    f.add(1, m.start(), end, [(m.start(), end, kind, a, unit, extra)])
+
+
+def _year_span(a: float, b: float, unit: str | None) -> bool:
+    """ "from 2018 to 2021", "between 2018 and 2021": calendar years, not a result."""
+    return unit is None and all(v.is_integer() and 1900 <= v <= 2100 for v in (a, b)) and a <= b
+
+
+def _span_end(m: re.Match) -> int:
+    """Where a two-value pattern really ends: its last value or unit, not the blank after it
+    (a masked citation marker there must not become part of the number's text)."""
+    return m.end("ub") if m.group("ub") else m.end("b")
 
 
 @_pattern(
@@ -338,7 +352,9 @@ def _between(f: _Finder, m: re.Match) -> None:
         m.group("ua") or m.group("ub") or (pu if pu and not pu.startswith("age") else None)
     )
     s = m.start("pu") if pu else m.start("a")
-    f.add(1, s, m.end(), [(s, m.end(), "range", a, unit, [("low", a), ("high", b)])])
+    kind = "year" if _year_span(a, b, unit) else "range"
+    end = _span_end(m)
+    f.add(1, s, end, [(s, end, kind, a, unit, [("low", a), ("high", b)])])
 
 
 @_pattern(
@@ -476,12 +492,15 @@ def _measurement(f: _Finder, m: re.Match) -> None:
 
 @_pattern(
     rf"\b[Nn]\s*=\s*(?P<n>{_NUM})"
-    rf"|(?P<a>{_N})\s+(?:[a-z][\w-]*\s+|[A-Z]{{2,}}\s+){{0,2}}?(?P<u>{_POP})\b"
+    # "per"/"each" make a rate ("$8,500 per patient"), never a count of people
+    rf"|(?P<a>{_N})\s+(?:(?!per\b|each\b)[a-z][\w-]*\s+|[A-Z]{{2,}}\s+){{0,2}}?(?P<u>{_POP})\b"
     rf"|(?P<b>{_N})\s+(?=(?:treated|enrolled|randomi[sz]ed|analy[sz]ed)\b)"
     rf"|(?P<c>{_N})(?=\s+in\s+the\s+[\w-]+(?:\s+[\w-]+)?\s+(?:group|arm|cohort)\b)"
 )
 def _sample_size(f: _Finder, m: re.Match) -> None:
     """Sample sizes: "143 patients", "40 consecutive LSS patients", "N = 34", "131 treated"."""
+    if m.start() > 0 and f.text[m.start() - 1] in "$€£¥":
+        return  # money, not people
     for g in ("n", "a", "b", "c"):
         if m.group(g):
             value = _num(m.group(g))

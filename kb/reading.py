@@ -462,7 +462,8 @@ def _abbrev_before(text: str, dot: int, lo: int, nxt: str) -> bool:
         return True
     if word in _DIGIT_ABBREV and nxt.isdigit():
         return True
-    return len(word) == 1 and text[j].isupper()  # an initial: "J. Smith"
+    # an initial ("J. Smith"), but not the letter closing a code such as "0899T."
+    return len(word) == 1 and text[j].isupper() and not (j > lo and text[j - 1].isdigit())
 
 
 def _starts_sentence(text: str, n: int, end: int) -> bool:

@@ -81,6 +81,8 @@ def _one(text: str, needle: str):
         ("improvement of 22.6 points and 7.7 points", "22.6 points", "measurement", 22.6, "points"),
         ("a mean gain of 12.5 points", "12.5 points", "mean", 12.5, "points"),
         ("it costs $12,000 per year", "$12,000", "money", 12000.0, None),
+        ("care cost $8,500 per patient", "$8,500", "money", 8500.0, None),
+        ("8,500 dollars per patient", "8,500 dollars", "money", 8500.0, None),
         ("a budget of $1.2 million", "$1.2 million", "money", 1.2e6, None),
         ("published in 2019.", "2019", "year", 2019.0, None),
         ("effective on January 1, 2026.", "January 1, 2026", "date", 2026.0, None),
@@ -355,3 +357,30 @@ def test_find_numbers_never_crashes_and_spans_hold(text, offset):
         assert text[n.start - offset : n.end - offset] == n.text
         assert n.kind in NUMBER_KINDS
         assert n.value is None or isinstance(n.value, float)
+
+
+@pytest.mark.parametrize("text", ["care cost $8,500 per patient", "a rate of 3 per patient",
+                                  "2 visits each patient"])
+def test_a_rate_per_patient_is_not_a_sample_size(text):
+    assert [n for n in find_numbers(text) if n.kind == "sample_size"] == []
+
+
+@pytest.mark.parametrize(
+    "text, needle",
+    [("Patients treated between 2018 and 2021 were", "2018 and 2021"),
+     ("records from 2018 to 2021 were", "from 2018 to 2021")],
+)
+def test_a_span_of_calendar_years_is_a_year_not_a_result(text, needle):
+    (n,) = [n for n in find_numbers(text) if n.text == needle]
+    assert n.kind == "year" and dict(n.extra) == {"low": 2018.0, "high": 2021.0}
+
+
+def test_a_citation_marker_after_a_range_is_not_part_of_it():
+    from kb.reading import read_document
+
+    text = "Results\n\nPatients treated between 2018 and 2021 [4] did well.\n\nReferences\n\n"
+    text += "4. Doe J. A title. J Ex. 2022;1:1-2.\n"
+    (claim,) = [c for c in read_document("d", text).claims if c.refs]
+    assert claim.refs == (4,)
+    (n,) = claim.numbers
+    assert n.text == "2018 and 2021" and text[n.start:n.end] == n.text

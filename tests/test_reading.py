@@ -408,6 +408,8 @@ def test_expand_refs(spec, refs):
         ("The mild® Procedure works. It is safe.", 2),
         ("See Figure 1: it shows gains. Next one.", 2),
         ("Dr. Smith agreed. So did J. Doe.", 2),
+        ("It replaced CPT code 0899T. Over 40,000 were done.", 2),
+        ("Code 0275T. Then 62330 followed.", 2),
         ("Items (a, b, etc.) may apply. Next.", 2),
         ("It lasted two years.¹³ The next study differs.", 2),
         ("It lasted two years. [3] The next study differs.", 2),
