@@ -103,7 +103,7 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
     )
     works = sup.works
     if not works:
-        no_entry = [str(r.number) for r in sup.refs if r.entry is None]
+        no_entry = list(dict.fromkeys(str(r.number) for r in sup.refs if r.entry is None))
         if no_entry:
             return v("cannot verify", f"Ref {', '.join(no_entry)} is not in the document's "
                                       f"reference list{via}.")

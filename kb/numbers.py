@@ -270,11 +270,34 @@ def _p_value(f: _Finder, m: re.Match) -> None:
 
 
 @_pattern(
-    rf"(?P<a>{_N})\s*\(\s*(?P<p>{_NUM})\s*%\s*\)(?:\s+(?:[a-z][\w-]*\s+){{0,2}}?(?P<u>{_POP})\b)?"
+    rf"(?P<a>{_N})\s*(?:±|\+/-|\+-)\s*(?P<b>{_NUM})\s*(?P<u>%|(?:{_UNIT})(?![\w]))?"
+)
+def _mean_sd(f: _Finder, m: re.Match) -> None:
+    """A mean with its spread: "3.4 ± 1.8 points" (the 1.8 is a standard deviation, not a result)."""
+    unit = _unit(m.group("u"))
+    extra = [("sd", _num(m.group("b")))]
+    f.add(0, m.start(), m.end(), [(m.start(), m.end(), "mean", _num(m.group("a")), unit, extra)])
+
+
+@_pattern(
+    r"(?P<a>(?:80|90|95|99)(?:\.\d)?)\s*%"
+    r"(?=\s*(?:CI|CrI|confidence\s+interval|credible\s+interval)\b)",
+    re.IGNORECASE,
+)
+def _confidence_level(f: _Finder, m: re.Match) -> None:
+    """The level of a confidence interval ("95% CI"): a convention, not a reported result."""
+    f.add(0, m.start(), m.end(), [(m.start(), m.end(), "label", _num(m.group("a")), "%", [])])
+
+
+@_pattern(
+    rf"(?P<a>{_N})(?:\s*/\s*(?P<d>{_NUM}))?\s*\(\s*(?P<p>{_NUM})\s*%\s*\)"
+    rf"(?:\s+(?:[a-z][\w-]*\s+){{0,2}}?(?P<u>{_POP})\b)?"
 )
 def _count_percent(f: _Finder, m: re.Match) -> None:
-    """A count with its percentage: "4 (5.6 %) patients"."""
+    """A count with its percentage: "4 (5.6 %) patients", "12/132 (9.1%)" (with its total)."""
     extra = [("percent", _num(m.group("p")))]
+    if m.group("d"):
+        extra.append(("denominator", _num(m.group("d"))))
     f.add(1, m.start(), m.end(), [
         (m.start(), m.end(), "count_percent", _num(m.group("a")), _unit(m.group("u")), extra)
     ])  # fmt: skip

@@ -36,6 +36,8 @@ def fired(tmp_path, body: str, code: str) -> list[str]:
         ("We treated 1,840 patients¹. Then 18 (13.6%) of 132 required surgery¹.", False),
         ("We treated 1,840 patients¹. Then 9 (12.0%) of 132 required surgery¹.", True),
         ("Then 12 (9.1%) of 132 patients required surgery¹.", False),
+        ("Then 12/132 (9.1%) patients required surgery¹.", False),
+        ("Then 12/132 (12.1%) patients required surgery¹.", True),
         # one total restated in two sentences is not two arms of that size
         ("We randomized 132 patients¹. Of 132 patients, rates were 1.5% vs. 12.1%¹.", False),
     ],

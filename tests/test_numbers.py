@@ -384,3 +384,19 @@ def test_a_citation_marker_after_a_range_is_not_part_of_it():
     assert claim.refs == (4,)
     (n,) = claim.numbers
     assert n.text == "2018 and 2021" and text[n.start:n.end] == n.text
+
+
+@pytest.mark.parametrize(
+    "text, needle, kind, value, extra",
+    [
+        ("improved by 3.4 ± 1.8 points in", "3.4 ± 1.8 points", "mean", 3.4, {"sd": 1.8}),
+        ("an odds ratio (95% CI, 0.21-0.96)", "95%", "label", 95.0, {}),
+        ("HR 0.45 (95% confidence interval 0.2 to 0.9)", "95%", "label", 95.0, {}),
+        ("in 12/132 (9.1%) patients", "12/132 (9.1%) patients", "count_percent", 12.0,
+         {"percent": 9.1, "denominator": 132.0}),
+    ],
+)
+def test_statistical_notation(text, needle, kind, value, extra):
+    (n,) = [n for n in find_numbers(text) if n.text == needle]
+    assert (n.kind, n.value, dict(n.extra)) == (kind, value, extra)
+    assert not [m for m in find_numbers(text) if m.text.startswith("1.8")]

@@ -134,7 +134,8 @@ def percent_denominator(ctx: CheckContext) -> list[Finding]:
         for m in sorted(c.numbers, key=lambda x: x.start):
             if m.kind == "count_percent":
                 k, pct = atoms(m)
-                total = _total_after(c, m)
+                total = extra(m).get("denominator") or _total_after(c, m)
+                total = int(total) if total else None
                 ns = [total] if total else _uniq(_sizes_before(ctx, c, m.start))
                 if not ns or any(stats.percent_fits(int(k.value), n, pct.text) for n in ns):
                     continue

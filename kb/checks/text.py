@@ -143,8 +143,10 @@ def atoms(m: NumberMention) -> list[Atom]:
     if m.kind == "count_percent":
         if len(digits) < 2:
             return []
+        # "12/132 (9.1%)": the total stands between count and percent (kept in extra)
+        pct = digits[2] if "denominator" in ex and len(digits) >= 3 else digits[1]
         return [Atom(digits[0], float(digits[0].replace(",", "")), "n"),
-                Atom(digits[1], float(digits[1].replace(",", "")), "pct")]
+                Atom(pct, float(pct.replace(",", "")), "pct")]
     if m.kind == "count" and "denominator" in ex and len(digits) >= 2:
         return [Atom(d, float(d.replace(",", "")), "n") for d in digits[:2]]
     cls = _cls_of_unit(m.unit, m.kind)
