@@ -178,12 +178,21 @@ def _ends_terminal(text: str, s: int, e: int) -> bool:
     return bool(tail) and tail[-1] in _TERMINALS
 
 
+# Contact details of a letterhead: a phone number, a US state and ZIP code, "Tel." or "Ave.".
+_CONTACT_RE = re.compile(
+    r"\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"
+    r"|\b(?:Tel|Fax|Phone|Ph|Ave|St|Rd|Blvd|Ste)\.(?=\s|$)"
+)
+
+
 def _is_prose(text: str, block: list[tuple[int, int]]) -> bool:
     """A paragraph of running text: six words or more with a sentence end."""
     s, e = block[0][0], block[-1][1]
     chunk = text[s:e]
     if _SUBJECT_RE.match(chunk):
         return False  # "Re: ..." subject lines belong to the letterhead
+    if all(le - ls < 100 for ls, le in block) and _CONTACT_RE.search(chunk):
+        return False  # short lines with an address or phone number: letterhead, not prose
     if len(chunk.split()) < 6:
         return False
     return bool(_PROSE_END_RE.search(chunk))

@@ -612,3 +612,20 @@ def test_reading_time_grows_linearly(letter):
     large = min(timed(32) for _ in range(2))
     # 8 times the text may take at most ~3 times the per-character time of the small one.
     assert large < 24 * small + 0.5
+
+
+def test_letterhead_with_contact_details_is_not_prose():
+    text = (
+        "Northern Example Pain Association\n"
+        "1200 Prairie Avenue, Fargo, ND 58102 | Tel. 701-555-0199\n\n"
+        "September 14, 2025\n\n"
+        "The association supports coverage of the device for eligible patients [1].\n\n"
+        "References\n\n1. Doe J. A title. J Ex. 2022;1:1-2.\n"
+    )
+    r = read_document("x", text)
+    kinds = {c.text: c.kind for c in r.claims}
+    assert kinds["1200 Prairie Avenue, Fargo, ND 58102 | Tel. 701-555-0199"] == "letterhead"
+    assert kinds["September 14, 2025"] == "letterhead"
+    assert [s.title for s in r.sections] == ["Preamble", "References"]  # the date is no heading
+    (claim,) = [c for c in r.claims if c.refs]
+    assert claim.kind == "sentence" and claim.refs == (1,)
