@@ -38,6 +38,9 @@ def fired(tmp_path, body: str, code: str) -> list[str]:
         ("Then 12 (9.1%) of 132 patients required surgery¹.", False),
         ("Then 12/132 (9.1%) patients required surgery¹.", False),
         ("Then 12/132 (12.1%) patients required surgery¹.", True),
+        # a total in the same sentence wins over one stated earlier in the paragraph
+        ("The trial enrolled 155 patients¹. Of 2229 mild patients, 5.6% had harms¹.", False),
+        ("The trial enrolled 155 patients¹. Of 2229 mild patients, 5.62% had harms¹.", True),  # 125 is 5.61%, 126 is 5.65%
         # one total restated in two sentences is not two arms of that size
         ("We randomized 132 patients¹. Of 132 patients, rates were 1.5% vs. 12.1%¹.", False),
     ],

@@ -33,6 +33,11 @@ def _claim(text: str) -> Claim:
         ("There were no major complications recorded¹⁸.", True, {"serious"}),
         ("The absence of device or procedure-related AEs underscores safety.", True, {"related"}),
         ("Adverse events were not reported in either arm.", True, set()),
+        # the qualifier after the scope: the "no" must still be read
+        ("In the trial, no device-related serious adverse events were reported.", True,
+         {"serious", "related"}),
+        ("Device-related serious AEs were reported in 3 patients.", False,
+         {"serious", "related"}),
     ],
 )
 def test_event_statements(text, negative, qualifiers):

@@ -43,8 +43,11 @@ def _pct(a: Atom) -> str:
 
 
 def _sizes_before(ctx: CheckContext, claim: Claim, offset: int) -> list[Atom]:
-    before = ctx.before_in_paragraph(claim)
-    return [a for a, _ in stated_sizes(before, upto=offset)]
+    """Group sizes stated before `offset`: the sentence's own when it states any, else those of
+    the paragraph so far (a total named in the same sentence is the one a percentage is of)."""
+    sized = stated_sizes(ctx.before_in_paragraph(claim), upto=offset)
+    own = [a for a, c in sized if c.id == claim.id]
+    return own or [a for a, _ in sized]
 
 
 def _study_sizes(ctx: CheckContext, o: Outcome | None) -> list[Outcome]:

@@ -190,7 +190,10 @@ _SCOPE = (
     r"(?:(?:device|procedure|treatment)[\s\-–/]*)?related\s+)?"
 )
 _EVENT = re.compile(
-    rf"(?P<q>{_QUALS})(?P<s>{_SCOPE})(?P<ev>adverse\s+events?|AEs?|complications?)(?![A-Za-z0-9])",
+    # qualifiers may stand before or after the scope: "serious device-related" and
+    # "device-related serious" adverse events are the same thing
+    rf"(?P<q>{_QUALS})(?P<s>{_SCOPE}){_QUALS}(?P<ev>adverse\s+events?|AEs?|complications?)"
+    r"(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
 _NEG_BEFORE = re.compile(
