@@ -54,6 +54,10 @@ class FactCheck:
     findings: tuple[Finding, ...]
     verdicts: dict[str, Verdict] = field(default_factory=dict)
     matches: dict[str, tuple[NumberMatch, ...]] = field(default_factory=dict)
+    # the findings behind each verdict: the claim's own and those about the references it
+    # rests on; and, for a claim with no marker of its own, the sentence whose markers it takes
+    about: dict[str, tuple[Finding, ...]] = field(default_factory=dict)
+    carriers: dict[str, str] = field(default_factory=dict)
 
     def findings_of(self, claim_id: str) -> tuple[Finding, ...]:
         """Findings about one claim."""
@@ -195,7 +199,12 @@ def fact_check(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> FactCheck:
     findings = run_context(ctx)
     per_claim = _findings_by_claim(ctx, findings)
     verdicts = {c.id: verdict_for(ctx, c, per_claim[c.id]) for c in ctx.claims}
-    return FactCheck(tuple(findings), verdicts, dict(ctx.matches))
+    carriers = {
+        c.id: ctx.support[c.id].carrier for c in ctx.claims
+        if ctx.support[c.id].via == "paragraph" and ctx.support[c.id].carrier
+    }
+    about = {cid: tuple(fs) for cid, fs in per_claim.items()}
+    return FactCheck(tuple(findings), verdicts, dict(ctx.matches), about, carriers)
 
 
 def _span(found: Any) -> tuple[int, int] | None:

@@ -149,6 +149,8 @@ class Checks:
     matches: dict[str, tuple[MatchView, ...]] = field(default_factory=dict)
     analyst: dict[str, tuple[VerdictView, ...]] = field(default_factory=dict)
     raw: Any = field(default=None, compare=False, repr=False)
+    about: dict[str, tuple[Finding, ...]] = field(default_factory=dict)
+    carriers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def unavailable(cls, note: str, analyst: dict | None = None) -> Checks:
@@ -166,7 +168,13 @@ class Checks:
             _bare(k): tuple(_match(m) for m in (v or ()))
             for k, v in (_get(fc, "matches", default={}) or {}).items()
         }
-        return cls(True, "", findings, verdicts, matches, read_analyst(analyst), fc)
+        about = {
+            _bare(k): tuple(_finding(f) for f in (v or ()))
+            for k, v in (_get(fc, "about", default={}) or {}).items()
+        }
+        carriers = {_bare(k): _bare(v) for k, v in (_get(fc, "carriers", default={}) or {}).items()}
+        return cls(True, "", findings, verdicts, matches, read_analyst(analyst), fc, about,
+                   carriers)
 
     def verdict(self, claim_id: str) -> VerdictView:
         """The machine verdict of a claim ("not checked" when unknown)."""
@@ -175,6 +183,12 @@ class Checks:
     def findings_of(self, claim_id: str) -> list[Finding]:
         """Findings about one claim."""
         return [f for f in self.findings if _bare(f.claim) == claim_id]
+
+    def findings_behind(self, claim_id: str) -> list[Finding]:
+        """The findings behind a claim's verdict: its own and those about its references."""
+        if claim_id in self.about:
+            return list(self.about[claim_id])
+        return self.findings_of(claim_id)
 
     def worst_severity(self, claim_id: str) -> str:
         """The highest severity among a claim's findings ('' when none)."""

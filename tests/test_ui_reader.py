@@ -87,7 +87,7 @@ def test_factcheck_that_raises_is_a_note(monkeypatch):
     assert "the fact-check engine failed: engine exploded" in texts(at)
 
 
-def test_unknown_claim_in_url_is_ignored(monkeypatch):
+def test_unknown_claim_in_url_opens_no_trace(monkeypatch):
     at = run_page(monkeypatch, TINY, PAGE, {"claim": "tiny:s99.c99"})
     no_traceback(at)
     assert "Select a claim" in texts(at)
@@ -110,3 +110,35 @@ def test_without_a_selection_the_flagged_claims_are_offered(monkeypatch):
     links = [p.proto.label for p in at.get("page_link")]
     assert any(label.startswith("s02.c02 · ✗ not supported") for label in links)
     assert not any(label.startswith("s02.c01") for label in links)  # supported: not flagged
+
+
+def test_unknown_claim_or_document_in_the_url_is_said_not_dropped(monkeypatch):
+    at = run_page(monkeypatch, DATA, "kb/ui/reader.py",
+                  params={"doc": "nysipp-2026", "claim": "nysipp-2026:s99.c99"})
+    no_traceback(at)
+    assert any("There is no claim `nysipp-2026:s99.c99` in nysipp-2026." in w.value
+               for w in at.warning)
+    at = run_page(monkeypatch, DATA, "kb/ui/reader.py", params={"doc": "nope"})
+    no_traceback(at)
+    assert any("There is no document `nope`" in w.value for w in at.warning)
+
+
+def test_a_sentence_without_marker_shows_the_references_it_is_read_with(monkeypatch):
+    # "The rate of harms with mild was less than half ... (5.6% vs. 12.1%; p < 0.0001)." has
+    # no marker; ref 19 closes the next sentence of its paragraph
+    at = run_page(monkeypatch, DATA, PAGE,
+                  {"doc": "nysipp-2026", "claim": "nysipp-2026:s11.c04"})
+    no_traceback(at)
+    page = texts(at)
+    assert "none of its own; [19] by the paragraph" in page
+    assert "Reference 19" in page and "This claim cites no reference." not in page
+    assert "CIT-DUPLICATE-WORK" in page  # a finding about ref 19, behind the verdict
+
+
+def test_findings_about_a_claims_references_are_listed_with_it(monkeypatch):
+    at = run_page(monkeypatch, DATA, PAGE,
+                  {"doc": "nysipp-2026", "claim": "nysipp-2026:s08.c11"})
+    no_traceback(at)
+    page = texts(at)
+    assert "No findings for this claim." not in page
+    assert "CIT-UNVERIFIED" in page and "CIT-DATED-AFTER" in page

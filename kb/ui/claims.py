@@ -7,6 +7,7 @@ import streamlit as st
 
 from kb import views
 from kb.ui.common import (
+    claim_not_found,
     current_document,
     guarded,
     need_kb,
@@ -85,6 +86,7 @@ def main() -> None:
     download_buttons(kb, g, checks, doc_id, ids, key="claims")
 
     selected = param("claim")
+    claim_not_found(selected, doc_id, {c.id for c in kb.claims(doc_id)})
     if selected and selected.split(":", 1)[0] == doc_id:
         st.divider()
         trace_panel(kb, g, checks, selected, key="claims")

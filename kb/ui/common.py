@@ -77,6 +77,8 @@ def current_document(kb) -> str | None:
     if not docs:
         return None
     doc = param("doc")
+    if doc is not None and doc not in docs:
+        st.warning(f"There is no document `{doc}` in the knowledge base; showing another one.")
     if doc not in docs:
         claim = param("claim")
         doc = claim.split(":", 1)[0] if claim and ":" in claim else None
@@ -146,3 +148,9 @@ def unavailable_note(note: str) -> None:
     """The honest state when there is no fact-check result."""
     st.info(f"Fact-check results not available: {note}. Claims are shown as “not checked”; "
             "the source numbers are listed so they can be compared by eye.")
+
+
+def claim_not_found(claim: str | None, doc_id: str, known: set[str]) -> None:
+    """Say so when the URL names a claim this document does not have (never drop it silently)."""
+    if claim and claim not in known:
+        st.warning(f"There is no claim `{claim}` in {doc_id}.")

@@ -82,11 +82,21 @@ def trace_panel(kb, g, checks, claim_id: str, key: str) -> None:
     st.caption(f"`{c.id}` · {c.document}, characters {c.start}–{c.end}")
 
     refs = views.claim_refs(c)
-    st.markdown("**1 · Cited references:** " + (", ".join(f"[{n}]" for n in refs) or "none"))
-    if not t.refs:
+    carrier = checks.carriers.get(c.id)
+    ref_traces = t.refs
+    if not t.refs and carrier:
+        ref_traces = trace(g, carrier).refs
+        borrowed = ", ".join(f"[{n}]" for n in dict.fromkeys(r.number for r in ref_traces))
+        st.markdown(f"**1 · Cited references:** none of its own; {borrowed} by the paragraph")
+        st.caption(f"This sentence has no marker; the fact check reads it with the references of "
+                   f"{views.short_claim(carrier)}, the next sentence of its paragraph that cites.")
+    else:
+        st.markdown("**1 · Cited references:** "
+                    + (", ".join(f"[{n}]" for n in refs) or "none"))
+    if not ref_traces:
         st.caption("This claim cites no reference.")
     seen_studies: dict[str, object] = {}
-    for r in t.refs:
+    for r in ref_traces:
         with st.container(border=True):
             st.markdown(f"**Reference {r.number}** · marker `{r.marker}`")
             if r.entry is None:
@@ -130,7 +140,7 @@ def trace_panel(kb, g, checks, claim_id: str, key: str) -> None:
               "The knowledge base holds no number for these studies.")
 
     st.markdown("**5 · Findings**")
-    findings = checks.findings_of(c.id)
+    findings = checks.findings_behind(c.id)
     if not checks.available:
         st.caption("No findings: the fact-check did not run.")
     elif not findings:

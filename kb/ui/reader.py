@@ -10,6 +10,7 @@ import streamlit as st
 from kb import views
 from kb.ui.common import (
     PAGES,
+    claim_not_found,
     current_document,
     guarded,
     need_kb,
@@ -60,6 +61,7 @@ def main() -> None:
 
     selected = param("claim")
     ids = [c.id for c in claims]
+    claim_not_found(selected, doc_id, set(ids))
     if selected not in ids:
         selected = None
     left, right = st.columns([5, 4], gap="large")
