@@ -136,6 +136,7 @@ class MatchView:
     status: str
     outcome: str | None
     reason: str
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -232,6 +233,7 @@ def _match(m: Any) -> MatchView:
         status=str(_get(m, "status", default=NOT_CHECKED)),
         outcome=outcome,
         reason=str(_get(m, "reason", default="") or ""),
+        kind="" if isinstance(number, str) else str(_get(number, "kind", default="") or ""),
     )
 
 
@@ -290,6 +292,15 @@ def outcome_value(o: Outcome) -> str:
         return UNKNOWN
     unit = o.unit or ""
     return f"{o.value:g}%" if unit == "%" else f"{o.value:g} {unit}".strip()
+
+
+def source_says(o: Outcome, kind: str = "") -> str:
+    """What the record says, in the terms of the stated number: its p for a p-value, else the
+    value with its comparator."""
+    if kind == "p_value":
+        return f"p {o.p_value}" if o.p_value else f"no p-value recorded ({outcome_value(o)})"
+    comparator = outcome_comparator(o)
+    return f"{outcome_value(o)} vs {comparator}" if comparator else outcome_value(o)
 
 
 def outcome_comparator(o: Outcome) -> str:
@@ -553,7 +564,7 @@ def number_rows(claim: Claim, checks: Checks, outcomes: dict[str, Outcome],
                 {
                     "letter says": m.number,
                     "status": match_label(m.status),
-                    "source says": outcome_value(o) if o else "—",
+                    "source says": source_says(o, m.kind) if o else UNKNOWN,
                     "measure": " · ".join(x for x in (o.measure, o.arm, o.timepoint) if x)
                     if o else "",
                     "provenance": provenance(o, works) if o else "",

@@ -44,7 +44,7 @@ def test_a_deep_link_opens_the_claim_trace(monkeypatch):
     assert "NUM_MISMATCH" in page and "1.0 point is not what the source says" in page
     lines = number_lines(at)
     assert lines[0].startswith("Letter: **3.0 points** &nbsp;·&nbsp; ✓ matched")
-    assert "source: **3 points** · NPRS · device · 1 year" in lines[0]
+    assert "source: **3 points vs 1 points** · NPRS · device · 1 year" in lines[0]
     assert "≈ near miss" in lines[1]
     assert ("doe2020alpha, PMID 11111111 / DOI 10.5555/example.2020.1, abstract, results, "
             "verified — same value") in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kb import views
+from kb.model import Outcome
 from kb.graph import neighbourhood, trace
 from tests.ui_helpers import fake_factcheck_module
 
@@ -124,7 +125,7 @@ def test_number_rows_side_by_side_with_provenance(tiny_kb, checks):
     rows = views.number_rows(claim, checks, tiny_kb.outcomes, tiny_kb.works)
     assert [r["letter says"] for r in rows] == ["3.0 points", "1.0 point"]
     assert [r["status"] for r in rows] == ["✓ matched", "≈ near miss"]
-    assert rows[0]["source says"] == "3 points"
+    assert rows[0]["source says"] == "3 points vs 1 points"  # the value with its comparator
     assert rows[0]["provenance"] == (
         "doe2020alpha, PMID 11111111 / DOI 10.5555/example.2020.1, abstract, results, verified")
 
@@ -230,3 +231,19 @@ def test_chain_dot_puts_preferred_numbers_first_with_provenance(tiny_graph):
     assert "o_alpha_2y_harms" in dot and "o_alpha_n " not in dot
     assert "poe2022alpha2y, abstract, results, cited-only" in dot
     assert "+2 more numbers" in dot
+
+
+@pytest.mark.parametrize(
+    "kind, outcome, says",
+    [
+        ("p_value", Outcome("o", "s", "w", "harms", value=5.6, unit="%", comparator_value=12.1,
+                            p_value="<0.0001"), "p <0.0001"),
+        ("p_value", Outcome("o", "s", "w", "harms", value=5.6, unit="%"),
+         "no p-value recorded (5.6%)"),
+        ("comparison", Outcome("o", "s", "w", "harms", value=5.6, unit="%",
+                               comparator_value=12.1), "5.6% vs 12.1%"),
+        ("percent", Outcome("o", "s", "w", "harms", value=5.6, unit="%"), "5.6%"),
+    ],
+)
+def test_source_says_answers_in_the_terms_of_the_stated_number(kind, outcome, says):
+    assert views.source_says(outcome, kind) == says
