@@ -42,3 +42,11 @@ def test_a_figure_stated_differently_is_shown_even_when_sentences_differ(monkeyp
     assert '"more than 200,000 individuals"' in finding and '"over two million' in finding
     assert any(c.startswith("Over two million LSS patients") for c in cells)
     assert int({m.label: m.value for m in at.metric}["Numbers that changed"]) >= 1
+
+
+def test_letterhead_lines_are_not_compared(monkeypatch):
+    at = run_page(monkeypatch, DATA, PAGE)
+    no_traceback(at)
+    tables = list(at.table) + list(at.dataframe)
+    cells = {str(v) for el in tables for v in el.value.to_numpy().ravel()}
+    assert "(516) 492-3100" not in cells and "NYSIPP POSITION STATEMENT" not in cells

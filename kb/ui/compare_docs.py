@@ -7,6 +7,7 @@ import streamlit as st
 
 from kb import views
 from kb.compare import compare_claims, stated_differently
+from kb.reading import FACTUAL_KINDS
 from kb.ui.common import guarded, need_kb
 from kb.ui.state import checks
 from kb.ui.components import table
@@ -35,16 +36,19 @@ def main() -> None:
     if a == b:
         st.warning("Pick two different documents.")
         return
-    ca, cb = list(kb.claims(a)), list(kb.claims(b))
+    ca = [c for c in kb.claims(a) if c.kind in FACTUAL_KINDS]
+    cb = [c for c in kb.claims(b) if c.kind in FACTUAL_KINDS]
     if not ca or not cb:
         st.info(f"{a if not ca else b} has no claims to compare.")
         return
     cmp = compare_claims(ca, cb, threshold=threshold)
     st.caption(
-        "How claims are matched: two claims are paired when they share at least two uncommon "
-        "subject words (words less common English ones and less words found in 12 % or more of "
-        f"all claims, such as “mild” and “patient”) and those make up at least {threshold} % of "
-        "the shorter claim's; near-identical spellings count as one word (rapidfuzz ≥ 90). "
+        "How claims are matched: two claims are paired when they share at least two subject "
+        "words and those make up at least "
+        f"{threshold} % of the shorter claim's subject words. Common English words do not count, "
+        "nor do words found in 12 % or more of all claims (such as “mild” and “patient”); "
+        "near-identical spellings count as one word (rapidfuzz ≥ 90). Letterhead, salutation "
+        "and signature lines are left out. "
         "Each claim is paired once, best match first. A number changed when both claims state "
         "numbers of one kind and each states a value the other does not."
     )
