@@ -410,3 +410,16 @@ def test_number_found_in_an_uncited_work_gets_a_parenthesised_reference(tiny):
     ]
     assert rows[1]["source measure"] == "sample size: randomized"
     assert rows[1]["study"] == "Alpha trial"
+
+
+def test_source_value_says_when_a_number_was_not_read_in_the_record():
+    from kb.export.rows import outcome_value
+    from kb.model import Outcome
+
+    o = Outcome("o", "s", "w", "ODI", value=16.0, unit="points",
+                locator="manufacturer press release (not the article)", verified=False)
+    assert outcome_value(o) == (
+        "16 points [manufacturer press release (not the article)] [not verified in the record]"
+    )
+    assert outcome_value(Outcome("o", "s", "w", "ODI", value=16.0, unit="points",
+                                 locator="abstract", verified=True)) == "16 points [abstract]"

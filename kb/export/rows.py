@@ -66,7 +66,7 @@ def outcome_value(o: Outcome) -> str:
         bits.append(f"p {o.p_value}")
     text = "; ".join(bits)
     text += f" [{o.locator or 'locator unknown'}]"
-    return text if o.verified else text + " [cited only]"
+    return text if o.verified else text + " [not verified in the record]"
 
 
 def _studies_of_ref(r: RefTrace) -> list[Study]:

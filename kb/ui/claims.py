@@ -76,7 +76,7 @@ def main() -> None:
             selection_mode="single-row", width="stretch", height=min(38 + 35 * len(df), 460),
             column_config={
                 "id": st.column_config.TextColumn("claim", width="small"),
-                "verdict": st.column_config.TextColumn("verdict", width="small"),
+                "verdict": st.column_config.TextColumn("verdict", width="medium"),
                 "text": st.column_config.TextColumn("text", width="large"),
             },
         )
