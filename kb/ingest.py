@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import os
 import re
 import tempfile
@@ -29,6 +30,8 @@ from kb.extract import (
 )
 from kb.load import KnowledgeBase
 from kb.model import Document, Problem, ReferenceEntry, Resolution, Source, Work
+
+log = logging.getLogger("kb.ingest")
 
 DOC_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 NEW_METHOD = "new cited-only"
@@ -457,6 +460,7 @@ def _run_checks(kb: KnowledgeBase, graph: nx.MultiDiGraph, doc_id: str) -> tuple
     try:
         fc = factcheck.fact_check(kb, graph)
     except Exception as exc:  # noqa: BLE001 - must not lose the ingest
+        log.exception("fact checks failed on ingested document %s", doc_id)
         return (), {}, None, f"the fact checks failed: {type(exc).__name__}: {exc}"
     prefix = f"{doc_id}:"
     findings = tuple(
