@@ -33,7 +33,6 @@ test: $(STAMP) browser
 
 bench: $(STAMP) browser
 	$(BIN)/python bench/run.py
-	$(BIN)/python bench/bench_ui.py
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check kb tests app.py bench
