@@ -76,7 +76,8 @@ def _show(result: IngestResult, file_key: tuple) -> None:
         {"ref": e.entry.number,
          "status": "new cited-only work" if e.new else ("resolved" if e.work else "unresolved"),
          "work": e.work.citekey if e.work else "", "method": e.resolution.method,
-         "score": e.resolution.score, "entry": e.entry.raw}
+         "score": "unknown" if e.resolution.score is None else f"{e.resolution.score:g}",
+         "entry": e.entry.raw}
         for e in result.entries
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="ingest_entries")
