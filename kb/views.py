@@ -294,6 +294,13 @@ def outcome_value(o: Outcome) -> str:
     return f"{o.value:g}%" if unit == "%" else f"{o.value:g} {unit}".strip()
 
 
+def evidence_text(value: Any) -> str:
+    """A finding's evidence value as short text: lists joined, pairs as 'a: b'."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(evidence_text(v) for v in value) or "none"
+    return str(value)
+
+
 def source_says(o: Outcome, kind: str = "") -> str:
     """What the record says, in the terms of the stated number: its p for a p-value, else the
     value with its comparator."""

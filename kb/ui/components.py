@@ -36,6 +36,11 @@ def table(rows: list[dict], empty: str, static: bool = False, **kwargs) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, **kwargs)
 
 
+def _escape_md(text: str) -> str:
+    """Text safe inside a :gray[...] span (brackets would end it early)."""
+    return text.replace("[", "\\[").replace("]", "\\]")
+
+
 def work_block(w, heading: str | None = None) -> None:
     """A work: AMA citation, DOI and PubMed links, record status."""
     links = views.work_links(w)
@@ -126,12 +131,13 @@ def trace_panel(kb, g, checks, claim_id: str, key: str) -> None:
     rows = views.number_rows(c, checks, kb.outcomes, kb.works)
     if not rows:
         st.caption("The claim states no number.")
+    # one element per number (not a bordered box of two): a long trace draws much faster
     for r in rows:
-        with st.container(border=True, key=f"{key}_num_{rows.index(r)}"):
-            measure = f" · {r['measure']}" if r["measure"] else ""
-            st.markdown(f"Letter: **{r['letter says']}** &nbsp;·&nbsp; {r['status']} "
-                        f"&nbsp;·&nbsp; source: **{r['source says']}**{measure}")
-            st.caption(" — ".join(x for x in (r["provenance"], r["why"]) if x))
+        measure = f" · {r['measure']}" if r["measure"] else ""
+        note = " — ".join(x for x in (r["provenance"], r["why"]) if x)
+        st.markdown(f"Letter: **{r['letter says']}** &nbsp;·&nbsp; {r['status']} "
+                    f"&nbsp;·&nbsp; source: **{r['source says']}**{measure}"
+                    + (f"  \n:gray[{_escape_md(note)}]" if note else ""))
     # drawn only on demand: a big grid would slow every claim selection
     if seen_studies and st.toggle("Show every number the knowledge base holds for these studies",
                                   value=not checks.available, key=f"{key}_all_numbers"):
@@ -149,8 +155,9 @@ def trace_panel(kb, g, checks, claim_id: str, key: str) -> None:
         st.markdown(f"{SEVERITY_ICON.get(f.severity, '⚪')} **{f.severity}** · `{f.code}` — "
                     f"{f.message}")
         if f.evidence:
-            with st.expander(f"Evidence for {f.code}"):
-                st.json({k: str(val) for k, val in f.evidence})
+            # a plain caption, not a JSON viewer: every finding of a trace would draw one
+            st.caption("Evidence: " + "; ".join(f"{k} = {views.evidence_text(val)}"
+                                               for k, val in f.evidence))
 
     st.markdown("**6 · Verdict** (machine and analyst are kept apart)")
     left, right = st.columns(2)
