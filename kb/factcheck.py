@@ -102,15 +102,17 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
                                 "its paragraph carries a marker.")
         return v("no factual claim", "It states no number or checkable result and cites nothing.")
     via = (
-        f" (through ref {', '.join(map(str, sup.numbers))}, cited later in the paragraph)"
+        f" (through ref{'s' if len(sup.numbers) > 1 else ''} "
+        f"{', '.join(map(str, sup.numbers))}, cited later in the paragraph)"
         if sup.via == "paragraph" else ""
     )
     works = sup.works
     if not works:
         no_entry = list(dict.fromkeys(str(r.number) for r in sup.refs if r.entry is None))
         if no_entry:
-            return v("cannot verify", f"Ref {', '.join(no_entry)} is not in the document's "
-                                      f"reference list{via}.")
+            refs = (f"Refs {', '.join(no_entry)} are" if len(no_entry) > 1
+                    else f"Ref {no_entry[0]} is")
+            return v("cannot verify", f"{refs} not in the document's reference list{via}.")
         return v("cannot verify", f"Ref {', '.join(map(str, sup.numbers))} matches no work in "
                                   f"the knowledge base{via}.")
     pubs = [w for w in works if w.is_publication]
