@@ -111,6 +111,22 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     page.wait_for_timeout(200)
 
 
+def settle(page, start_timeout: float = 2_000) -> None:
+    """After a click or key press: let the rerun it causes start, then wait for it to end.
+
+    Right after the action the app may still say "notRunning" from the run before; waiting
+    only for that state would read the page before the new run has drawn anything.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]',
+                               timeout=start_timeout)
+    except PlaywrightTimeout:
+        pass  # the run was quicker than the poll, or there was none: the wait below decides
+    wait_for_app(page)
+
+
 def shot(page, name: str) -> Path:
     """Save a full-page screenshot under the git-ignored screenshots/ folder."""
     SHOTS.mkdir(exist_ok=True)

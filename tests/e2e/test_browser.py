@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.e2e.conftest import shot, wait_for_app
+from tests.e2e.conftest import settle, shot, wait_for_app
 
 MOTION_CLAIM_TEXT = "274"
 MOTION_WORKS = ("deer2021motion6m", "deer2022motion1y", "deer2024motion2y",
@@ -30,7 +30,7 @@ def pick(page, label: str, typed: str) -> None:
     box.locator("input").click()
     page.keyboard.type(typed)
     page.keyboard.press("Enter")
-    wait_for_app(page)
+    settle(page)
 
 
 def test_every_page_renders_without_an_error(server, page):
@@ -55,6 +55,7 @@ def test_reader_motion_three_year_claim_shows_its_source_numbers(server, page):
     page.goto(f"{server}/reader?doc=nysipp-2026")
     wait_for_app(page)
     pick(page, "Claim", MOTION_CLAIM_TEXT)
+    page.get_by_text("Reference 16").first.wait_for(timeout=30_000)
     claim = params(page)["claim"]
     assert claim.startswith("nysipp-2026:")
     text = main_text(page)
@@ -70,7 +71,7 @@ def test_reader_motion_three_year_claim_shows_its_source_numbers(server, page):
     toggle = page.locator('[data-testid="stCheckbox"]').filter(
         has_text="Show every number the knowledge base holds")
     toggle.first.click()
-    wait_for_app(page)
+    settle(page)
     grid = page.locator('[data-testid="stDataFrame"] table').last.inner_text()
     assert "155 patients" in grid and "sample size" in grid  # MOTION's recorded numbers
     assert page.locator('.kb-claim.kb-selected').count() == 1
@@ -171,7 +172,7 @@ def test_download_csv_of_the_filtered_claims(server, page, tmp_path):
     search = page.locator('input[aria-label="Search"]')
     search.fill("MOTION")
     search.press("Enter")
-    wait_for_app(page)
+    settle(page)
     shown = re.search(r"(\d+) of (\d+) claims shown", main_text(page))
     assert shown and 0 < int(shown.group(1)) < int(shown.group(2))
     with page.expect_download() as d:
