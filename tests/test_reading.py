@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -594,24 +593,6 @@ def test_marker_refs_are_positive_ints(text):
     for m in find_markers(text, paren=True):
         assert text[m.start : m.end] == m.text
         assert m.refs and all(isinstance(n, int) and n > 0 for n in m.refs)
-
-
-# --- linear time ---------------------------------------------------------------------------------
-def test_reading_time_grows_linearly(letter):
-    text, _ = letter
-    a, b = text.index("LSS Overview"), text.index("Sincerely")
-
-    def timed(k: int) -> float:
-        doc = text[:a] + text[a:b] * k + text[b:]
-        t0 = time.perf_counter()
-        read_document("big", doc)
-        return time.perf_counter() - t0
-
-    timed(1)
-    small = min(timed(4) for _ in range(2))
-    large = min(timed(32) for _ in range(2))
-    # 8 times the text may take at most ~3 times the per-character time of the small one.
-    assert large < 24 * small + 0.5
 
 
 def test_letterhead_with_contact_details_is_not_prose():
