@@ -158,14 +158,8 @@ def _index_for(works: Mapping[str, Work]) -> _Index:
     return index
 
 
-def resolve_entry(
-    entry: ReferenceEntry, works: Mapping[str, Work], threshold: float = RESOLVE_THRESHOLD
-) -> Resolution:
-    """Resolve one entry to a work (by DOI, PMID, then fuzzy title + author + year)."""
-    return _resolve(entry, _index_for(works), threshold)
-
-
 def _resolve(entry: ReferenceEntry, index: _Index, threshold: float) -> Resolution:
+    """Resolve one entry to a work (by DOI, PMID, then fuzzy title + author + year)."""
     doi = normalise_doi(entry.doi)
     if doi and doi in index.doi:
         return Resolution(entry.id, index.doi[doi], "doi", 100.0, f"DOI {doi}")
