@@ -13,10 +13,8 @@ pages = {
     "evidence": st.Page(PAGES["evidence"], title="Evidence", icon="🔬", url_path="evidence"),
     "graph": st.Page(PAGES["graph"], title="Graph", icon="🕸️", url_path="graph"),
     "findings": st.Page(PAGES["findings"], title="Findings", icon="🚩", url_path="findings"),
-    "compare": st.Page(PAGES["compare"], title="Compare documents", icon="⚖️",
-                       url_path="compare"),
-    "ingest": st.Page("kb/ui/upload.py", title="Ingest a letter", icon="📥",
-                      url_path="ingest"),
+    "compare": st.Page(PAGES["compare"], title="Compare documents", icon="⚖️", url_path="compare"),
+    "ingest": st.Page("kb/ui/upload.py", title="Ingest a letter", icon="📥", url_path="ingest"),
 }
 page = st.navigation(list(pages.values()))
 

@@ -49,13 +49,13 @@ def letter_of(pages: int) -> bytes:
 def main() -> int:
     """Time extraction and the whole ingest (warm imports) and print them."""
     t0 = time.perf_counter()
-    from kb.extract import extract
     from kb.ingest import ingest
     from kb.load import load_kb
+    from kb.sources import extract
 
     loaded = load_kb(ROOT / "data")
     try:
-        from kb import factcheck  # noqa: F401  (its import cost is paid once per process)
+        from kb.checks import factcheck  # noqa: F401  (its import cost is paid once per process)
     except ImportError:
         pass
     t_import = time.perf_counter() - t0

@@ -36,8 +36,10 @@ def main() -> None:
         dt = time.perf_counter() - t0
         numbers = sum(len(c.numbers) for c in reading.claims)
         rows.append((pages, len(text), len(reading.claims), dt))
-        print(f"{pages:4} pages  {len(text):8} chars  {len(reading.claims):6} claims  "
-              f"{numbers:6} numbers  {dt:6.2f} s  {len(reading.claims) / dt:8.0f} claims/s")
+        print(
+            f"{pages:4} pages  {len(text):8} chars  {len(reading.claims):6} claims  "
+            f"{numbers:6} numbers  {dt:6.2f} s  {len(reading.claims) / dt:8.0f} claims/s"
+        )
     (_, c0, _, t0), (_, c1, _, t1) = rows[0], rows[-1]
     print(f"time ratio {t1 / t0:.1f} for a text ratio {c1 / c0:.1f} (linear: about equal)")
 

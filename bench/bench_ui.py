@@ -25,7 +25,7 @@ from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _start, _stop
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
 DOC = "nysipp-2026"
 
-BARE = '''
+BARE = """
 import pandas as pd
 import streamlit as st
 
@@ -38,7 +38,7 @@ st.dataframe(df, hide_index=True, key="t", on_select="rerun", selection_mode="si
 sel = st.session_state.get("t")
 if sel and sel["selection"]["rows"]:
     st.write(rows[sel["selection"]["rows"][0]])
-'''
+"""
 
 WATCH = """() => {
   // the time of the last change to the page after the click: the rerun's result is drawn
@@ -64,17 +64,20 @@ def table_rows() -> list[dict]:
 
     kb = load_kb(ROOT / "data")
     # the app lists factual claims by default (letterhead lines hidden): so does the bare page
-    rows = [r for r in claim_rows(kb, build_graph(kb), Checks.unavailable("bench"), DOC)
-            if r["factual"]]
+    rows = [
+        r for r in claim_rows(kb, build_graph(kb), Checks.unavailable("bench"), DOC) if r["factual"]
+    ]
     cols = ["id", "section", "verdict", "analyst", "severity", "codes", "refs", "studies", "text"]
     return [{c: r[c] for c in cols} for r in rows]
 
 
 def wait_idle(page) -> None:
-    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]',
-                           timeout=60_000)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
-                           timeout=60_000)
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-connection-state="CONNECTED"]', timeout=60_000
+    )
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000
+    )
     page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
 
 
@@ -118,8 +121,9 @@ def main() -> int:
         bare_proc, bare_url = _start(bare)
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                            args=CHROMIUM_ARGS)
+                browser = p.chromium.launch(
+                    executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+                )
                 targets = {"app": f"{app_url}/claims?doc={DOC}", "bare": bare_url}
                 for url in targets.values():  # warm the caches and the servers
                     first_render(browser, url)
@@ -127,9 +131,11 @@ def main() -> int:
                 for name, url in targets.items():
                     results[name] = {
                         "first_render_s": statistics.median(
-                            first_render(browser, url) for _ in range(REPEAT)),
+                            first_render(browser, url) for _ in range(REPEAT)
+                        ),
                         "selection_s": statistics.median(
-                            selection(browser, url, 2 + i % 8) for i in range(REPEAT)),
+                            selection(browser, url, 2 + i % 8) for i in range(REPEAT)
+                        ),
                     }
                 browser.close()
         finally:

@@ -91,13 +91,17 @@ def main() -> int:
             results[f"synthetic x{factor}"] = measure(synthetic(Path(tmp) / f"x{factor}", factor))
     print(f"{'data':16} {'load+graph s':>12} {'peak MB':>9} {'nodes':>8} {'edges':>8}")
     for name, r in results.items():
-        print(f"{name:16} {r['load_graph_s']:12.3f} {r['peak_mb']:9.0f} {r['nodes']:8} {r['edges']:8}")
+        print(
+            f"{name:16} {r['load_graph_s']:12.3f} {r['peak_mb']:9.0f} {r['nodes']:8} {r['edges']:8}"
+        )
     goals = [
         ("bundled load+graph < 0.5 s", results["bundled"]["load_graph_s"] < 0.5),
         ("x100 load+graph < 10 s", results["synthetic x100"]["load_graph_s"] < 10),
         ("x100 peak memory < 1 GB", results["synthetic x100"]["peak_mb"] < 1024),
     ]
-    ratio = results["synthetic x100"]["load_graph_s"] / max(results["synthetic x10"]["load_graph_s"], 1e-9)
+    ratio = results["synthetic x100"]["load_graph_s"] / max(
+        results["synthetic x10"]["load_graph_s"], 1e-9
+    )
     goals.append((f"x10 -> x100 time ratio {ratio:.1f} (linear is ~10)", ratio < 15))
     for extra in sorted((ROOT / "bench").glob("bench_*.py")):
         print(f"\n== {extra.stem}")

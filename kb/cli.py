@@ -9,8 +9,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kb import DEFAULT_DATA_DIR
-from kb.load import KnowledgeBase, LoadError, load_kb
+from kb.load import LoadError, load_kb
+from kb.model import KnowledgeBase
+from kb.schema import DEFAULT_DATA_DIR
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
@@ -54,7 +55,7 @@ def cmd_info(kb: KnowledgeBase, args: argparse.Namespace) -> int:
 
 def trace_record(t) -> dict:
     """A trace as plain JSON-ready data."""
-    from kb.cite import format_ama
+    from kb.views.cite import format_ama
 
     return {
         "claim_id": t.claim.id,
@@ -103,8 +104,8 @@ def trace_record(t) -> dict:
 
 def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     """Print a claim's chain to its sources and their numbers."""
-    from kb.cite import format_ama
     from kb.graph import UnknownNodeError, build_graph, trace
+    from kb.views.cite import format_ama
 
     g = build_graph(kb)
     try:
@@ -116,7 +117,7 @@ def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         print(json.dumps(trace_record(t), indent=2, ensure_ascii=False))
         return 0
     print(f"{t.claim.id}  ({t.claim.document})")
-    print(f"  \"{t.claim.text}\"")
+    print(f'  "{t.claim.text}"')
     if not t.refs:
         print("  cites no reference")
     shown: set[str] = set()
@@ -129,12 +130,22 @@ def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         if r.work is None:
             print("      not resolved to any work in the knowledge base")
             continue
-        ids = ", ".join(x for x in (
-            f"PMID {r.work.pmid}" if r.work.pmid else "",
-            f"doi:{r.work.doi}" if r.work.doi else "") if x) or "no PMID or DOI"
+        ids = (
+            ", ".join(
+                x
+                for x in (
+                    f"PMID {r.work.pmid}" if r.work.pmid else "",
+                    f"doi:{r.work.doi}" if r.work.doi else "",
+                )
+                if x
+            )
+            or "no PMID or DOI"
+        )
         verified = "record read" if r.work.verified else "cited only, not verified"
-        print(f"      work: {r.work.citekey} ({r.work.kind}; {ids}; {verified}; "
-              f"by {r.resolution.method if r.resolution else '?'})")
+        print(
+            f"      work: {r.work.citekey} ({r.work.kind}; {ids}; {verified}; "
+            f"by {r.resolution.method if r.resolution else '?'})"
+        )
         print(f"      {format_ama(r.work)}")
         if not r.studies:
             print("      reports no study in the knowledge base")
@@ -146,8 +157,10 @@ def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
             shown.add(s.id)
             print(f"      study: {s.id}: {s.name} [{s.design}]")
             others = f"; also reported by {', '.join(st.other_works)}" if st.other_works else ""
-            print(f"        sponsor: {s.sponsor or 'not stated'}; follow-up: "
-                  f"{s.follow_up or 'unknown'}{others}")
+            print(
+                f"        sponsor: {s.sponsor or 'not stated'}; follow-up: "
+                f"{s.follow_up or 'unknown'}{others}"
+            )
             if not st.outcomes:
                 print("        no numbers recorded")
             for o in st.outcomes:
@@ -181,7 +194,7 @@ def cmd_claims(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         return 2
     claims = list(kb.claims(args.doc))
     if args.format == "json":
-        from kb.factcheck import fact_check
+        from kb.checks.factcheck import fact_check
         from kb.graph import build_graph
 
         verdicts = fact_check(kb, build_graph(kb)).verdicts
@@ -220,7 +233,7 @@ def finding_record(kb: KnowledgeBase, f) -> dict:
 
 def cmd_check(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     """Run the checks on one document; exit 1 when any finding is an error."""
-    from kb.factcheck import fact_check
+    from kb.checks.factcheck import fact_check
     from kb.graph import build_graph
     from kb.schema import SEVERITIES
 
@@ -243,8 +256,10 @@ def cmd_check(kb: KnowledgeBase, args: argparse.Namespace) -> int:
                 where = f.claim or (f"refs {','.join(map(str, f.refs))}" if f.refs else f.document)
                 print(f"  {f.code:26} {where:22} {f.message}")
         counts = {s: sum(f.severity == s for f in found) for s in SEVERITIES}
-        print(f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} "
-              f"info in {args.doc}")
+        print(
+            f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} "
+            f"info in {args.doc}"
+        )
     return 1 if any(f.severity == "error" for f in found) else 0
 
 
@@ -276,8 +291,15 @@ def cmd_ingest(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     from kb.ingest import IngestError, format_result, ingest, save
 
     try:
-        result = ingest(Path(args.file), None, kb, doc_id=args.id, title=args.title,
-                        date=args.date, enrich=args.enrich)
+        result = ingest(
+            Path(args.file),
+            None,
+            kb,
+            doc_id=args.id,
+            title=args.title,
+            date=args.date,
+            enrich=args.enrich,
+        )
     except IngestError as exc:
         print(f"kb: cannot ingest {args.file}: {exc.message}", file=sys.stderr)
         return 2

@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from kb.load import KnowledgeBase
-from kb.model import Claim, Outcome, ReferenceEntry, Resolution, Study, Work
+from kb.model import Claim, KnowledgeBase, Outcome, ReferenceEntry, Resolution, Study, Work
 from kb.schema import node_id
 
 EDGE_KINDS = {
@@ -182,8 +181,12 @@ def trace(g: nx.MultiDiGraph, claim: str) -> Trace:
                 continue
             wid = wids[0]
             res_attrs = next(iter(g.get_edge_data(eid, wid).values()))
-            resolution = Resolution(entry.id, g.nodes[wid]["record"].citekey,
-                                    res_attrs.get("method", "?"), res_attrs.get("score"))
+            resolution = Resolution(
+                entry.id,
+                g.nodes[wid]["record"].citekey,
+                res_attrs.get("method", "?"),
+                res_attrs.get("score"),
+            )
             studies = []
             for sid in _successors(g, wid, "study"):
                 outs = tuple(g.nodes[o]["record"] for o in _successors(g, sid, "outcome"))
@@ -193,8 +196,15 @@ def trace(g: nx.MultiDiGraph, claim: str) -> Trace:
                 studies.append(StudyTrace(g.nodes[sid]["record"], outs, others))
             work_outs = tuple(g.nodes[o]["record"] for o in _successors(g, wid, "outcome"))
             refs.append(
-                RefTrace(n, cit.text, entry, resolution, g.nodes[wid]["record"], work_outs,
-                         tuple(studies))
+                RefTrace(
+                    n,
+                    cit.text,
+                    entry,
+                    resolution,
+                    g.nodes[wid]["record"],
+                    work_outs,
+                    tuple(studies),
+                )
             )
     return Trace(rec, tuple(refs))
 

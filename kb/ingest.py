@@ -22,27 +22,78 @@ from typing import Any
 import networkx as nx
 
 from kb import schema
-from kb.extract import (
+from kb.model import Document, KnowledgeBase, Problem, ReferenceEntry, Resolution, Source, Work
+from kb.sources import (
     Extracted,
     IngestError,
     PageSpan,  # noqa: F401  (re-exported for callers)
     extract,
 )
-from kb.load import KnowledgeBase
-from kb.model import Document, Problem, ReferenceEntry, Resolution, Source, Work
 
 log = logging.getLogger("kb.ingest")
 
 DOC_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 NEW_METHOD = "new cited-only"
 _STOP = {
-    "a", "an", "the", "of", "on", "in", "for", "and", "with", "to", "from", "at", "by", "is",
-    "are", "its", "as", "or", "vs", "versus", "based", "into", "after", "using", "use", "how",
-    "why", "what", "does", "do", "was", "were", "be", "not", "than", "their", "this", "that",
+    "a",
+    "an",
+    "the",
+    "of",
+    "on",
+    "in",
+    "for",
+    "and",
+    "with",
+    "to",
+    "from",
+    "at",
+    "by",
+    "is",
+    "are",
+    "its",
+    "as",
+    "or",
+    "vs",
+    "versus",
+    "based",
+    "into",
+    "after",
+    "using",
+    "use",
+    "how",
+    "why",
+    "what",
+    "does",
+    "do",
+    "was",
+    "were",
+    "be",
+    "not",
+    "than",
+    "their",
+    "this",
+    "that",
 }
-_MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"], start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 _MONTH_RE = "(" + "|".join(list(_MONTHS) + [m[:3] for m in _MONTHS] + ["sept"]) + r")\.?"
 
 
@@ -119,25 +170,47 @@ class IngestResult:
             "format": self.extracted.format,
             "pages": len(self.extracted.pages) or None,
             "markers_recovered": self.extracted.markers,
-            "document": {"id": d.id, "title": d.title, "organisation": d.organisation,
-                         "date": d.date, "kind": d.kind, "file": d.file},
+            "document": {
+                "id": d.id,
+                "title": d.title,
+                "organisation": d.organisation,
+                "date": d.date,
+                "kind": d.kind,
+                "file": d.file,
+            },
             "claims": [
-                {**claim_record(c), "pages": list(self.claim_pages.get(c.id) or ()) or None,
-                 "verdict": self.verdict(c.id)}
+                {
+                    **claim_record(c),
+                    "pages": list(self.claim_pages.get(c.id) or ()) or None,
+                    "verdict": self.verdict(c.id),
+                }
                 for c in self.claims
             ],
             "entries": [
-                {"number": e.entry.number, "raw": e.entry.raw, "work": e.work.citekey
-                 if e.work else None, "method": e.resolution.method, "score": e.resolution.score,
-                 "new": e.new, "pages": list(e.pages) if e.pages else None}
+                {
+                    "number": e.entry.number,
+                    "raw": e.entry.raw,
+                    "work": e.work.citekey if e.work else None,
+                    "method": e.resolution.method,
+                    "score": e.resolution.score,
+                    "new": e.new,
+                    "pages": list(e.pages) if e.pages else None,
+                }
                 for e in self.entries
             ],
             "new_works": [_work_record(w) for w in self.new_works.values()],
             "findings": [_finding_record(f) for f in self.findings],
             "checks_note": self.checks_note or None,
             "enrichment": [
-                {"entry": x.entry, "status": x.status, "doi": x.doi, "pmid": x.pmid,
-                 "source": x.source, "message": x.message} for x in self.enrichment
+                {
+                    "entry": x.entry,
+                    "status": x.status,
+                    "doi": x.doi,
+                    "pmid": x.pmid,
+                    "source": x.source,
+                    "message": x.message,
+                }
+                for x in self.enrichment
             ],
             "problems": [str(p) for p in self.problems],
             "warnings": list(self.warnings),
@@ -182,8 +255,13 @@ def guess_date(text: str) -> str:
     for pat, parts in pats:
         for m in re.finditer(pat, head, re.IGNORECASE):
             y, mo, d = parts(m)
-            month = int(mo) if str(mo).isdigit() else _MONTHS.get(
-                next((k for k in _MONTHS if k.startswith(str(mo).lower()[:3])), ""), 0)
+            month = (
+                int(mo)
+                if str(mo).isdigit()
+                else _MONTHS.get(
+                    next((k for k in _MONTHS if k.startswith(str(mo).lower()[:3])), ""), 0
+                )
+            )
             if 1 <= month <= 12 and 1 <= int(d) <= 31 and 1900 < int(y) < 2100:
                 found.append((m.start(), f"{int(y):04d}-{month:02d}-{int(d):02d}"))
                 break
@@ -236,10 +314,14 @@ def bib_author(name: str) -> str:
 
 def make_citekey(entry: ReferenceEntry, taken: set[str]) -> str:
     """First author + year + first title word, e.g. 'staats2016midas'; never one in `taken`."""
-    author = re.sub(r"[^a-z]", "", _fold(_family(entry.authors[0])).lower()) if entry.authors \
-        else ""
-    words = [w for w in re.findall(r"[a-z0-9]+", _fold(entry.title or entry.raw).lower())
-             if w not in _STOP and len(w) > 2 and not w.isdigit()]
+    author = (
+        re.sub(r"[^a-z]", "", _fold(_family(entry.authors[0])).lower()) if entry.authors else ""
+    )
+    words = [
+        w
+        for w in re.findall(r"[a-z0-9]+", _fold(entry.title or entry.raw).lower())
+        if w not in _STOP and len(w) > 2 and not w.isdigit()
+    ]
     year = str(entry.year) if entry.year else "nd"
     if author:
         base = f"{author[:20]}{year}{words[0][:15] if words else ''}"
@@ -268,10 +350,19 @@ def work_from_entry(entry: ReferenceEntry, key: str, doc_id: str) -> Work:
     """A cited-only Work holding the fields parsed from a reference entry."""
     title = entry.title or re.sub(r"^\s*\d+\.\s*", "", entry.raw).strip()
     title = re.sub(r"\s+", " ", title).strip().rstrip(".")
-    parsed = [f for f, v in (("author", entry.authors), ("title", entry.title),
-                             ("journal", entry.journal), ("year", entry.year),
-                             ("volume", entry.volume), ("number", entry.issue),
-                             ("pages", entry.pages)) if v]
+    parsed = [
+        f
+        for f, v in (
+            ("author", entry.authors),
+            ("title", entry.title),
+            ("journal", entry.journal),
+            ("year", entry.year),
+            ("volume", entry.volume),
+            ("number", entry.issue),
+            ("pages", entry.pages),
+        )
+        if v
+    ]
     return Work(
         citekey=key,
         kind=work_kind(entry),
@@ -294,15 +385,25 @@ def work_from_entry(entry: ReferenceEntry, key: str, doc_id: str) -> Work:
 
 
 def _work_record(w: Work) -> dict:
-    return {"citekey": w.citekey, "kind": w.kind, "title": w.title, "authors": list(w.authors),
-            "journal": w.journal, "year": w.year, "doi": w.doi, "pmid": w.pmid,
-            "verified": w.verified}
+    return {
+        "citekey": w.citekey,
+        "kind": w.kind,
+        "title": w.title,
+        "authors": list(w.authors),
+        "journal": w.journal,
+        "year": w.year,
+        "doi": w.doi,
+        "pmid": w.pmid,
+        "verified": w.verified,
+    }
 
 
 def _finding_record(f: Any) -> dict:
-    return {k: (list(v) if isinstance(v, tuple) else v)
-            for k in ("code", "severity", "claim", "message", "refs", "works")
-            for v in [getattr(f, k, None)]}
+    return {
+        k: (list(v) if isinstance(v, tuple) else v)
+        for k in ("code", "severity", "claim", "message", "refs", "works")
+        for v in [getattr(f, k, None)]
+    }
 
 
 def _bare_claim(value: Any) -> str:
@@ -321,12 +422,13 @@ def _read_input(path_or_bytes: Path | str | bytes, name: str | None) -> tuple[by
     if not path.is_file():
         raise IngestError("not-found", f"{path} does not exist or is not a file.")
     size = path.stat().st_size
-    from kb.extract import MAX_BYTES
+    from kb.sources import MAX_BYTES
 
     if size > MAX_BYTES:
         raise IngestError(
-            "too-large", f"{path.name} is {size / 1048576:.1f} MB; files over "
-            f"{MAX_BYTES // 1048576} MB are not accepted."
+            "too-large",
+            f"{path.name} is {size / 1048576:.1f} MB; files over "
+            f"{MAX_BYTES // 1048576} MB are not accepted.",
         )
     return path.read_bytes(), name or path.name
 
@@ -336,8 +438,9 @@ def _doc_id(doc_id: str | None, name: str, kb: KnowledgeBase) -> str:
         doc_id = doc_id.strip()
         if not DOC_ID_RE.match(doc_id):
             raise IngestError(
-                "bad-id", f"{doc_id!r} is not a usable document id: use lowercase letters, "
-                "digits, '-', '_' or '.', starting with a letter or digit (at most 80)."
+                "bad-id",
+                f"{doc_id!r} is not a usable document id: use lowercase letters, "
+                "digits, '-', '_' or '.', starting with a letter or digit (at most 80).",
             )
         return doc_id
     base = slug(Path(name).stem)
@@ -368,7 +471,7 @@ def _temp_kb(kb: KnowledgeBase, **changes: Any) -> KnowledgeBase:
 
 def _enrich(entries: list[ReferenceEntry], client: Any) -> tuple[tuple, list[ReferenceEntry]]:
     """Look up DOIs/PMIDs for entries; return the look-ups and the entries with them filled."""
-    from kb.enrich import EnrichClient
+    from kb.linking.enrich import EnrichClient
 
     client = client or EnrichClient()
     found = client.enrich(entries)
@@ -444,19 +547,22 @@ def _retell(
         e = by_field.get(p.field or "")
         if e is not None and "matches no work" in p.message and e.id in resolutions:
             r = resolutions[e.id]
-            what = (f"it becomes the new cited-only work {r.work!r}" if e.id in new_entry
-                    else f"the online look-up tied it to {r.work!r}")
+            what = (
+                f"it becomes the new cited-only work {r.work!r}"
+                if e.id in new_entry
+                else f"the online look-up tied it to {r.work!r}"
+            )
             p = replace(p, message=f"{p.message}; {what}")
         out.append(p)
     return out
 
 
 def _run_checks(kb: KnowledgeBase, graph: nx.MultiDiGraph, doc_id: str) -> tuple:
-    """Run kb.factcheck when it is there; keep what concerns the new document."""
+    """Run kb.checks.factcheck when it is there; keep what concerns the new document."""
     try:
-        from kb import factcheck
+        from kb.checks import factcheck
     except ImportError:
-        return (), {}, None, "fact checks are not available (kb.factcheck is not installed)"
+        return (), {}, None, "fact checks are not available (kb.checks.factcheck is not installed)"
     try:
         fc = factcheck.fact_check(kb, graph)
     except Exception as exc:  # noqa: BLE001 - must not lose the ingest
@@ -464,12 +570,14 @@ def _run_checks(kb: KnowledgeBase, graph: nx.MultiDiGraph, doc_id: str) -> tuple
         return (), {}, None, f"the fact checks failed: {type(exc).__name__}: {exc}"
     prefix = f"{doc_id}:"
     findings = tuple(
-        f for f in (getattr(fc, "findings", ()) or ())
-        if getattr(f, "document", None) == doc_id or _bare_claim(getattr(f, "claim", None))
-        .startswith(prefix)
+        f
+        for f in (getattr(fc, "findings", ()) or ())
+        if getattr(f, "document", None) == doc_id
+        or _bare_claim(getattr(f, "claim", None)).startswith(prefix)
     )
     verdicts = {
-        _bare_claim(k): v for k, v in (getattr(fc, "verdicts", {}) or {}).items()
+        _bare_claim(k): v
+        for k, v in (getattr(fc, "verdicts", {}) or {}).items()
         if _bare_claim(k).startswith(prefix)
     }
     return findings, verdicts, fc, ""
@@ -488,9 +596,9 @@ def ingest(
     enrich_client: Any = None,
 ) -> IngestResult:
     """Extract, read, resolve and check a letter against `kb` without writing or changing it."""
-    from kb.analysis import analyse
     from kb.graph import build_graph, trace
-    from kb.resolve import resolve_entries
+    from kb.linking.analysis import analyse
+    from kb.linking.resolve import resolve_entries
 
     data, name = _read_input(path_or_bytes, name)
     extracted = extract(data, name)
@@ -513,20 +621,29 @@ def ingest(
     )
     # Read and resolve the new document alone, with the same rules as loading.
     alone = _temp_kb(
-        kb, documents={doc_id: document}, assessments={}, readings={}, resolutions={},
-        problems=[], reference_map={k: v for k, v in kb.reference_map.items() if k[0] == doc_id},
+        kb,
+        documents={doc_id: document},
+        assessments={},
+        readings={},
+        resolutions={},
+        problems=[],
+        reference_map={k: v for k, v in kb.reference_map.items() if k[0] == doc_id},
     )
     analyse(alone)
     reading = alone.readings[doc_id]
     if not reading.entries:
         raise IngestError(
-            "no-references", f"No numbered reference list was found in {name}. Ingest ties "
+            "no-references",
+            f"No numbered reference list was found in {name}. Ingest ties "
             "each claim to the references it cites, so it needs a list such as "
-            "'References' followed by '1. Author. Title. Journal. Year.'"
+            "'References' followed by '1. Author. Title. Journal. Year.'",
         )
     resolutions = dict(alone.resolutions)
-    unresolved = [e for e in reading.entries if (resolutions.get(e.id) is None
-                                                 or resolutions[e.id].work is None)]
+    unresolved = [
+        e
+        for e in reading.entries
+        if (resolutions.get(e.id) is None or resolutions[e.id].work is None)
+    ]
     enrichment: tuple = ()
     if enrich and unresolved:
         enrichment, unresolved = _enrich(unresolved, enrich_client)
@@ -539,10 +656,20 @@ def ingest(
     for entry in unresolved:
         known = _by_identifier(entry, kb.works)
         if known is not None:
-            resolutions[entry.id] = Resolution(entry.id, known.citekey, "looked-up identifier",
-                                               100.0, "DOI or PMID found by the online look-up")
-            mappings.append((entry.number, known.citekey,
-                             "added by kb ingest: DOI or PMID found by online look-up"))
+            resolutions[entry.id] = Resolution(
+                entry.id,
+                known.citekey,
+                "looked-up identifier",
+                100.0,
+                "DOI or PMID found by the online look-up",
+            )
+            mappings.append(
+                (
+                    entry.number,
+                    known.citekey,
+                    "added by kb ingest: DOI or PMID found by online look-up",
+                )
+            )
             continue
         twin = _same_known_entry(entry, known_entries)
         if twin is not None:
@@ -559,7 +686,10 @@ def ingest(
             new_works[key] = same
             works[key] = same
         resolutions[entry.id] = Resolution(
-            entry.id, same.citekey, NEW_METHOD, None,
+            entry.id,
+            same.citekey,
+            NEW_METHOD,
+            None,
             "matched no work in the knowledge base; a cited-only work was made from the entry",
         )
         new_entry.add(entry.id)
@@ -650,8 +780,10 @@ def _conflicts(data_dir: Path, document: Document, new_works: dict[str, Work]) -
     mapfile = Path(data_dir) / schema.REFERENCE_MAP_FILE
     if mapfile.is_file():
         text = mapfile.read_bytes().decode("utf-8-sig", errors="replace")
-        if any((row.get("document") or "").strip() == document.id
-               for row in csv.DictReader(io.StringIO(text, newline=""))):
+        if any(
+            (row.get("document") or "").strip() == document.id
+            for row in csv.DictReader(io.StringIO(text, newline=""))
+        ):
             out.append(f"{schema.REFERENCE_MAP_FILE} already maps references of {document.id!r}")
     return out
 
@@ -667,12 +799,22 @@ def bib_entry(w: Work) -> str:
     """One BibTeX entry for a work, in the layout of references.bib."""
     fields = [
         ("author", " and ".join(w.authors) if w.authors else None),
-        ("title", w.title), ("journal", w.journal), ("booktitle", w.booktitle),
-        ("publisher", w.publisher), ("year", str(w.year) if w.year else None),
-        ("month", w.month), ("volume", w.volume), ("number", w.number), ("pages", w.pages),
-        ("doi", w.doi), ("pmid", w.pmid), ("url", w.url), ("kind", w.kind),
+        ("title", w.title),
+        ("journal", w.journal),
+        ("booktitle", w.booktitle),
+        ("publisher", w.publisher),
+        ("year", str(w.year) if w.year else None),
+        ("month", w.month),
+        ("volume", w.volume),
+        ("number", w.number),
+        ("pages", w.pages),
+        ("doi", w.doi),
+        ("pmid", w.pmid),
+        ("url", w.url),
+        ("kind", w.kind),
         ("verified", "record" if w.verified else "cited-only"),
-        ("unconfirmed", ", ".join(w.unconfirmed) if w.unconfirmed else None), ("note", w.note),
+        ("unconfirmed", ", ".join(w.unconfirmed) if w.unconfirmed else None),
+        ("note", w.note),
     ]
     fields = [(k, _bib_value(v)) for k, v in fields if v]
     width = max(len(k) for k, _ in fields)
@@ -702,9 +844,15 @@ def _csv_append(data: bytes, columns: tuple[str, ...], rows: list[dict[str, str]
 
 def _document_row(data: bytes, doc: Document) -> bytes:
     """The documents.csv text to append for a document."""
-    values = {"id": doc.id, "title": doc.title, "organisation": doc.organisation,
-              "date": doc.date, "kind": doc.kind, "file": doc.file,
-              "officers": "; ".join(doc.officers)}
+    values = {
+        "id": doc.id,
+        "title": doc.title,
+        "organisation": doc.organisation,
+        "date": doc.date,
+        "kind": doc.kind,
+        "file": doc.file,
+        "officers": "; ".join(doc.officers),
+    }
     return _csv_append(data, schema.DOCUMENT_COLUMNS, [values])
 
 
@@ -732,8 +880,10 @@ def save(result: IngestResult, data_dir: Path | str | None = None) -> SaveReport
     data_dir = Path(data_dir or result.kb.data_dir)
     doc = result.document
     if not doc.date:
-        raise IngestError("no-date", "The letter's date was not found in its text; give it "
-                          "(YYYY-MM-DD) before saving.")
+        raise IngestError(
+            "no-date",
+            "The letter's date was not found in its text; give it (YYYY-MM-DD) before saving.",
+        )
     if not doc.title.strip():
         raise IngestError("no-title", "The letter has no title; give one before saving.")
     conflicts = _conflicts(data_dir, doc, result.new_works)
@@ -751,19 +901,27 @@ def save(result: IngestResult, data_dir: Path | str | None = None) -> SaveReport
         sep = b"" if not old_bib or old_bib.endswith(b"\n") else nl.encode()
         header = f"{nl}% Added by `kb ingest` from {doc.file} ({doc.id}).{nl}"
         entries = nl.join(bib_entry(w).replace("\n", nl) for w in result.new_works.values())
-        plan.append((bib, old_bib + sep + (header + entries).encode("utf-8"),
-                     old_bib if bib.exists() else None))
+        plan.append(
+            (
+                bib,
+                old_bib + sep + (header + entries).encode("utf-8"),
+                old_bib if bib.exists() else None,
+            )
+        )
         written.append(schema.REFERENCES_FILE)
     if result.mappings:
         mapfile = data_dir / schema.REFERENCE_MAP_FILE
         old_map = mapfile.read_bytes() if mapfile.exists() else b""
-        rows = [{"document": doc.id, "ref": str(n), "work": key, "note": note}
-                for n, key, note in result.mappings]
+        rows = [
+            {"document": doc.id, "ref": str(n), "work": key, "note": note}
+            for n, key, note in result.mappings
+        ]
         new_map = old_map + _csv_append(old_map, schema.REFERENCE_MAP_COLUMNS, rows)
         plan.append((mapfile, new_map, old_map if mapfile.exists() else None))
         written.append(schema.REFERENCE_MAP_FILE)
-    plan.append((docs, old_docs + _document_row(old_docs, doc),
-                 old_docs if docs.exists() else None))
+    plan.append(
+        (docs, old_docs + _document_row(old_docs, doc), old_docs if docs.exists() else None)
+    )
     written.append(schema.DOCUMENTS_FILE)
     done: list[tuple[Path, bytes | None]] = []
     try:
@@ -801,8 +959,13 @@ def format_result(result: IngestResult, saved: SaveReport | None = None) -> str:
         text = c.text if len(c.text) <= 80 else c.text[:77] + "..."
         lines.append(f"  {c.id:22} {where:6} {refs:12} {text}")
     res, unres = result.resolved, result.unresolved
-    lines += ["", (f"{len(result.entries)} reference entries: {len(res)} resolved, "
-                   f"{len(unres)} new cited-only work(s)")]
+    lines += [
+        "",
+        (
+            f"{len(result.entries)} reference entries: {len(res)} resolved, "
+            f"{len(unres)} new cited-only work(s)"
+        ),
+    ]
     for e in result.entries:
         raw = e.entry.raw if len(e.entry.raw) <= 70 else e.entry.raw[:67] + "..."
         if e.new:
@@ -813,23 +976,33 @@ def format_result(result: IngestResult, saved: SaveReport | None = None) -> str:
     if result.enrichment:
         lines += ["", "online look-up:"]
         for x in result.enrichment:
-            ids = ", ".join(v for v in (f"doi:{x.doi}" if x.doi else "",
-                                        f"PMID {x.pmid}" if x.pmid else "") if v)
+            ids = ", ".join(
+                v
+                for v in (f"doi:{x.doi}" if x.doi else "", f"PMID {x.pmid}" if x.pmid else "")
+                if v
+            )
             lines.append(f"  {x.entry}: {x.status} {ids} {x.message}".rstrip())
-    lines += ["", f"{len(result.findings)} finding(s)" + (f" ({result.checks_note})"
-                                                          if result.checks_note else "")]
+    lines += [
+        "",
+        f"{len(result.findings)} finding(s)"
+        + (f" ({result.checks_note})" if result.checks_note else ""),
+    ]
     for f in result.findings:
-        lines.append(f"  {getattr(f, 'severity', '?'):8} {getattr(f, 'code', '?'):24} "
-                     f"{_bare_claim(getattr(f, 'claim', '')) or '-':22} "
-                     f"{getattr(f, 'message', '')}")
+        lines.append(
+            f"  {getattr(f, 'severity', '?'):8} {getattr(f, 'code', '?'):24} "
+            f"{_bare_claim(getattr(f, 'claim', '')) or '-':22} "
+            f"{getattr(f, 'message', '')}"
+        )
     for w in result.warnings:
         lines.append(f"warning: {w}")
     for p in result.problems:
         lines.append(str(p))
     lines.append("")
     if saved:
-        lines.append(f"saved {saved.document}: wrote {', '.join(saved.files)}"
-                     + (f"; new works {', '.join(saved.works)}" if saved.works else ""))
+        lines.append(
+            f"saved {saved.document}: wrote {', '.join(saved.files)}"
+            + (f"; new works {', '.join(saved.works)}" if saved.works else "")
+        )
     else:
         for c in result.conflicts:
             lines.append(f"conflict: {c}")

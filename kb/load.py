@@ -11,18 +11,19 @@ import csv
 import io
 import re
 from collections.abc import Container, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import bibtexparser
 
 from kb import schema
+from kb.linking.analysis import analyse
 from kb.model import (
     Assessment,
     Document,
+    KnowledgeBase,
     Outcome,
     Problem,
-    Resolution,
     Source,
     Study,
     Work,
@@ -56,7 +57,10 @@ def decode(data: bytes, file: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise LoadError(
-            file, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})", None, line
+            file,
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            None,
+            line,
         ) from None
 
 
@@ -112,9 +116,7 @@ def parse_csv(text: str, file: str, columns: tuple[str, ...], required: tuple[st
             continue
         if len(values) != len(header):
             problems.append(
-                Problem(
-                    file, line, None, f"row has {len(values)} fields, header has {len(header)}"
-                )
+                Problem(file, line, None, f"row has {len(values)} fields, header has {len(header)}")
             )
         row = {h: (values[i] if i < len(values) else "") for i, h in enumerate(header)}
         for col in required:
@@ -151,9 +153,7 @@ def _number(
         return None
 
 
-def _flag(
-    row: dict[str, str], col: str, file: str, line: int, problems: list[Problem]
-) -> bool:
+def _flag(row: dict[str, str], col: str, file: str, line: int, problems: list[Problem]) -> bool:
     raw = (row.get(col) or "").strip().lower()
     if raw in TRUE_WORDS:
         return TRUE_WORDS[raw]
@@ -170,7 +170,9 @@ def _vocab(
 ) -> None:
     if value is not None and value not in allowed:
         file, line, col = where
-        problems.append(Problem(file, line, col, f"{value!r} is not one of the allowed terms", severity))
+        problems.append(
+            Problem(file, line, col, f"{value!r} is not one of the allowed terms", severity)
+        )
 
 
 def _split(value: str | None, sep: str = ";") -> tuple[str, ...]:
@@ -199,7 +201,9 @@ _FAILED_MESSAGES = {
 }
 
 
-def parse_bib(text: str, file: str = schema.REFERENCES_FILE) -> tuple[dict[str, Work], list[Problem]]:
+def parse_bib(
+    text: str, file: str = schema.REFERENCES_FILE
+) -> tuple[dict[str, Work], list[Problem]]:
     """Parse BibTeX text into works keyed by citekey, plus problems."""
     if not text.strip():
         raise LoadError(file, "file is empty (expected BibTeX entries)")
@@ -209,7 +213,9 @@ def parse_bib(text: str, file: str = schema.REFERENCES_FILE) -> tuple[dict[str, 
         name = type(block).__name__
         template = _FAILED_MESSAGES.get(name, "entry could not be parsed: not loaded")
         problems.append(
-            Problem(file, block.start_line + 1, None, template.format(key=getattr(block, "key", "")))
+            Problem(
+                file, block.start_line + 1, None, template.format(key=getattr(block, "key", ""))
+            )
         )
     works: dict[str, Work] = {}
     lines = text.splitlines()
@@ -231,12 +237,16 @@ def parse_bib(text: str, file: str = schema.REFERENCES_FILE) -> tuple[dict[str, 
             if re.fullmatch(r"\d{4}", fields["year"]):
                 year = int(fields["year"])
             else:
-                problems.append(Problem(*where("year")[:2], "year", f"not a year: {fields['year']!r}"))
+                problems.append(
+                    Problem(*where("year")[:2], "year", f"not a year: {fields['year']!r}")
+                )
         for key, pattern in (("doi", DOI_RE), ("pmid", PMID_RE), ("pmcid", PMCID_RE)):
             if fields.get(key) and not pattern.match(fields[key]):
                 f, ln, _ = where(key)
                 problems.append(Problem(f, ln, key, f"malformed {key}: {fields[key]!r}"))
-        authors = tuple(a.strip() for a in re.split(r"\s+and\s+", fields.get("author", "")) if a.strip())
+        authors = tuple(
+            a.strip() for a in re.split(r"\s+and\s+", fields.get("author", "")) if a.strip()
+        )
         works[entry.key] = Work(
             citekey=entry.key,
             kind=kind,
@@ -316,7 +326,13 @@ def parse_outcomes(
             problems.append(Problem(file, line, "work", f"unknown work {work!r}"))
         if study in studies and work in works and work not in studies[study].works:
             problems.append(
-                Problem(file, line, "work", f"work {work!r} is not listed among study {study!r}'s works", "warning")
+                Problem(
+                    file,
+                    line,
+                    "work",
+                    f"work {work!r} is not listed among study {study!r}'s works",
+                    "warning",
+                )
             )
         measure = _blank(row.get("measure"))
         _vocab(measure, schema.MEASURES, (file, line, "measure"), problems)
@@ -404,7 +420,9 @@ def parse_reference_map(
             continue
         key = (doc, int(raw_ref))
         if key in mapping:
-            problems.append(Problem(file, line, "ref", f"reference {raw_ref} of {doc} mapped twice"))
+            problems.append(
+                Problem(file, line, "ref", f"reference {raw_ref} of {doc} mapped twice")
+            )
             continue
         mapping[key] = work
     return mapping, problems
@@ -448,37 +466,6 @@ def parse_assessments(
 # the whole knowledge base
 
 
-@dataclass
-class KnowledgeBase:
-    """Everything loaded from one data directory, plus what reading the documents found."""
-
-    data_dir: Path
-    documents: dict[str, Document]
-    works: dict[str, Work]
-    studies: dict[str, Study]
-    outcomes: dict[str, Outcome]
-    reference_map: dict[tuple[str, int], str]
-    assessments: dict[str, Assessment]
-    readings: dict = field(default_factory=dict)
-    resolutions: dict[str, Resolution] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        """Problems of severity error."""
-        return [p for p in self.problems if p.severity == "error"]
-
-    def claims(self, document: str | None = None) -> Iterator:
-        """All claims, or those of one document, in reading order."""
-        for doc_id, reading in self.readings.items():
-            if document is None or doc_id == document:
-                yield from reading.claims
-
-    def studies_of(self, citekey: str) -> list[Study]:
-        """The studies a work reports."""
-        return [s for s in self.studies.values() if citekey in s.works]
-
-
 def _optional(data_dir: Path, name: str) -> str | None:
     path = data_dir / name
     return read_text(path, name) if path.exists() else None
@@ -492,7 +479,9 @@ def load_tables(data_dir: Path) -> KnowledgeBase:
     problems: list[Problem] = []
     works, p = parse_bib(read_text(data_dir / schema.REFERENCES_FILE, schema.REFERENCES_FILE))
     problems += p
-    studies, p = parse_studies(read_text(data_dir / schema.STUDIES_FILE, schema.STUDIES_FILE), works)
+    studies, p = parse_studies(
+        read_text(data_dir / schema.STUDIES_FILE, schema.STUDIES_FILE), works
+    )
     problems += p
     outcomes, p = parse_outcomes(
         read_text(data_dir / schema.OUTCOMES_FILE, schema.OUTCOMES_FILE), studies, works
@@ -524,10 +513,8 @@ def load_tables(data_dir: Path) -> KnowledgeBase:
     )
 
 
-def load_kb(data_dir: Path | str) -> KnowledgeBase:
-    """Load a data directory and read its documents: claims, markers, reference entries."""
-    from kb.analysis import analyse
-
+def load_kb(data_dir: Path | str = schema.DEFAULT_DATA_DIR) -> KnowledgeBase:
+    """Load a data directory (the bundled one by default) and read and link its documents."""
     kb = load_tables(Path(data_dir))
     analyse(kb)
     return kb

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 
@@ -247,3 +249,34 @@ class Assessment:
     analyst: str | None = None
     date: str | None = None
     source: Source = field(default_factory=lambda: Source("?"))
+
+
+@dataclass
+class KnowledgeBase:
+    """Everything loaded from one data directory, plus what reading the documents found."""
+
+    data_dir: Path
+    documents: dict[str, Document]
+    works: dict[str, Work]
+    studies: dict[str, Study]
+    outcomes: dict[str, Outcome]
+    reference_map: dict[tuple[str, int], str]
+    assessments: dict[str, Assessment]
+    readings: dict = field(default_factory=dict)
+    resolutions: dict[str, Resolution] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems of severity error."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    def claims(self, document: str | None = None) -> Iterator:
+        """All claims, or those of one document, in reading order."""
+        for doc_id, reading in self.readings.items():
+            if document is None or doc_id == document:
+                yield from reading.claims
+
+    def studies_of(self, citekey: str) -> list[Study]:
+        """The studies a work reports."""
+        return [s for s in self.studies.values() if citekey in s.works]

@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+"""The bundled knowledge base; `--data DIR` or `$KB_DATA` choose another."""
+
+# Claim kinds. Only the first three are factual statements of the letter; the rest are kept so
+# that nothing of the text silently disappears, but a consumer should filter on FACTUAL_KINDS.
+FACTUAL_KINDS = ("sentence", "list-item", "caption")
+CLAIM_KINDS = FACTUAL_KINDS + ("letterhead", "salutation", "signature")
+
 # --- file names inside a data directory -------------------------------------------------
 REFERENCES_FILE = "references.bib"
 STUDIES_FILE = "studies.csv"

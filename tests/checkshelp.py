@@ -27,16 +27,22 @@ def mini_kb(tmp: Path, body: str):
     (tmp / "references.bib").write_text(_NOTE_BIB, encoding="utf-8")
     (tmp / "studies.csv").write_text(
         "id,name,design,comparator,population,enrolled,randomized,analysed,follow_up,sponsor,"
-        "registry,works,note\n", encoding="utf-8")
+        "registry,works,note\n",
+        encoding="utf-8",
+    )
     (tmp / "outcomes.csv").write_text(
         "id,study,work,measure,outcome,arm,timepoint,analysis_set,value,value_text,unit,count,"
         "denominator,comparator_value,comparator_text,p_value,locator,verified,note\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (tmp / "documents.csv").write_text(
         "id,title,organisation,date,kind,file,officers\n"
-        "mini,Mini letter,Mini Society,2026-01-01,letter,letters/mini.txt,\n", encoding="utf-8")
-    (tmp / "reference_map.csv").write_text("document,ref,work,note\nmini,1,datanote,\n",
-                                           encoding="utf-8")
+        "mini,Mini letter,Mini Society,2026-01-01,letter,letters/mini.txt,\n",
+        encoding="utf-8",
+    )
+    (tmp / "reference_map.csv").write_text(
+        "document,ref,work,note\nmini,1,datanote,\n", encoding="utf-8"
+    )
     head = "Mini Society\n\nJanuary 1, 2026\n\nResults\n\n"
     text = f"{head}{body}\n\nReferences\n\n1. Data on file.\n"
     (tmp / "letters" / "mini.txt").write_text(text, encoding="utf-8")
@@ -56,8 +62,13 @@ def run(kb, *codes: str):
 def golden_rows(findings) -> list[dict]:
     """The reviewed fields of findings, as JSON-ready rows."""
     rows = [
-        {"code": f.code, "claim": f.claim, "refs": list(f.refs), "message": f.message,
-         "evidence": {k: v for k, v in f.evidence}}
+        {
+            "code": f.code,
+            "claim": f.claim,
+            "refs": list(f.refs),
+            "message": f.message,
+            "evidence": {k: v for k, v in f.evidence},
+        }
         for f in findings
     ]
     return json.loads(json.dumps(rows, ensure_ascii=False))

@@ -7,8 +7,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from kb.load import KnowledgeBase, load_kb
-from kb.model import Claim, Finding
+from kb.load import load_kb
+from kb.model import Claim, Finding, KnowledgeBase
 from tests.conftest import TINY
 
 HOSTILE_FORMULA = '=HYPERLINK("http://x","y")'
@@ -48,7 +48,7 @@ def claim_with(kb: KnowledgeBase, fragment: str) -> Claim:
 
 
 def fake_factcheck(kb: KnowledgeBase) -> Any:
-    """A hand-made fact check for the tiny KB, shaped like kb.factcheck.FactCheck."""
+    """A hand-made fact check for the tiny KB, shaped like kb.checks.factcheck.FactCheck."""
     pain = claim_with(kb, "pain scores improved")
     harms = claim_with(kb, "Harms were rare")
     small = claim_with(kb, "The device is small")

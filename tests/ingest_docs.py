@@ -17,7 +17,7 @@ def segments(line: str) -> list[tuple[str, bool]]:
     pos = 0
     for m in _MARKER.finditer(line):
         if m.start() > pos:
-            out.append((line[pos:m.start()], False))
+            out.append((line[pos : m.start()], False))
         body = m.group(1) if m.group(1) is not None else m.group(2).translate(SUP_TO_DIGIT)
         out.append((body, True))
         pos = m.end()
@@ -52,8 +52,14 @@ def _fonts() -> tuple[str, str]:
     return "Vera", "VeraBd"
 
 
-def make_pdf(text: str, *, size: float = 10.0, raised_by_rise: bool = True,
-             page_numbers: bool = True, repeat: int = 1) -> bytes:
+def make_pdf(
+    text: str,
+    *,
+    size: float = 10.0,
+    raised_by_rise: bool = True,
+    page_numbers: bool = True,
+    repeat: int = 1,
+) -> bytes:
     """A letter-size PDF of `text`: markers drawn smaller and raised, paragraphs wrapped."""
     from reportlab.lib.pagesizes import letter
     from reportlab.pdfbase.pdfmetrics import stringWidth

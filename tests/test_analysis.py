@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.analysis import LineIndex
+from kb.linking.analysis import LineIndex
 from kb.load import load_kb
 from tests.conftest import TINY
 
@@ -58,8 +58,9 @@ def test_unresolvable_markers_of_a_document_without_reference_list(tiny: Path):
     letter = tiny / "letters" / "tiny.txt"
     letter.write_text(letter.read_text().split("References")[0])
     kb = load_kb(tiny)
-    markers = sorted(p.message.split("reference ")[1].split(",")[0]
-                     for p in kb.problems if p.field == "marker")
+    markers = sorted(
+        p.message.split("reference ")[1].split(",")[0] for p in kb.problems if p.field == "marker"
+    )
     assert markers == ["1", "2", "3"]
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.anchors import CONTEXT, reanchor, selectors
+from kb.linking.anchors import CONTEXT, reanchor, selectors
 
 TEXT = (
     "The procedure is safe. No serious device-related AEs were reported. "

@@ -40,7 +40,10 @@ def fired(tmp_path, body: str, code: str) -> list[str]:
         ("Then 12/132 (12.1%) patients required surgery¹.", True),
         # a total in the same sentence wins over one stated earlier in the paragraph
         ("The trial enrolled 155 patients¹. Of 2229 mild patients, 5.6% had harms¹.", False),
-        ("The trial enrolled 155 patients¹. Of 2229 mild patients, 5.62% had harms¹.", True),  # 125 is 5.61%, 126 is 5.65%
+        (
+            "The trial enrolled 155 patients¹. Of 2229 mild patients, 5.62% had harms¹.",
+            True,
+        ),  # 125 is 5.61%, 126 is 5.65%
         # one total restated in two sentences is not two arms of that size
         ("We randomized 132 patients¹. Of 132 patients, rates were 1.5% vs. 12.1%¹.", False),
     ],
@@ -50,8 +53,11 @@ def test_percent_denominator(tmp_path, body, fires):
 
 
 def test_percent_denominator_names_the_totals_that_fit(tmp_path):
-    (msg,) = fired(tmp_path, "Forty-eight patients were seen¹. Only 4 (5.6 %) patients had "
-                             "surgery¹.", "ARITH-PERCENT-DENOMINATOR")
+    (msg,) = fired(
+        tmp_path,
+        "Forty-eight patients were seen¹. Only 4 (5.6 %) patients had surgery¹.",
+        "ARITH-PERCENT-DENOMINATOR",
+    )
     assert "48" in msg and "4/48 = 8.3%" in msg and "71–72" in msg
 
 
@@ -99,8 +105,13 @@ def test_change(tmp_path, body, fires):
         ("Distance rose from 40 to 60 metres¹.", False),
         ("Distance fell from 40 to 60 metres¹.", True),
         ("Pain decreased from 7.1 to 3.6 points¹.", False),
-        (("Scores were also significant, increasing from 246 to 3,956 feet and 7.1 to 3.6 "
-          "points¹."), True),
+        (
+            (
+                "Scores were also significant, increasing from 246 to 3,956 feet and 7.1 to 3.6 "
+                "points¹."
+            ),
+            True,
+        ),
         ("Pain went from 7.1 to 3.6 points¹.", False),  # no direction word
     ],
 )
@@ -125,15 +136,19 @@ def test_direction(tmp_path, body, fires):
     ],
 )
 def test_p_value(tmp_path, n1, n2, rates, p, code):
-    body = (f"The device group had {n1} patients and the control group {n2} patients¹. "
-            f"Rates were {rates} ({p})¹.")
+    body = (
+        f"The device group had {n1} patients and the control group {n2} patients¹. "
+        f"Rates were {rates} ({p})¹."
+    )
     found = {f.code for f in run(mini_kb(tmp_path, body), "ARITH-P-VALUE", "ARITH-P-VALUE-FLIP")}
     assert found == ({code} if code else set())
 
 
 def test_p_value_does_not_take_a_restated_total_for_two_arms(tmp_path):
-    body = ("We randomized 132 patients¹. Harms: 12 (9.1%) of 132 patients; by arm 1.5% vs. "
-            "12.1% (p = 0.03)¹.")
+    body = (
+        "We randomized 132 patients¹. Harms: 12 (9.1%) of 132 patients; by arm 1.5% vs. "
+        "12.1% (p = 0.03)¹."
+    )
     assert fired(tmp_path, body, "ARITH-P-VALUE") == []
     assert fired(tmp_path, body, "ARITH-P-VALUE-FLIP") == []
 
@@ -160,15 +175,19 @@ def test_p_value_needs_both_group_sizes(tmp_path):
     ],
 )
 def test_composite(tmp_path, composite, fires):
-    body = ("Revision rates were 4.0% vs. 3.0%¹. Infection rates were 2.0% vs. 1.0%¹. "
-            f"The composite rate of revision or infection was {composite}¹.")
+    body = (
+        "Revision rates were 4.0% vs. 3.0%¹. Infection rates were 2.0% vs. 1.0%¹. "
+        f"The composite rate of revision or infection was {composite}¹."
+    )
     assert bool(fired(tmp_path, body, "ARITH-COMPOSITE")) is fires
 
 
 def test_composite_aligns_parts_by_arm_name(tmp_path):
-    body = ("Surgery was 9.0 % for mild and 5.5 % for laminectomy¹. Harms were 1.9 % for "
-            "laminectomy and 5.8 % for mild¹. The overall composite rate was 10.8 % for mild and "
-            "11.0 % for laminectomy¹.")
+    body = (
+        "Surgery was 9.0 % for mild and 5.5 % for laminectomy¹. Harms were 1.9 % for "
+        "laminectomy and 5.8 % for mild¹. The overall composite rate was 10.8 % for mild and "
+        "11.0 % for laminectomy¹."
+    )
     # by position the laminectomy parts would be 5.5 + 5.8; by name they are 5.5 + 1.9
     (msg,) = fired(tmp_path, body, "ARITH-COMPOSITE")
     assert "11.0% for laminectomy" in msg and "5.5% + 1.9% = 7.4%" in msg

@@ -44,17 +44,33 @@ def test_same_journal(a, b, same):
 
 
 def _work(**kw) -> Work:
-    base = {"citekey": "w", "kind": "journal-article", "title": "T",
-            "journal": "Journal of Examples", "year": 2020, "volume": "10", "number": "2",
-            "pages": "100-110", "verified": True}
+    base = {
+        "citekey": "w",
+        "kind": "journal-article",
+        "title": "T",
+        "journal": "Journal of Examples",
+        "year": 2020,
+        "volume": "10",
+        "number": "2",
+        "pages": "100-110",
+        "verified": True,
+    }
     base.update(kw)
     return Work(**base)
 
 
 def _entry(**kw) -> ReferenceEntry:
-    base = {"id": "d:ref01", "document": "d", "number": 1, "raw": "...",
-            "journal": "J Examples", "year": 2020, "volume": "10", "issue": "2",
-            "pages": "100-10"}
+    base = {
+        "id": "d:ref01",
+        "document": "d",
+        "number": 1,
+        "raw": "...",
+        "journal": "J Examples",
+        "year": 2020,
+        "volume": "10",
+        "issue": "2",
+        "pages": "100-10",
+    }
     base.update(kw)
     return ReferenceEntry(**base)
 
@@ -78,16 +94,19 @@ def test_detail_differences(entry, work, fields):
 
 
 @pytest.mark.parametrize(
-    "value, month", [("Jun", 6), ("June", 6), ("Jul-Aug", 7), ("12", 12), ("spring", None),
-                     (None, None)],
+    "value, month",
+    [("Jun", 6), ("June", 6), ("Jul-Aug", 7), ("12", 12), ("spring", None), (None, None)],
 )
 def test_month(value, month):
     assert _month(value) == month
 
 
 def test_a_sentence_borrows_the_marker_of_a_later_sentence_of_its_paragraph(tmp_path):
-    kb = mini_kb(tmp_path, "Rates fell to 42% in 2020. The registry reported this¹.\n\n"
-                           "The registry is large¹. About 37% of the centres joined.")
+    kb = mini_kb(
+        tmp_path,
+        "Rates fell to 42% in 2020. The registry reported this¹.\n\n"
+        "The registry is large¹. About 37% of the centres joined.",
+    )
     (f,) = run(kb, "CIT-UNCITED")  # the 42% sentence is covered by the marker after it
     assert f.message.startswith('"About 37% of the centres joined." states "37%"')
 
@@ -109,8 +128,9 @@ def test_a_statement_without_reference_list_gets_one_no_entry_finding():
 def test_seed_letter_citation_findings():
     from kb.load import load_kb
 
-    found = [f for f in run(load_kb(DATA)) if f.document == "nysipp-2026"
-             and f.code.startswith("CIT-")]
+    found = [
+        f for f in run(load_kb(DATA)) if f.document == "nysipp-2026" and f.code.startswith("CIT-")
+    ]
     by = {}
     for f in found:
         by.setdefault(f.code, []).append(f)

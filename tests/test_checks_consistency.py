@@ -24,20 +24,31 @@ def _claim(text: str) -> Claim:
 @pytest.mark.parametrize(
     "text, negative, qualifiers",
     [
-        ("No significant device- or procedure-related AEs were reported.", True,
-         {"serious", "related"}),
-        ("Significant device- or procedure-related AEs were reported¹⁷.", False,
-         {"serious", "related"}),
-        ("There were no serious device-/procedure-related AEs, and 1.3% had one.", True,
-         {"serious", "related"}),
+        (
+            "No significant device- or procedure-related AEs were reported.",
+            True,
+            {"serious", "related"},
+        ),
+        (
+            "Significant device- or procedure-related AEs were reported¹⁷.",
+            False,
+            {"serious", "related"},
+        ),
+        (
+            "There were no serious device-/procedure-related AEs, and 1.3% had one.",
+            True,
+            {"serious", "related"},
+        ),
         ("There were no major complications recorded¹⁸.", True, {"serious"}),
         ("The absence of device or procedure-related AEs underscores safety.", True, {"related"}),
         ("Adverse events were not reported in either arm.", True, set()),
         # the qualifier after the scope: the "no" must still be read
-        ("In the trial, no device-related serious adverse events were reported.", True,
-         {"serious", "related"}),
-        ("Device-related serious AEs were reported in 3 patients.", False,
-         {"serious", "related"}),
+        (
+            "In the trial, no device-related serious adverse events were reported.",
+            True,
+            {"serious", "related"},
+        ),
+        ("Device-related serious AEs were reported in 3 patients.", False, {"serious", "related"}),
     ],
 )
 def test_event_statements(text, negative, qualifiers):
@@ -133,11 +144,24 @@ def test_seed_evidence_findings():
     for f in found:
         by.setdefault(f.code, []).append(f)
     assert sorted(f.refs for f in by["EVID-DESIGN-WORD"]) == [(19,), (20,)]
-    assert all('"prospective"' in f.message and "claims-database cohort" in f.message
-               for f in by["EVID-DESIGN-WORD"])
+    assert all(
+        '"prospective"' in f.message and "claims-database cohort" in f.message
+        for f in by["EVID-DESIGN-WORD"]
+    )
     (sponsor,) = by["EVID-SPONSOR"]
     assert "Vertos Medical" in sponsor.message and sponsor.refs == (
-        3, 4, 6, 11, 12, 13, 14, 15, 16, 19, 26)
+        3,
+        4,
+        6,
+        11,
+        12,
+        13,
+        14,
+        15,
+        16,
+        19,
+        26,
+    )
     (overlap,) = by["EVID-AUTHOR-OVERLAP"]
     assert overlap.refs == (21,) and "Sudhir Diwan" in overlap.message
     assert "Christopher Gharibo" in overlap.message

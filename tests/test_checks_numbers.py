@@ -8,7 +8,7 @@ from kb.checks.context import SourceNumber, source_numbers
 from kb.checks.matching import agrees, compatible, slip
 from kb.checks.text import Atom, atoms
 from kb.model import Outcome
-from kb.numbers import find_numbers
+from kb.reading.numbers import find_numbers
 from tests.checkshelp import CHECKS_KB, run
 from tests.conftest import DATA
 
@@ -55,10 +55,15 @@ def test_slip(stated, recorded, why):
 @pytest.mark.parametrize(
     "a, s, ok",
     [
-        ("pct", "pct", True), ("pct", "n", False), ("p", "pct", False), ("p", "p", True),
+        ("pct", "pct", True),
+        ("pct", "n", False),
+        ("p", "pct", False),
+        ("p", "p", True),
         ("n", "num", True),
-        ("unit:points", "unit:feet", False), ("unit:points", "unit:points", True),
-        ("n", "unit:consensus", True), ("unit:mins", "num", True),
+        ("unit:points", "unit:feet", False),
+        ("unit:points", "unit:points", True),
+        ("n", "unit:consensus", True),
+        ("unit:mins", "num", True),
     ],
 )
 def test_compatible(a, s, ok):
@@ -77,15 +82,24 @@ def test_counts_are_exact_but_measurements_round():
 
 
 def test_source_numbers_read_text_values():
-    o = Outcome("x", "s", "w", "surgery", value=5.6, value_text="4 (5.6%)", unit="%", count=4,
-                p_value="<0.0001 to 0.0001")
+    o = Outcome(
+        "x",
+        "s",
+        "w",
+        "surgery",
+        value=5.6,
+        value_text="4 (5.6%)",
+        unit="%",
+        count=4,
+        p_value="<0.0001 to 0.0001",
+    )
     got = {(n.value, n.cls) for n in source_numbers(o)}
     assert {(5.6, "pct"), (4.0, "n"), (0.0001, "p")} <= got
 
 
 @pytest.fixture(scope="module")
 def fixture_matches():
-    from kb.factcheck import fact_check
+    from kb.checks.factcheck import fact_check
     from kb.graph import build_graph
     from kb.load import load_kb
 
@@ -159,7 +173,7 @@ def test_outcome_words_matter(sentence, measure, broad):
 
 
 def test_seed_letter_slsi_claim_is_not_matched_by_a_surgery_figure():
-    from kb.factcheck import fact_check
+    from kb.checks.factcheck import fact_check
     from kb.graph import build_graph
     from kb.load import load_kb
 

@@ -70,8 +70,9 @@ def test_readme_table_is_the_generated_one():
 
 def test_registering_a_code_twice_or_a_bad_severity_fails():
     with pytest.raises(ValueError, match="registered twice"):
-        check(code="CIT-UNCITED", severity="warning", family="citations", title="t",
-              example="e.")(lambda ctx: [])
+        check(code="CIT-UNCITED", severity="warning", family="citations", title="t", example="e.")(
+            lambda ctx: []
+        )
     with pytest.raises(ValueError, match="severity"):
         check(code="X-NEW", severity="fatal", family="citations", title="t", example="e.")
     with pytest.raises(KeyError, match="no check registered"):
@@ -144,7 +145,7 @@ def test_findings_are_in_reading_order(bad_findings):
 
 def test_run_checks_is_the_registry_entry_point_fact_check_builds_on():
     from kb.checks import run_checks
-    from kb.factcheck import fact_check
+    from kb.checks.factcheck import fact_check
     from kb.graph import build_graph
     from kb.load import load_kb
     from tests.checkshelp import CHECKS_KB

@@ -60,7 +60,12 @@ def test_info_counts(capsys):
     code, out, _ = run(capsys, "--data", str(TINY), "info")
     lines = dict(line.split(None, 1) for line in out.strip().splitlines())
     assert code == 0
-    assert (lines["work"], lines["study"], lines["outcome"], lines["document"]) == ("3", "1", "3", "1")
+    assert (lines["work"], lines["study"], lines["outcome"], lines["document"]) == (
+        "3",
+        "1",
+        "3",
+        "1",
+    )
 
 
 def test_claims_json_contract(capsys):
@@ -72,7 +77,7 @@ def test_claims_json_contract(capsys):
     assert set(c) >= {"id", "document", "section", "text", "start", "end", "refs", "numbers"}
     assert c["refs"] == [1, 2] and c["document"] == "tiny"
     text = (TINY / "letters" / "tiny.txt").read_text()
-    assert text[c["start"]:c["end"]] == c["text"]
+    assert text[c["start"] : c["end"]] == c["text"]
     assert {"text", "value", "kind", "start", "end"} <= set(c["numbers"][0])
 
 
@@ -86,10 +91,15 @@ def test_trace_text_and_json(capsys):
     cid = next(c["id"] for c in json.loads(out) if c["text"].startswith("At one year"))
     code, text, _ = run(capsys, "--data", str(TINY), "trace", cid)
     assert code == 0
-    assert "work: doe2020alpha (journal-article; PMID 11111111, doi:10.5555/example.2020.1; record read" in text
+    assert (
+        "work: doe2020alpha (journal-article; PMID 11111111, doi:10.5555/example.2020.1; record read"
+        in text
+    )
     assert "study: alpha: Alpha trial [RCT]" in text
     assert "NPRS device 1 year = 3 points vs 1 p <0.001" in text
-    assert "[not verified in the record]" in text  # the two-year number comes from an unverified work
+    assert (
+        "[not verified in the record]" in text
+    )  # the two-year number comes from an unverified work
     code, js, _ = run(capsys, "--data", str(TINY), "trace", cid, "--format", "json")
     data = json.loads(js)
     assert [r["work"] for r in data["refs"]] == ["doe2020alpha", "poe2022alpha2y"]
@@ -108,7 +118,10 @@ def test_bundled_data_validates(capsys):
 def test_python_dash_m_kb_runs_as_a_process():
     proc = subprocess.run(
         [sys.executable, "-m", "kb", "--data", str(TINY), "info"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert "claim" in proc.stdout
@@ -120,13 +133,21 @@ def test_trace_of_a_motion_claim_shows_all_five_motion_works(capsys):
     assert claim["refs"] == [16]
     code, text, _ = run(capsys, "trace", claim["id"])
     assert code == 0
-    for key in ("deer2021motion6m", "deer2022motion1y", "deer2024motion2y",
-                "costandi2025motion3y", "deer2026motion5y"):
+    for key in (
+        "deer2021motion6m",
+        "deer2022motion1y",
+        "deer2024motion2y",
+        "costandi2025motion3y",
+        "deer2026motion5y",
+    ):
         assert key in text
     assert "WTT mild+CMM 3 years = 274 % vs baseline  (costandi2025motion3y, abstract)" in text
     assert "surgery mild+CMM through 3 years = 4 (5.6%)" in text
     # numbers from a source other than the article itself are flagged
-    assert "(deer2022motion1y, manufacturer press release (not the article)) [not verified in the record]" in text
+    assert (
+        "(deer2022motion1y, manufacturer press release (not the article)) [not verified in the record]"
+        in text
+    )
 
 
 def test_trace_lists_a_studys_numbers_once_per_claim(capsys):

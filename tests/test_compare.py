@@ -1,4 +1,4 @@
-"""kb.compare: pairing claims across two documents, number changes, claims in one only."""
+"""kb.views.compare: pairing claims across two documents, number changes, claims in one only."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from types import SimpleNamespace as NS
 
 import pytest
 
-from kb.compare import (
+from kb.views.compare import (
     background_words,
     compare_claims,
     number_changes,
@@ -24,21 +24,45 @@ def num(text, value, kind):
 
 
 A = [
-    claim("a:1", "The outpatient procedure uses an incision of 5.1mm and needs no stitches.",
-          [num("5.1mm", 5.1, "measurement")], 0),
-    claim("a:2", "Durability of the procedure extends out to 5 years in follow-up studies.",
-          [num("5 years", 5, "duration")], 10),
-    claim("a:3", "Over two million patients with stenosis are diagnosed every year nationwide.",
-          [num("two million", 2_000_000, "sample_size")], 20),
+    claim(
+        "a:1",
+        "The outpatient procedure uses an incision of 5.1mm and needs no stitches.",
+        [num("5.1mm", 5.1, "measurement")],
+        0,
+    ),
+    claim(
+        "a:2",
+        "Durability of the procedure extends out to 5 years in follow-up studies.",
+        [num("5 years", 5, "duration")],
+        10,
+    ),
+    claim(
+        "a:3",
+        "Over two million patients with stenosis are diagnosed every year nationwide.",
+        [num("two million", 2_000_000, "sample_size")],
+        20,
+    ),
     claim("a:4", "Veterans Administration programs also cover the procedure.", [], 30),
 ]
 B = [
-    claim("b:1", "Follow-up durability studies now extend to 5 years for the procedure.",
-          [num("five years", 5, "duration")], 0),
-    claim("b:2", "Stenosis affects more than 200,000 patients diagnosed nationwide every year.",
-          [num("200,000", 200_000, "sample_size")], 10),
-    claim("b:3", "It is done through an outpatient incision 5.1mm wide, without stitches.",
-          [num("5.1mm", 5.1, "measurement")], 20),
+    claim(
+        "b:1",
+        "Follow-up durability studies now extend to 5 years for the procedure.",
+        [num("five years", 5, "duration")],
+        0,
+    ),
+    claim(
+        "b:2",
+        "Stenosis affects more than 200,000 patients diagnosed nationwide every year.",
+        [num("200,000", 200_000, "sample_size")],
+        10,
+    ),
+    claim(
+        "b:3",
+        "It is done through an outpatient incision 5.1mm wide, without stitches.",
+        [num("5.1mm", 5.1, "measurement")],
+        20,
+    ),
     claim("b:4", "New Category I CPT codes took effect on January 1, 2026.", [], 30),
 ]
 
@@ -98,7 +122,7 @@ def test_empty_inputs():
 def test_stated_differently_keeps_only_findings_spanning_both_documents():
     from types import SimpleNamespace as NS
 
-    from kb.compare import stated_differently
+    from kb.views.compare import stated_differently
 
     a = [NS(id="a:1", text="x"), NS(id="a:2", text="y")]
     b = [NS(id="b:1", text="z")]

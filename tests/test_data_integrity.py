@@ -85,9 +85,25 @@ NUMBER_RE = re.compile(r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
 # BibTeX fields an entry may carry (standard ones used here plus the project's own).
 KNOWN_FIELDS = {
-    "author", "title", "journal", "booktitle", "publisher", "address", "year", "month",
-    "volume", "number", "pages", "doi", "pmid", "pmcid", "kind", "sponsor", "verified",
-    "unconfirmed", "note",
+    "author",
+    "title",
+    "journal",
+    "booktitle",
+    "publisher",
+    "address",
+    "year",
+    "month",
+    "volume",
+    "number",
+    "pages",
+    "doi",
+    "pmid",
+    "pmcid",
+    "kind",
+    "sponsor",
+    "verified",
+    "unconfirmed",
+    "note",
 }
 
 
@@ -396,8 +412,13 @@ def test_bib_fields_equal_sources(sources, works, ref_to_work):
         key = ref_to_work[r["ref"]]
         w = works[key]
         pairs = [
-            ("year", r["year"]), ("volume", r["volume"]), ("number", r["issue"]),
-            ("pages", r["pages"]), ("doi", r["doi"]), ("pmid", r["pmid"]), ("pmcid", r["pmcid"]),
+            ("year", r["year"]),
+            ("volume", r["volume"]),
+            ("number", r["issue"]),
+            ("pages", r["pages"]),
+            ("doi", r["doi"]),
+            ("pmid", r["pmid"]),
+            ("pmcid", r["pmcid"]),
             ("month", MONTH_NORMAL.get(r["month"], r["month"]) if r["month"] else None),
         ]
         for field, expected in pairs:

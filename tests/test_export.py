@@ -356,7 +356,7 @@ def test_readme_documents_every_format_and_column():
 @pytest.fixture(scope="module")
 def checked():
     """(kb, graph, real fact check) of the tiny KB."""
-    from kb import factcheck
+    from kb.checks import factcheck
 
     kb = load(TINY)
     g = build_graph(kb)
@@ -416,10 +416,24 @@ def test_source_value_says_when_a_number_was_not_read_in_the_record():
     from kb.export.rows import outcome_value
     from kb.model import Outcome
 
-    o = Outcome("o", "s", "w", "ODI", value=16.0, unit="points",
-                locator="manufacturer press release (not the article)", verified=False)
+    o = Outcome(
+        "o",
+        "s",
+        "w",
+        "ODI",
+        value=16.0,
+        unit="points",
+        locator="manufacturer press release (not the article)",
+        verified=False,
+    )
     assert outcome_value(o) == (
         "16 points [manufacturer press release (not the article)] [not verified in the record]"
     )
-    assert outcome_value(Outcome("o", "s", "w", "ODI", value=16.0, unit="points",
-                                 locator="abstract", verified=True)) == "16 points [abstract]"
+    assert (
+        outcome_value(
+            Outcome(
+                "o", "s", "w", "ODI", value=16.0, unit="points", locator="abstract", verified=True
+            )
+        )
+        == "16 points [abstract]"
+    )

@@ -8,11 +8,11 @@ import bibtexparser
 import pytest
 import rispy
 
-from kb.cite import format_ama
 from kb.export import render
 from kb.export.refs import csl_item, month_number, ris_record, split_name
 from kb.graph import build_graph
 from kb.model import Work
+from kb.views.cite import format_ama
 from tests.conftest import ROOT, TINY
 from tests.exporthelp import load
 

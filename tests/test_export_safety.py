@@ -148,7 +148,7 @@ def test_no_export_names_a_local_path(hostile, name):
 
 
 def test_every_format_stays_inert_with_the_real_fact_check(hostile):
-    from kb import factcheck
+    from kb.checks import factcheck
 
     kb, g, _, data = hostile
     fc = factcheck.fact_check(kb, g)

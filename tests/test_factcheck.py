@@ -1,4 +1,4 @@
-"""kb.factcheck: one immutable fact check, verdicts, analyst verdicts kept apart, the CLI, and the
+"""kb.checks.factcheck: one immutable fact check, verdicts, analyst verdicts kept apart, the CLI, and the
 reviewed golden findings of the 2026 letter.
 
 The golden file was checked entry by entry against the evidence (sources.json). When a change
@@ -15,8 +15,8 @@ import shutil
 
 import pytest
 
+from kb.checks.factcheck import VERDICT_LABELS, FactCheck, analyst_verdicts, fact_check
 from kb.cli import main
-from kb.factcheck import VERDICT_LABELS, FactCheck, analyst_verdicts, fact_check
 from tests.checkshelp import CHECKS_KB, CLEAN_KB, GOLDEN_2026, golden_rows
 from tests.conftest import DATA
 
@@ -99,15 +99,16 @@ def test_analyst_verdicts_are_reanchored_and_kept_apart(tmp_path):
     data = tmp_path / "d"
     shutil.copytree(CHECKS_KB, data)
     letter = data / "letters" / "bad.txt"
-    letter.write_text("Preface added later.\n\n" + letter.read_text(encoding="utf-8"),
-                      encoding="utf-8")
+    letter.write_text(
+        "Preface added later.\n\n" + letter.read_text(encoding="utf-8"), encoding="utf-8"
+    )
     kb, g = _load(data)
     got = analyst_verdicts(kb)
     target = claim_starting(kb, "At two years, 16 patients")
     assert list(got) == [target.id]
     a = got[target.id]
     assert a.verdict == "contradicted" and a.claim == target.id
-    assert kb.documents["bad"].text[a.start:a.end] == "16 patients remained in follow-up"
+    assert kb.documents["bad"].text[a.start : a.end] == "16 patients remained in follow-up"
     # the machine keeps its own verdict
     assert fact_check(kb, g).verdicts[target.id].label == "not supported by the cited source"
 
@@ -116,8 +117,9 @@ def test_seed_letter_golden_findings(seed):
     _, fc = seed
     rows = golden_rows([f for f in fc.findings if f.document == "nysipp-2026"])
     if os.environ.get("KB_UPDATE_GOLDEN"):
-        GOLDEN_2026.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n",
-                               encoding="utf-8")
+        GOLDEN_2026.write_text(
+            json.dumps(rows, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
     expected = json.loads(GOLDEN_2026.read_text(encoding="utf-8"))
     assert rows == expected
 
@@ -158,8 +160,16 @@ def test_cli_check_json_contract_and_exit_code(capsys):
     rows = json.loads(out)
     assert code == 1  # errors: a contradiction and a negation pair
     for r in rows:
-        assert set(r) >= {"code", "severity", "document", "claim_id", "claim_text", "message",
-                          "refs", "evidence"}
+        assert set(r) >= {
+            "code",
+            "severity",
+            "document",
+            "claim_id",
+            "claim_text",
+            "message",
+            "refs",
+            "evidence",
+        }
     by = {r["code"]: r for r in rows}
     assert by["NUM-NEAR-MISS"]["claim_text"].startswith("At two years, 16 patients")
     assert by["CIT-DUPLICATE-WORK"]["claim_id"] is None
@@ -168,8 +178,9 @@ def test_cli_check_json_contract_and_exit_code(capsys):
 
 
 def test_cli_check_table_groups_by_severity_and_filters(capsys):
-    code, out, _ = run_cli(capsys, "--data", str(CHECKS_KB), "check", "bad",
-                           "--min-severity", "error")
+    code, out, _ = run_cli(
+        capsys, "--data", str(CHECKS_KB), "check", "bad", "--min-severity", "error"
+    )
     assert code == 1
     assert out.startswith("ERROR (4)") and "WARNING" not in out
     assert out.rstrip().endswith("4 error(s), 16 warning(s), 6 info in bad")

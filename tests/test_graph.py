@@ -30,7 +30,13 @@ def test_nodes_are_typed_and_ids_carry_their_kind(tiny_graph):
 def test_edges_are_typed(tiny_graph):
     kinds = {k for _, _, k in tiny_graph.edges(data="kind")}
     assert kinds == {
-        "contains", "lists", "has_marker", "names", "resolves_to", "reports", "has_outcome",
+        "contains",
+        "lists",
+        "has_marker",
+        "names",
+        "resolves_to",
+        "reports",
+        "has_outcome",
         "states",
     }
     assert tiny_graph.has_edge("work:doe2020alpha", "study:alpha")
@@ -65,7 +71,7 @@ def test_trace_of_marker_without_entry(tiny_kb):
     # A marker naming a number the reference list lacks keeps the number, with no entry.
     from dataclasses import replace
 
-    from kb.analysis import analyse
+    from kb.linking.analysis import analyse
     from kb.load import load_tables
     from tests.conftest import TINY
 
@@ -91,8 +97,12 @@ def test_claims_resting_on_study_and_work(tiny_kb, tiny_graph):
 def test_neighbourhood_depth_and_cap(tiny_graph):
     one = neighbourhood(tiny_graph, "study:alpha", depth=1)
     assert set(one) == {
-        "study:alpha", "work:doe2020alpha", "work:poe2022alpha2y", "outcome:alpha-n",
-        "outcome:alpha-1y-pain", "outcome:alpha-2y-harms",
+        "study:alpha",
+        "work:doe2020alpha",
+        "work:poe2022alpha2y",
+        "outcome:alpha-n",
+        "outcome:alpha-1y-pain",
+        "outcome:alpha-2y-harms",
     }
     assert one.nodes["study:alpha"]["depth"] == 0
     two = neighbourhood(tiny_graph, "study:alpha", depth=2)

@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from kb.extract import extract, marker_text
 from kb.ingest import bib_author, guess_date, guess_title, ingest, make_citekey, slug
 from kb.model import ReferenceEntry
 from kb.reading import read_document
+from kb.sources import extract, marker_text
 from tests.conftest import DATA, ROOT
 from tests.ingest_docs import make_docx, make_pdf
 
@@ -190,9 +190,11 @@ def test_pdf_ingest_resolves_against_the_bundled_kb(letter_pdf):
 
 def _bracket_files() -> dict[str, bytes]:
     text = BRACKET.read_text(encoding="utf-8")
-    html = "<html><body>" + "".join(
-        f"<p>{'<br>'.join(block)}</p>" for block in _html_blocks(text)
-    ) + "</body></html>"
+    html = (
+        "<html><body>"
+        + "".join(f"<p>{'<br>'.join(block)}</p>" for block in _html_blocks(text))
+        + "</body></html>"
+    )
     return {
         "bracket.txt": text.encode(),
         "bracket.md": text.encode(),
@@ -208,8 +210,9 @@ def _html_blocks(text: str) -> list[list[str]]:
     return blocks(text)
 
 
-@pytest.mark.parametrize("name", ["bracket.txt", "bracket.md", "bracket.pdf", "bracket.docx",
-                                  "bracket.html"])
+@pytest.mark.parametrize(
+    "name", ["bracket.txt", "bracket.md", "bracket.pdf", "bracket.docx", "bracket.html"]
+)
 def test_bracket_letter_in_every_format(name, tiny_kb):
     works_before = dict(tiny_kb.works)
     expected = shape(read_document("bracket", BRACKET.read_text(encoding="utf-8")))
@@ -244,17 +247,23 @@ def test_result_is_json_ready(tiny_kb):
     data = json.loads(json.dumps(result.to_dict()))
     assert data["document"]["id"] == "bracket-letter"
     assert {e["number"]: e["new"] for e in data["entries"]} == {
-        1: False, 2: False, 3: True, 4: True, 5: True
+        1: False,
+        2: False,
+        3: True,
+        4: True,
+        5: True,
     }
     assert [w["citekey"] for w in data["new_works"]] == [
-        "smith2023durable", "brown2021harms", "green2024costs"
+        "smith2023durable",
+        "brown2021harms",
+        "green2024costs",
     ]
 
 
 def test_checks_run_or_say_they_are_missing(tiny_kb):
     result = ingest(BRACKET, None, tiny_kb)
     try:
-        import kb.factcheck  # noqa: F401
+        import kb.checks.factcheck  # noqa: F401
     except ImportError:
         assert "not available" in result.checks_note and result.findings == ()
     else:
@@ -332,8 +341,9 @@ def test_html_markers_lists_and_hidden_parts():
         b"<li>Roe R. Another. J Ex. 2021;2:3-4.</li></ol></body></html>"
     )
     ex = extract(html, "letter.html")
-    assert ("Pain fell by half¹. It was safe^{2,3} and mild® worked in many centres^{4-6}."
-            in ex.text)
+    assert (
+        "Pain fell by half¹. It was safe^{2,3} and mild® worked in many centres^{4-6}." in ex.text
+    )
     assert "- Point¹\n- Two" in ex.text and "var x" not in ex.text
     assert "1. Doe J. A trial." in ex.text and "\n2. Roe R. Another." in ex.text
     assert ex.markers == 4
@@ -366,8 +376,8 @@ def test_docx_page_breaks_give_claims_their_pages(tiny_kb):
     result = ingest(buf.getvalue(), "letter.docx", tiny_kb)
     ex = result.extracted
     assert [p.page for p in ex.pages] == [1, 2, 3]
-    assert ex.text[ex.pages[1].start:].startswith("Cost")
-    assert ex.text[ex.pages[2].start:].lstrip().startswith("1. Doe J")
+    assert ex.text[ex.pages[1].start :].startswith("Cost")
+    assert ex.text[ex.pages[2].start :].lstrip().startswith("1. Doe J")
     pages = {c.text.split()[1]: result.claim_pages[c.id] for c in result.claims if c.refs}
     assert pages["write"] == (1, 1) and pages["device"] == (2, 2)
     entry = next(e for e in result.entries if e.entry.number == 1)

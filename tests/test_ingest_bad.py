@@ -12,9 +12,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kb.cli import main
-from kb.extract import MAX_BYTES, IngestError
 from kb.ingest import ingest
 from kb.load import load_kb
+from kb.sources import MAX_BYTES, IngestError
 from tests.conftest import ROOT, TINY
 from tests.ingest_docs import encrypt_pdf, make_docx, make_image_pdf, make_pdf
 
@@ -40,27 +40,45 @@ def _cases() -> dict[str, tuple[str, bytes, str, str]]:
         "empty-file": ("letter.pdf", b"", "empty", "empty"),
         "blank-text": ("letter.txt", b"  \n\n \t\n", "empty", "no text"),
         "empty-docx": ("letter.docx", make_docx(""), "empty", "no text"),
-        "corrupt-pdf": ("letter.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 8, "corrupt",
-                        "damaged"),
+        "corrupt-pdf": ("letter.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 8, "corrupt", "damaged"),
         "truncated-pdf": ("letter.pdf", good[: len(good) // 2], "corrupt", "damaged"),
         "corrupt-docx": ("letter.docx", b"PK\x03\x04" + b"\x00" * 64, "corrupt", "damaged"),
         "zip-as-docx": ("letter.docx", _zip(**{"a.txt": "x"}), "corrupt", "Word document"),
-        "text-named-pdf": ("letter.pdf", b"Dear Director, this is text.\n", "wrong-extension",
-                           "Rename it to .txt"),
+        "text-named-pdf": (
+            "letter.pdf",
+            b"Dear Director, this is text.\n",
+            "wrong-extension",
+            "Rename it to .txt",
+        ),
         "pdf-named-txt": ("letter.txt", good, "wrong-extension", "Rename it to .pdf"),
-        "old-word-as-docx": ("letter.docx", b"\xd0\xcf\x11\xe0" + b"\x00" * 64,
-                             "wrong-extension", "save it as .docx"),
-        "image-named-pdf": ("letter.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32,
-                            "wrong-extension", "an image"),
+        "old-word-as-docx": (
+            "letter.docx",
+            b"\xd0\xcf\x11\xe0" + b"\x00" * 64,
+            "wrong-extension",
+            "save it as .docx",
+        ),
+        "image-named-pdf": (
+            "letter.pdf",
+            b"\x89PNG\r\n\x1a\n" + b"\x00" * 32,
+            "wrong-extension",
+            "an image",
+        ),
         "binary-named-txt": ("letter.txt", b"\x00\x01\x02abc", "wrong-extension", "binary"),
-        "exe": ("setup.exe", b"MZ\x90\x00" + b"\x00" * 64, "unsupported-type",
-                "not accepted"),
-        "old-word-doc": ("letter.doc", b"\xd0\xcf\x11\xe0" + b"\x00" * 64, "unsupported-type",
-                         "save it as .docx"),
+        "exe": ("setup.exe", b"MZ\x90\x00" + b"\x00" * 64, "unsupported-type", "not accepted"),
+        "old-word-doc": (
+            "letter.doc",
+            b"\xd0\xcf\x11\xe0" + b"\x00" * 64,
+            "unsupported-type",
+            "save it as .docx",
+        ),
         "no-extension": ("letter", b"hello", "unsupported-type", "not accepted"),
         "too-large": ("letter.txt", b"a" * (MAX_BYTES + 1), "too-large", "20 MB"),
-        "no-reference-list": ("letter.txt", NO_REFS.encode(), "no-references",
-                              "No numbered reference list"),
+        "no-reference-list": (
+            "letter.txt",
+            NO_REFS.encode(),
+            "no-references",
+            "No numbered reference list",
+        ),
     }
 
 
@@ -70,7 +88,8 @@ CASES = _cases()
 def _snapshot(root: Path) -> dict[str, str]:
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*")) if p.is_file()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -159,8 +178,9 @@ def _page(monkeypatch, data: Path) -> AppTest:
     return at
 
 
-@pytest.mark.parametrize("case", ["exe", "encrypted-pdf", "image-only-pdf", "empty-file",
-                                  "no-reference-list"])
+@pytest.mark.parametrize(
+    "case", ["exe", "encrypted-pdf", "image-only-pdf", "empty-file", "no-reference-list"]
+)
 def test_page_shows_a_bad_upload_as_a_message_and_keeps_working(case, monkeypatch, data):
     name, blob, _code, phrase = CASES[case]
     before = _snapshot(data)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import kb.enrich as enrich_mod
-from kb.enrich import EnrichClient, Offline, first_family, title_score
+import kb.linking.enrich as enrich_mod
 from kb.ingest import ingest
+from kb.linking.enrich import EnrichClient, Offline, first_family, title_score
 from kb.model import ReferenceEntry
 from tests.conftest import ROOT
 
@@ -30,13 +30,22 @@ class Recorded:
         q = dict(urllib.parse.parse_qsl(parts.query))
         if parts.path.endswith("/works"):
             words = q["query.bibliographic"].lower()
-            name = ("crossref_smith" if "durable" in words else
-                    "crossref_brown" if "harms" in words else "crossref_empty")
+            name = (
+                "crossref_smith"
+                if "durable" in words
+                else "crossref_brown"
+                if "harms" in words
+                else "crossref_empty"
+            )
         elif parts.path.endswith("esearch.fcgi"):
             term = q["term"].lower()
-            name = ("esearch_doi_smith" if term == "10.5555/spine.2023.201[doi]" else
-                    "esearch_title_green" if "costs" in term and "[title]" in term else
-                    "esearch_empty")
+            name = (
+                "esearch_doi_smith"
+                if term == "10.5555/spine.2023.201[doi]"
+                else "esearch_title_green"
+                if "costs" in term and "[title]" in term
+                else "esearch_empty"
+            )
         elif parts.path.endswith("esummary.fcgi"):
             name = "esummary_green" if q["id"] == "99990005" else None
         else:
@@ -61,12 +70,17 @@ def _entry(number: int, **kw) -> ReferenceEntry:
     return ReferenceEntry(id=f"d:ref{number}", document="d", number=number, raw="x", **kw)
 
 
-SMITH = _entry(3, authors=("Smith A", "Jones B"), year=2023, journal="Spine Examples",
-               title="Durable relief with an example stimulator: a cohort study")
-BROWN = _entry(4, authors=("Brown C",), year=2021,
-               title="Harms of implanted stimulators: a registry analysis")
-GREEN = _entry(5, authors=("Green D",), year=2024,
-               title="Costs of stimulation versus reoperation")
+SMITH = _entry(
+    3,
+    authors=("Smith A", "Jones B"),
+    year=2023,
+    journal="Spine Examples",
+    title="Durable relief with an example stimulator: a cohort study",
+)
+BROWN = _entry(
+    4, authors=("Brown C",), year=2021, title="Harms of implanted stimulators: a registry analysis"
+)
+GREEN = _entry(5, authors=("Green D",), year=2024, title="Costs of stimulation versus reoperation")
 
 
 def test_fixtures_have_the_documented_shapes():
@@ -81,8 +95,7 @@ def test_fixtures_have_the_documented_shapes():
 def test_crossref_then_pubmed_by_doi(tmp_path):
     client = EnrichClient(Recorded(), cache_dir=tmp_path)
     found = client.enrich_entry(SMITH)
-    assert (found.status, found.doi, found.pmid) == ("found", "10.5555/spine.2023.201",
-                                                     "99990003")
+    assert (found.status, found.doi, found.pmid) == ("found", "10.5555/spine.2023.201", "99990003")
     assert found.source == "crossref+pubmed" and found.score >= 90
 
 
@@ -124,13 +137,20 @@ def test_a_broken_response_is_an_error_not_a_crash(tmp_path):
 
 
 def test_ingest_with_enrichment_fills_the_new_works(tiny_kb, tmp_path):
-    result = ingest(BRACKET, None, tiny_kb, enrich=True,
-                    enrich_client=EnrichClient(Recorded(), cache_dir=tmp_path))
+    result = ingest(
+        BRACKET,
+        None,
+        tiny_kb,
+        enrich=True,
+        enrich_client=EnrichClient(Recorded(), cache_dir=tmp_path),
+    )
     status = {int(x.entry.split(":ref")[-1]): x.status for x in result.enrichment}
     assert status == {3: "found", 4: "not found", 5: "found"}
     works = result.new_works
     assert (works["smith2023durable"].doi, works["smith2023durable"].pmid) == (
-        "10.5555/spine.2023.201", "99990003")
+        "10.5555/spine.2023.201",
+        "99990003",
+    )
     assert works["green2024costs"].pmid == "99990005"
     assert works["brown2021harms"].doi is None
     assert all(not w.verified for w in works.values())
@@ -138,8 +158,13 @@ def test_ingest_with_enrichment_fills_the_new_works(tiny_kb, tmp_path):
 
 
 def test_ingest_offline_still_works(tiny_kb, tmp_path):
-    result = ingest(BRACKET, None, tiny_kb, enrich=True,
-                    enrich_client=EnrichClient(NoNetwork(), cache_dir=tmp_path))
+    result = ingest(
+        BRACKET,
+        None,
+        tiny_kb,
+        enrich=True,
+        enrich_client=EnrichClient(NoNetwork(), cache_dir=tmp_path),
+    )
     assert {x.status for x in result.enrichment} == {"offline"}
     assert len(result.claims) > 5 and len(result.new_works) == 3
 
@@ -180,8 +205,12 @@ def test_first_family(authors, expected):
 
 
 def test_title_score_ignores_case_and_punctuation():
-    assert title_score("Costs of stimulation versus reoperation.",
-                       "costs of stimulation versus reoperation") == 100.0
+    assert (
+        title_score(
+            "Costs of stimulation versus reoperation.", "costs of stimulation versus reoperation"
+        )
+        == 100.0
+    )
     assert title_score("A", None) == 0.0
 
 

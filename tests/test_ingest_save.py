@@ -12,9 +12,9 @@ from streamlit.testing.v1 import AppTest
 
 import kb.ingest as ingest_mod
 from kb.cli import main
-from kb.extract import IngestError
 from kb.ingest import SaveConflict, bib_entry, ingest, save
 from kb.load import load_kb, parse_bib
+from kb.sources import IngestError
 from tests.conftest import DATA, ROOT, TINY
 from tests.ingest_docs import make_docx, make_pdf
 
@@ -26,7 +26,8 @@ LETTER = DATA / "letters" / "nysipp-2026-06-26-letter-mild.txt"
 def _snapshot(root: Path) -> dict[str, str]:
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*")) if p.is_file()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -57,10 +58,12 @@ def _claims(reading_claims) -> list[tuple]:
 
 def test_saved_pdf_letter_loads_back_identically(data):
     kb = load_kb(data)
-    old = {n: (data / n).read_bytes() for n in ("documents.csv", "references.bib",
-                                                 "reference_map.csv")}
-    result = ingest(make_pdf(LETTER.read_text(encoding="utf-8")), "l.pdf", kb,
-                    doc_id="nysipp-2026-pdf")
+    old = {
+        n: (data / n).read_bytes() for n in ("documents.csv", "references.bib", "reference_map.csv")
+    }
+    result = ingest(
+        make_pdf(LETTER.read_text(encoding="utf-8")), "l.pdf", kb, doc_id="nysipp-2026-pdf"
+    )
     report = save(result)
     assert report.files[0] == "letters/nysipp-2026-pdf.txt"
     for name, before in old.items():
@@ -76,8 +79,9 @@ def test_saved_pdf_letter_loads_back_identically(data):
     ref9 = next(e for e in result.entries if e.entry.number == 9)
     assert ref9.work.citekey == "amacpt0275t" and not ref9.new
     assert "nysipp-2026-pdf,9,amacpt0275t," in (data / "reference_map.csv").read_text()
-    assert not any(p.message.startswith("curated map says") for p in again.problems
-                   if p not in kb.problems)
+    assert not any(
+        p.message.startswith("curated map says") for p in again.problems if p not in kb.problems
+    )
 
 
 def test_new_works_are_appended_and_resolve_after_reload(tiny):
@@ -98,23 +102,43 @@ def test_new_works_are_appended_and_resolve_after_reload(tiny):
     doc = result.document.id
     assert _claims(again.claims(doc)) == _claims(result.claims)
     got = {e.number: again.resolutions[e.id].work for e in again.readings[doc].entries}
-    assert got == {1: "doe2020alpha", 2: "poe2022alpha2y", 3: "smith2023durable",
-                   4: "brown2021harms", 5: "green2024costs"}
+    assert got == {
+        1: "doe2020alpha",
+        2: "poe2022alpha2y",
+        3: "smith2023durable",
+        4: "brown2021harms",
+        5: "green2024costs",
+    }
 
 
 def test_bib_entry_round_trips_through_the_loader():
     result_work = ingest_mod.work_from_entry(
-        ingest_mod.ReferenceEntry(id="d:ref1", document="d", number=1, raw="x",
-                                  authors=("Doe J",), title="A {braced title",
-                                  journal="J Ex", year=2020, volume="1", issue="2",
-                                  pages="3-4", doi="10.5555/x.1"),
-        "doe2020braced", "d",
+        ingest_mod.ReferenceEntry(
+            id="d:ref1",
+            document="d",
+            number=1,
+            raw="x",
+            authors=("Doe J",),
+            title="A {braced title",
+            journal="J Ex",
+            year=2020,
+            volume="1",
+            issue="2",
+            pages="3-4",
+            doi="10.5555/x.1",
+        ),
+        "doe2020braced",
+        "d",
     )
     works, problems = parse_bib(bib_entry(result_work))
     assert not problems
     w = works["doe2020braced"]
     assert (w.title, w.authors, w.number, w.doi, w.verified) == (
-        "A (braced title", ("Doe, J.",), "2", "10.5555/x.1", False
+        "A (braced title",
+        ("Doe, J.",),
+        "2",
+        "10.5555/x.1",
+        False,
     )
 
 
@@ -133,8 +157,10 @@ def test_saving_twice_is_a_conflict_and_writes_nothing(tiny):
 def test_a_citekey_taken_after_ingest_is_a_conflict(tiny):
     result = ingest(BRACKET, None, load_kb(tiny))
     bib = tiny / "references.bib"
-    bib.write_bytes(bib.read_bytes() + b"\n@misc{green2024costs,\n  title = {x},\n"
-                    b"  kind = {note},\n  verified = {cited-only}\n}\n")
+    bib.write_bytes(
+        bib.read_bytes() + b"\n@misc{green2024costs,\n  title = {x},\n"
+        b"  kind = {note},\n  verified = {cited-only}\n}\n"
+    )
     before = _snapshot(tiny)
     with pytest.raises(SaveConflict) as info:
         save(result)
@@ -220,8 +246,23 @@ def test_cli_ingest_save_then_conflict(tiny, tmp_path, capsys):
 
 
 def test_cli_json_output(tiny, capsys):
-    assert main(["--data", str(tiny), "ingest", str(BRACKET), "--format", "json",
-                 "--title", "My title", "--date", "2025-01-02"]) == 0
+    assert (
+        main(
+            [
+                "--data",
+                str(tiny),
+                "ingest",
+                str(BRACKET),
+                "--format",
+                "json",
+                "--title",
+                "My title",
+                "--date",
+                "2025-01-02",
+            ]
+        )
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["document"]["title"] == "My title" and data["document"]["date"] == "2025-01-02"
     assert data["saved"] is None and len(data["entries"]) == 5

@@ -59,7 +59,9 @@ def test_malformed_bib_entry_is_reported_with_its_line(tiny: Path):
 
 def test_duplicate_citekey_is_reported(tiny: Path):
     with open(tiny / "references.bib", "a", encoding="utf-8") as fh:
-        fh.write("\n@misc{tinynote,\n  title = {Again},\n  kind = {note},\n  verified = {cited-only},\n}\n")
+        fh.write(
+            "\n@misc{tinynote,\n  title = {Again},\n  kind = {note},\n  verified = {cited-only},\n}\n"
+        )
     kb = load_tables(tiny)
     dup = only(kb.problems, file="references.bib")
     assert len(dup) == 1 and "duplicate citekey 'tinynote'" in dup[0].message
@@ -106,7 +108,9 @@ def test_dangling_study_and_work_are_reported_not_dropped(tiny: Path):
 
 
 def test_non_utf8_file_raises_naming_file_and_line(tiny: Path):
-    data = (tiny / "studies.csv").read_bytes().replace(b"usual care,adults", b"usual care,adults \xe9")
+    data = (
+        (tiny / "studies.csv").read_bytes().replace(b"usual care,adults", b"usual care,adults \xe9")
+    )
     (tiny / "studies.csv").write_bytes(data)
     with pytest.raises(LoadError) as err:
         load_tables(tiny)
@@ -114,9 +118,7 @@ def test_non_utf8_file_raises_naming_file_and_line(tiny: Path):
     assert "not valid UTF-8" in str(err.value)
 
 
-@pytest.mark.parametrize(
-    "name", ["references.bib", "studies.csv", "outcomes.csv", "documents.csv"]
-)
+@pytest.mark.parametrize("name", ["references.bib", "studies.csv", "outcomes.csv", "documents.csv"])
 def test_empty_file_raises_naming_it(tiny: Path, name: str):
     (tiny / name).write_text("", encoding="utf-8")
     with pytest.raises(LoadError, match=rf"^{name}: file is empty"):

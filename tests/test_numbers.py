@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.numbers import NUMBER_KINDS, find_numbers, written_value
+from kb.reading.numbers import NUMBER_KINDS, find_numbers, written_value
 
 
 def _one(text: str, needle: str):
@@ -359,16 +359,19 @@ def test_find_numbers_never_crashes_and_spans_hold(text, offset):
         assert n.value is None or isinstance(n.value, float)
 
 
-@pytest.mark.parametrize("text", ["care cost $8,500 per patient", "a rate of 3 per patient",
-                                  "2 visits each patient"])
+@pytest.mark.parametrize(
+    "text", ["care cost $8,500 per patient", "a rate of 3 per patient", "2 visits each patient"]
+)
 def test_a_rate_per_patient_is_not_a_sample_size(text):
     assert [n for n in find_numbers(text) if n.kind == "sample_size"] == []
 
 
 @pytest.mark.parametrize(
     "text, needle",
-    [("Patients treated between 2018 and 2021 were", "2018 and 2021"),
-     ("records from 2018 to 2021 were", "from 2018 to 2021")],
+    [
+        ("Patients treated between 2018 and 2021 were", "2018 and 2021"),
+        ("records from 2018 to 2021 were", "from 2018 to 2021"),
+    ],
 )
 def test_a_span_of_calendar_years_is_a_year_not_a_result(text, needle):
     (n,) = [n for n in find_numbers(text) if n.text == needle]
@@ -383,7 +386,7 @@ def test_a_citation_marker_after_a_range_is_not_part_of_it():
     (claim,) = [c for c in read_document("d", text).claims if c.refs]
     assert claim.refs == (4,)
     (n,) = claim.numbers
-    assert n.text == "2018 and 2021" and text[n.start:n.end] == n.text
+    assert n.text == "2018 and 2021" and text[n.start : n.end] == n.text
 
 
 @pytest.mark.parametrize(
@@ -392,8 +395,13 @@ def test_a_citation_marker_after_a_range_is_not_part_of_it():
         ("improved by 3.4 ± 1.8 points in", "3.4 ± 1.8 points", "mean", 3.4, {"sd": 1.8}),
         ("an odds ratio (95% CI, 0.21-0.96)", "95%", "label", 95.0, {}),
         ("HR 0.45 (95% confidence interval 0.2 to 0.9)", "95%", "label", 95.0, {}),
-        ("in 12/132 (9.1%) patients", "12/132 (9.1%) patients", "count_percent", 12.0,
-         {"percent": 9.1, "denominator": 132.0}),
+        (
+            "in 12/132 (9.1%) patients",
+            "12/132 (9.1%) patients",
+            "count_percent",
+            12.0,
+            {"percent": 9.1, "denominator": 132.0},
+        ),
     ],
 )
 def test_statistical_notation(text, needle, kind, value, extra):

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kb.linking.resolve import marker_problems
 from kb.reading import (
     FACTUAL_KINDS,
     Reading,
@@ -24,7 +25,6 @@ from kb.reading import (
     split_sections,
     split_sentences,
 )
-from kb.resolve import marker_problems
 
 ROOT = Path(__file__).parents[1]
 LETTERS = ROOT / "data" / "letters"

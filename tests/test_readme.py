@@ -45,8 +45,14 @@ def test_every_vocabulary_term_is_documented(term):
 
 @pytest.mark.parametrize(
     "name",
-    [schema.REFERENCES_FILE, schema.STUDIES_FILE, schema.OUTCOMES_FILE, schema.DOCUMENTS_FILE,
-     schema.REFERENCE_MAP_FILE, schema.ASSESSMENTS_FILE],
+    [
+        schema.REFERENCES_FILE,
+        schema.STUDIES_FILE,
+        schema.OUTCOMES_FILE,
+        schema.DOCUMENTS_FILE,
+        schema.REFERENCE_MAP_FILE,
+        schema.ASSESSMENTS_FILE,
+    ],
 )
 def test_every_data_file_has_a_section(name):
     assert f"### {name}" in README

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.model import Work
-from kb.reading import parse_reference_entry, read_document
-from kb.resolve import (
+from kb.linking.resolve import (
     RESOLVE_THRESHOLD,
     marker_problems,
     normalise_doi,
@@ -16,6 +14,8 @@ from kb.resolve import (
     resolve_entries,
     surname,
 )
+from kb.model import Work
+from kb.reading import parse_reference_entry, read_document
 
 ROOT = Path(__file__).parents[1]
 LETTER_2026 = ROOT / "data" / "letters" / "nysipp-2026-06-26-letter-mild.txt"

@@ -1,4 +1,4 @@
-"""kb.stats: precision, proportions, denominators, p-values, changes (tables + properties)."""
+"""kb.checks.stats: precision, proportions, denominators, p-values, changes (tables + properties)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kb import stats
+from kb.checks import stats
 
 
 def test_doctests():
@@ -157,8 +157,13 @@ def test_p_consistent(op, value, text, computed, ok):
 
 @pytest.mark.parametrize(
     "op, value, sig",
-    [("<", 0.05, True), ("<", 0.1, None), ("=", 0.04, True), ("=", 0.7679, False),
-     (">", 0.05, False)],
+    [
+        ("<", 0.05, True),
+        ("<", 0.1, None),
+        ("=", 0.04, True),
+        ("=", 0.7679, False),
+        (">", 0.05, False),
+    ],
 )
 def test_significant(op, value, sig):
     assert stats.significant(op, value) is sig
@@ -197,7 +202,5 @@ def test_p_range_holds_the_p_of_the_true_counts(n1, n2, data):
     k1 = data.draw(st.integers(0, n1))
     k2 = data.draw(st.integers(0, n2))
     p = stats.two_proportion_z(k1, n1, k2, n2)[1]
-    lo, hi = stats.p_range_two_proportions(
-        f"{100 * k1 / n1:.1f}", n1, f"{100 * k2 / n2:.1f}", n2
-    )
+    lo, hi = stats.p_range_two_proportions(f"{100 * k1 / n1:.1f}", n1, f"{100 * k2 / n2:.1f}", n2)
     assert lo - 1e-9 <= p <= hi + 1e-9

@@ -9,8 +9,15 @@ import pytest
 from tests.conftest import TINY
 from tests.ui_helpers import no_traceback, run_page, texts
 
-PAGES = [None, "kb/ui/reader.py", "kb/ui/claims.py", "kb/ui/evidence.py", "kb/ui/network.py",
-         "kb/ui/findings.py", "kb/ui/compare_docs.py"]
+PAGES = [
+    None,
+    "kb/ui/reader.py",
+    "kb/ui/claims.py",
+    "kb/ui/evidence.py",
+    "kb/ui/network.py",
+    "kb/ui/findings.py",
+    "kb/ui/compare_docs.py",
+]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -48,7 +55,7 @@ def test_a_document_without_text_is_an_empty_state(monkeypatch, tmp_path, page):
         ("kb/ui/evidence.py", "kb.views", "study_rows"),
         ("kb/ui/network.py", "kb.views", "graph_elements"),
         ("kb/ui/findings.py", "kb.views", "finding_rows"),
-        ("kb/ui/compare_docs.py", "kb.compare", "compare_claims"),
+        ("kb/ui/compare_docs.py", "kb.views.compare", "compare_claims"),
     ],
 )
 def test_a_bug_in_a_page_is_a_message_and_a_log_line(monkeypatch, caplog, page, module, name):

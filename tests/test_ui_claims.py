@@ -89,7 +89,9 @@ def test_claims_csv_bytes_are_the_filtered_claims(tiny_kb, tiny_graph):
     data = claims_csv_bytes(tiny_kb, tiny_graph, checks, "tiny", ["tiny:s02.c02"])
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
     assert rows and {r.get("claim id") or r.get("claim") for r in rows} <= {
-        "tiny:s02.c02", "claim:tiny:s02.c02"}
+        "tiny:s02.c02",
+        "claim:tiny:s02.c02",
+    }
 
 
 def test_without_factcheck_the_table_says_not_checked(monkeypatch):

@@ -79,6 +79,11 @@ def test_motion_shows_all_five_works(monkeypatch):
     no_traceback(at)
     page = texts(at)
     assert "Works reporting this study (5)" in page
-    for key in ("deer2021motion6m", "deer2022motion1y", "deer2024motion2y",
-                "costandi2025motion3y", "deer2026motion5y"):
+    for key in (
+        "deer2021motion6m",
+        "deer2022motion1y",
+        "deer2024motion2y",
+        "costandi2025motion3y",
+        "deer2026motion5y",
+    ):
         assert key in page

@@ -46,8 +46,10 @@ def test_a_deep_link_opens_the_claim_trace(monkeypatch):
     assert lines[0].startswith("Letter: **3.0 points** &nbsp;·&nbsp; ✓ matched")
     assert "source: **3 points vs 1 points** · NPRS · device · 1 year" in lines[0]
     assert "≈ near miss" in lines[1]
-    assert ("doe2020alpha, PMID 11111111 / DOI 10.5555/example.2020.1, abstract, results, "
-            "verified — same value") in page
+    assert (
+        "doe2020alpha, PMID 11111111 / DOI 10.5555/example.2020.1, abstract, results, "
+        "verified — same value"
+    ) in page
     assert 'kb-selected" id="tiny:s02.c02"' in reader_html(at)
 
 
@@ -113,11 +115,16 @@ def test_without_a_selection_the_flagged_claims_are_offered(monkeypatch):
 
 
 def test_unknown_claim_or_document_in_the_url_is_said_not_dropped(monkeypatch):
-    at = run_page(monkeypatch, DATA, "kb/ui/reader.py",
-                  params={"doc": "nysipp-2026", "claim": "nysipp-2026:s99.c99"})
+    at = run_page(
+        monkeypatch,
+        DATA,
+        "kb/ui/reader.py",
+        params={"doc": "nysipp-2026", "claim": "nysipp-2026:s99.c99"},
+    )
     no_traceback(at)
-    assert any("There is no claim `nysipp-2026:s99.c99` in nysipp-2026." in w.value
-               for w in at.warning)
+    assert any(
+        "There is no claim `nysipp-2026:s99.c99` in nysipp-2026." in w.value for w in at.warning
+    )
     at = run_page(monkeypatch, DATA, "kb/ui/reader.py", params={"doc": "nope"})
     no_traceback(at)
     assert any("There is no document `nope`" in w.value for w in at.warning)
@@ -126,8 +133,7 @@ def test_unknown_claim_or_document_in_the_url_is_said_not_dropped(monkeypatch):
 def test_a_sentence_without_marker_shows_the_references_it_is_read_with(monkeypatch):
     # "The rate of harms with mild was less than half ... (5.6% vs. 12.1%; p < 0.0001)." has
     # no marker; ref 19 closes the next sentence of its paragraph
-    at = run_page(monkeypatch, DATA, PAGE,
-                  {"doc": "nysipp-2026", "claim": "nysipp-2026:s11.c04"})
+    at = run_page(monkeypatch, DATA, PAGE, {"doc": "nysipp-2026", "claim": "nysipp-2026:s11.c04"})
     no_traceback(at)
     page = texts(at)
     assert "none of its own; [19] by the paragraph" in page
@@ -136,8 +142,7 @@ def test_a_sentence_without_marker_shows_the_references_it_is_read_with(monkeypa
 
 
 def test_findings_about_a_claims_references_are_listed_with_it(monkeypatch):
-    at = run_page(monkeypatch, DATA, PAGE,
-                  {"doc": "nysipp-2026", "claim": "nysipp-2026:s08.c11"})
+    at = run_page(monkeypatch, DATA, PAGE, {"doc": "nysipp-2026", "claim": "nysipp-2026:s08.c11"})
     no_traceback(at)
     page = texts(at)
     assert "No findings for this claim." not in page

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kb import views
-from kb.model import Outcome
 from kb.graph import neighbourhood, trace
+from kb.model import Outcome
 from tests.ui_helpers import fake_factcheck_module
 
 
@@ -23,8 +23,14 @@ def none_checks():
 
 @pytest.mark.parametrize(
     "label, symbol",
-    [("supported", "✓"), ("not supported", "✗"), ("partly supported", "◐"),
-     ("cannot verify", "?"), (None, "○"), ("something new", "•")],
+    [
+        ("supported", "✓"),
+        ("not supported", "✗"),
+        ("partly supported", "◐"),
+        ("cannot verify", "?"),
+        (None, "○"),
+        ("something new", "•"),
+    ],
 )
 def test_verdict_badge_reads_without_colour(label, symbol):
     badge = views.verdict_badge(label)
@@ -101,8 +107,9 @@ def test_filter_claims(tiny_kb, tiny_graph, checks, filters, expected):
 def test_reader_html_highlights_each_claim_with_its_label(tiny_kb, checks):
     doc = tiny_kb.documents["tiny"]
     claims = list(tiny_kb.claims("tiny"))
-    out = views.reader_html(doc.text, claims, checks, "tiny:s02.c02",
-                            href=lambda cid: f"?claim={cid}")
+    out = views.reader_html(
+        doc.text, claims, checks, "tiny:s02.c02", href=lambda cid: f"?claim={cid}"
+    )
     assert out.count('class="kb-claim') == len(claims)
     assert 'kb-claim kb-selected" id="tiny:s02.c02"' in out
     assert "✗ not supported · s02.c02" in out
@@ -127,7 +134,8 @@ def test_number_rows_side_by_side_with_provenance(tiny_kb, checks):
     assert [r["status"] for r in rows] == ["✓ matched", "≈ near miss"]
     assert rows[0]["source says"] == "3 points vs 1 points"  # the value with its comparator
     assert rows[0]["provenance"] == (
-        "doe2020alpha, PMID 11111111 / DOI 10.5555/example.2020.1, abstract, results, verified")
+        "doe2020alpha, PMID 11111111 / DOI 10.5555/example.2020.1, abstract, results, verified"
+    )
 
 
 def test_number_rows_without_factcheck_are_not_checked(tiny_kb, none_checks):
@@ -169,7 +177,9 @@ def test_study_and_work_rows_and_filters(tiny_kb):
     assert keys(views.filter_works(tiny_kb, w_rows, years=(2021, 2025))) == ["poe2022alpha2y"]
     assert keys(views.filter_works(tiny_kb, w_rows, measures=["harms"])) == ["poe2022alpha2y"]
     assert keys(views.filter_works(tiny_kb, w_rows, sponsors=["Example Devices Inc."])) == [
-        "doe2020alpha", "poe2022alpha2y"]
+        "doe2020alpha",
+        "poe2022alpha2y",
+    ]
     note = next(r for r in w_rows if r["work"] == "tinynote")
     assert note["year"] == "unknown" and note["record"] == "cited-only"
 
@@ -186,8 +196,10 @@ def test_finding_rows_and_counts(checks):
     assert views.finding_rows(checks, "other") == []
     counts = views.finding_counts(rows)
     assert {(c["code"], c["severity"], c["count"]) for c in counts} == {
-        ("NUM_MISMATCH", "error", 1), ("CITED_ONLY", "warning", 1),
-        ("NON_PUBLICATION", "info", 1)}
+        ("NUM_MISMATCH", "error", 1),
+        ("CITED_ONLY", "warning", 1),
+        ("NON_PUBLICATION", "info", 1),
+    }
 
 
 def test_evidence_graph_links_claims_straight_to_works(tiny_graph):
@@ -219,15 +231,20 @@ def test_chain_dot_is_a_digraph_of_the_claim(tiny_graph):
 
 
 def test_fallback_claim_source_rows(tiny_kb, tiny_graph, checks):
-    rows = views.claim_source_rows_fallback(tiny_kb, tiny_graph, checks, "tiny",
-                                            ["tiny:s02.c02", "tiny:s01.c01"])
+    rows = views.claim_source_rows_fallback(
+        tiny_kb, tiny_graph, checks, "tiny", ["tiny:s02.c02", "tiny:s01.c01"]
+    )
     assert [(r["claim"], r["ref"]) for r in rows] == [
-        ("tiny:s01.c01", ""), ("tiny:s02.c02", 1), ("tiny:s02.c02", 2)]
+        ("tiny:s01.c01", ""),
+        ("tiny:s02.c02", 1),
+        ("tiny:s02.c02", 2),
+    ]
 
 
 def test_chain_dot_puts_preferred_numbers_first_with_provenance(tiny_graph):
-    dot = views.chain_dot(trace(tiny_graph, "tiny:s02.c03"), max_outcomes=1,
-                          prefer=["alpha-2y-harms"])
+    dot = views.chain_dot(
+        trace(tiny_graph, "tiny:s02.c03"), max_outcomes=1, prefer=["alpha-2y-harms"]
+    )
     assert "o_alpha_2y_harms" in dot and "o_alpha_n " not in dot
     assert "poe2022alpha2y, abstract, results, cited-only" in dot
     assert "+2 more numbers" in dot
@@ -236,12 +253,30 @@ def test_chain_dot_puts_preferred_numbers_first_with_provenance(tiny_graph):
 @pytest.mark.parametrize(
     "kind, outcome, says",
     [
-        ("p_value", Outcome("o", "s", "w", "harms", value=5.6, unit="%", comparator_value=12.1,
-                            p_value="<0.0001"), "p <0.0001"),
-        ("p_value", Outcome("o", "s", "w", "harms", value=5.6, unit="%"),
-         "no p-value recorded (5.6%)"),
-        ("comparison", Outcome("o", "s", "w", "harms", value=5.6, unit="%",
-                               comparator_value=12.1), "5.6% vs 12.1%"),
+        (
+            "p_value",
+            Outcome(
+                "o",
+                "s",
+                "w",
+                "harms",
+                value=5.6,
+                unit="%",
+                comparator_value=12.1,
+                p_value="<0.0001",
+            ),
+            "p <0.0001",
+        ),
+        (
+            "p_value",
+            Outcome("o", "s", "w", "harms", value=5.6, unit="%"),
+            "no p-value recorded (5.6%)",
+        ),
+        (
+            "comparison",
+            Outcome("o", "s", "w", "harms", value=5.6, unit="%", comparator_value=12.1),
+            "5.6% vs 12.1%",
+        ),
         ("percent", Outcome("o", "s", "w", "harms", value=5.6, unit="%"), "5.6%"),
     ],
 )

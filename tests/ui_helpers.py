@@ -35,8 +35,18 @@ def select_row(at: AppTest, key: str, row: int) -> AppTest:
 def texts(at: AppTest) -> str:
     """Every markdown, caption, header and alert text of the page, joined."""
     parts = []
-    for group in (at.title, at.header, at.subheader, at.markdown, at.caption, at.info,
-                  at.warning, at.error, at.success, at.text):
+    for group in (
+        at.title,
+        at.header,
+        at.subheader,
+        at.markdown,
+        at.caption,
+        at.info,
+        at.warning,
+        at.error,
+        at.success,
+        at.text,
+    ):
         parts.extend(str(e.value) for e in group)
     return "\n".join(parts)
 
@@ -47,52 +57,99 @@ def no_traceback(at: AppTest) -> None:
 
 
 class FakeFinding(types.SimpleNamespace):
-    """A finding as kb.factcheck makes them (attribute names per its documented interface)."""
+    """A finding as kb.checks.factcheck makes them (attribute names per its documented interface)."""
 
 
 def fake_factcheck_module(raise_error: bool = False) -> types.ModuleType:
-    """A stand-in for kb.factcheck with verdicts, findings and matches about the tiny KB."""
-    mod = types.ModuleType("kb.factcheck")
+    """A stand-in for kb.checks.factcheck with verdicts, findings and matches about the tiny KB."""
+    mod = types.ModuleType("kb.checks.factcheck")
     NS = types.SimpleNamespace
 
     def fact_check(kb, graph):
         if raise_error:
             raise RuntimeError("engine exploded")
         findings = (
-            FakeFinding(code="NUM_MISMATCH", severity="error", document="tiny",
-                        claim="tiny:s02.c02", message="1.0 point is not what the source says",
-                        works=("doe2020alpha",), refs=(1,), evidence=(("source", "1.0"),)),
-            FakeFinding(code="CITED_ONLY", severity="warning", document="tiny",
-                        claim="tiny:s02.c03", message="the cited work was not read",
-                        works=("poe2022alpha2y",), refs=(2,), evidence=()),
-            FakeFinding(code="NON_PUBLICATION", severity="info", document="tiny",
-                        claim="tiny:s02.c04", message="cites a note", works=("tinynote",),
-                        refs=(3,), evidence=()),
+            FakeFinding(
+                code="NUM_MISMATCH",
+                severity="error",
+                document="tiny",
+                claim="tiny:s02.c02",
+                message="1.0 point is not what the source says",
+                works=("doe2020alpha",),
+                refs=(1,),
+                evidence=(("source", "1.0"),),
+            ),
+            FakeFinding(
+                code="CITED_ONLY",
+                severity="warning",
+                document="tiny",
+                claim="tiny:s02.c03",
+                message="the cited work was not read",
+                works=("poe2022alpha2y",),
+                refs=(2,),
+                evidence=(),
+            ),
+            FakeFinding(
+                code="NON_PUBLICATION",
+                severity="info",
+                document="tiny",
+                claim="tiny:s02.c04",
+                message="cites a note",
+                works=("tinynote",),
+                refs=(3,),
+                evidence=(),
+            ),
         )
         verdicts = {
-            "tiny:s02.c01": NS(label="supported", reason="100 randomized", codes=(),
-                               outcomes=("alpha-n",)),
-            "tiny:s02.c02": NS(label="not supported", reason="a number differs",
-                               codes=("NUM_MISMATCH",), outcomes=("alpha-1y-pain",)),
-            "tiny:s02.c03": NS(label="cannot verify", reason="cited only", codes=("CITED_ONLY",),
-                               outcomes=()),
+            "tiny:s02.c01": NS(
+                label="supported", reason="100 randomized", codes=(), outcomes=("alpha-n",)
+            ),
+            "tiny:s02.c02": NS(
+                label="not supported",
+                reason="a number differs",
+                codes=("NUM_MISMATCH",),
+                outcomes=("alpha-1y-pain",),
+            ),
+            "tiny:s02.c03": NS(
+                label="cannot verify", reason="cited only", codes=("CITED_ONLY",), outcomes=()
+            ),
             "tiny:s02.c04": NS(label="non-publication", reason="a note", codes=(), outcomes=()),
         }
         matches = {
-            "tiny:s02.c01": (NS(number=NS(text="100 patients"), status="matched",
-                                outcome=kb.outcomes["alpha-n"], reason="sample size 100"),),
+            "tiny:s02.c01": (
+                NS(
+                    number=NS(text="100 patients"),
+                    status="matched",
+                    outcome=kb.outcomes["alpha-n"],
+                    reason="sample size 100",
+                ),
+            ),
             "tiny:s02.c02": (
-                NS(number=NS(text="3.0 points"), status="matched",
-                   outcome=kb.outcomes["alpha-1y-pain"], reason="same value"),
-                NS(number=NS(text="1.0 point"), status="near miss",
-                   outcome=kb.outcomes["alpha-1y-pain"], reason="comparator differs"),
+                NS(
+                    number=NS(text="3.0 points"),
+                    status="matched",
+                    outcome=kb.outcomes["alpha-1y-pain"],
+                    reason="same value",
+                ),
+                NS(
+                    number=NS(text="1.0 point"),
+                    status="near miss",
+                    outcome=kb.outcomes["alpha-1y-pain"],
+                    reason="comparator differs",
+                ),
             ),
         }
         return NS(findings=findings, verdicts=verdicts, matches=matches)
 
     def analyst_verdicts(kb):
-        return {"tiny:s02.c03": NS(verdict="partly supported", note="only two-year data",
-                                   analyst="tester", date="2026-01-06")}
+        return {
+            "tiny:s02.c03": NS(
+                verdict="partly supported",
+                note="only two-year data",
+                analyst="tester",
+                date="2026-01-06",
+            )
+        }
 
     mod.fact_check = fact_check
     mod.analyst_verdicts = analyst_verdicts
@@ -104,7 +161,7 @@ def install_fake_factcheck(monkeypatch, raise_error: bool = False) -> None:
     import kb
 
     mod = fake_factcheck_module(raise_error)
-    monkeypatch.setitem(sys.modules, "kb.factcheck", mod)
+    monkeypatch.setitem(sys.modules, "kb.checks.factcheck", mod)
     monkeypatch.setattr(kb, "factcheck", mod, raising=False)
 
 
@@ -112,7 +169,7 @@ def hide_factcheck(monkeypatch) -> None:
     """Make `from kb import factcheck` fail, as when the engine is not installed."""
     import kb
 
-    monkeypatch.setitem(sys.modules, "kb.factcheck", None)
+    monkeypatch.setitem(sys.modules, "kb.checks.factcheck", None)
     monkeypatch.delattr(kb, "factcheck", raising=False)
 
 

@@ -19,8 +19,7 @@ from typing import Any
 
 import networkx as nx
 
-from kb.load import KnowledgeBase
-from kb.model import Finding
+from kb.model import Finding, KnowledgeBase
 from kb.schema import SEVERITIES
 
 FAMILIES = ("citations", "numbers", "arithmetic", "consistency", "evidence")

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kb import stats
-from kb.checks import check, emit
+from kb.checks import check, emit, stats
 from kb.checks.context import CheckContext
 from kb.checks.text import (
     Atom,
@@ -25,8 +24,9 @@ _APPROX = {"approximately", "approx.", "about", "around", "roughly", "nearly", "
 _INC = re.compile(
     r"\b(increas\w*|rose|risen|grew|grown|climb\w*|rais\w*)\b", re.IGNORECASE | re.ASCII
 )
-_DEC = re.compile(r"\b(decreas\w*|fell|fallen|declin\w*|reduc\w*|dropp\w*|lowered)\b",
-                  re.IGNORECASE | re.ASCII)
+_DEC = re.compile(
+    r"\b(decreas\w*|fell|fallen|declin\w*|reduc\w*|dropp\w*|lowered)\b", re.IGNORECASE | re.ASCII
+)
 _CHANGE_WORDS = re.compile(
     r"increase|decrease|improvement|reduction|change|rise|fall|drop|decline|gain", re.IGNORECASE
 )
@@ -56,9 +56,14 @@ def _study_sizes(ctx: CheckContext, o: Outcome | None) -> list[Outcome]:
         return []
     arm = fold(o.arm or "")
     return [
-        x for x in ctx.kb.outcomes.values()
-        if x.study == o.study and x.measure == "sample size" and x.value is not None
-        and x.verified and arm and fold(x.arm or "") == arm
+        x
+        for x in ctx.kb.outcomes.values()
+        if x.study == o.study
+        and x.measure == "sample size"
+        and x.value is not None
+        and x.verified
+        and arm
+        and fold(x.arm or "") == arm
     ]
 
 
@@ -131,8 +136,10 @@ def percent_denominator(ctx: CheckContext) -> list[Finding]:
                 continue
             for a, n in ((p.a, ns[0]), (p.b, ns[1])):
                 if not stats.fitting_counts(a.text, n):
-                    msg = (f"{_pct(a)} is not a whole number of the {n} patients stated "
-                           f"({_near_count(a, n)})")
+                    msg = (
+                        f"{_pct(a)} is not a whole number of the {n} patients stated "
+                        f"({_near_count(a, n)})"
+                    )
                     problems.append((msg, (a.text, n)))
         for m in sorted(c.numbers, key=lambda x: x.start):
             if m.kind == "count_percent":
@@ -145,21 +152,30 @@ def percent_denominator(ctx: CheckContext) -> list[Finding]:
                 top = max(ns + [int(k.value) * 20])
                 fits = stats.fitting_denominators(int(k.value), pct.text, int(k.value), top)
                 record = _study_sizes(ctx, _matched_outcome(ctx, c, m))
-                rec_fit = [o for o in record if stats.percent_fits(int(k.value), int(o.value),
-                                                                   pct.text)]
+                rec_fit = [
+                    o for o in record if stats.percent_fits(int(k.value), int(o.value), pct.text)
+                ]
                 stated = " or ".join(str(n) for n in ns)
                 ratios = ", ".join(
                     f"{int(k.value)}/{n} = {stats.percent(k.value, n):.1f}%" for n in ns
                 )
-                msg = (f'"{show(m.text)}" does not fit the {stated} patients stated ({ratios}); '
-                       f"{int(k.value)} is {_pct(pct)} only of {stats.compact(fits) or 'no total'}")
+                msg = (
+                    f'"{show(m.text)}" does not fit the {stated} patients stated ({ratios}); '
+                    f"{int(k.value)} is {_pct(pct)} only of {stats.compact(fits) or 'no total'}"
+                )
                 if rec_fit:
-                    msg += ", as the record's " + ", ".join(
-                        f"{stats.fmt(o.value)} ({o.analysis_set})" for o in rec_fit
-                    ) + " is"
+                    msg += (
+                        ", as the record's "
+                        + ", ".join(f"{stats.fmt(o.value)} ({o.analysis_set})" for o in rec_fit)
+                        + " is"
+                    )
                 elif record:
-                    shown = ", ".join(sorted({stats.fmt(o.value) for o in record},
-                                             key=lambda s: -float(s.replace(",", ""))))
+                    shown = ", ".join(
+                        sorted(
+                            {stats.fmt(o.value) for o in record},
+                            key=lambda s: -float(s.replace(",", "")),
+                        )
+                    )
                     msg += f", none of which the record gives for {record[0].arm} ({shown})"
                 problems.append((msg, (show(m.text), tuple(ns), tuple(fits[:10]))))
             elif m.kind == "percent" and (atoms(m)[0].text, m.start) not in in_pair:
@@ -173,18 +189,27 @@ def percent_denominator(ctx: CheckContext) -> list[Finding]:
                 rec_fit = [o for o in record if stats.fitting_counts(pct.text, int(o.value))]
                 stated = " or ".join(str(n) for n in ns)
                 near = ", ".join(_near_count(pct, n) for n in ns)
-                msg = (f'"{show(m.text)}" is not a whole number of the {stated} patients '
-                       f"stated ({near})")
+                msg = (
+                    f'"{show(m.text)}" is not a whole number of the {stated} patients '
+                    f"stated ({near})"
+                )
                 if rec_fit:
                     o = rec_fit[0]
                     k = stats.fitting_counts(pct.text, int(o.value))[0]
-                    msg += (f"; it fits {k} of {stats.fmt(o.value)} ({o.id}: {o.analysis_set}, "
-                            f"{o.arm})")
+                    msg += (
+                        f"; it fits {k} of {stats.fmt(o.value)} ({o.id}: {o.analysis_set}, {o.arm})"
+                    )
                 problems.append((msg, (show(m.text), tuple(ns))))
         for msg, ev in problems:
             out.append(
-                emit("ARITH-PERCENT-DENOMINATOR", c.document, c.id, msg + ".",
-                     refs=ctx.support[c.id].numbers, evidence=(("numbers", ev),))
+                emit(
+                    "ARITH-PERCENT-DENOMINATOR",
+                    c.document,
+                    c.id,
+                    msg + ".",
+                    refs=ctx.support[c.id].numbers,
+                    evidence=(("numbers", ev),),
+                )
             )
     return out
 
@@ -207,7 +232,7 @@ def _pair_for(claim: Claim, m: NumberMention) -> PercentPair | None:
     "allowing for rounding).",
 )
 def ratio_words(ctx: CheckContext) -> list[Finding]:
-    """"less than half", "twice", "three-fold" set against the two numbers they describe.
+    """ "less than half", "twice", "three-fold" set against the two numbers they describe.
 
     >>> # "The rate of harms with mild was less than half that of ... (5.6% vs. 12.1%; ...)"
     >>> # 5.6/12.1 = 0.46 (0.46–0.47 within rounding): consistent, no finding.
@@ -240,12 +265,17 @@ def ratio_words(ctx: CheckContext) -> list[Finding]:
             mid = (small.value / big.value) if v <= 1 else (big.value / small.value)
             out.append(
                 emit(
-                    "ARITH-RATIO-WORDS", c.document, c.id,
+                    "ARITH-RATIO-WORDS",
+                    c.document,
+                    c.id,
                     f'"{show(m.text)}" does not fit {_pct(a)} vs. {_pct(b)}: the ratio is '
                     f"{mid:.3f} ({lo:.3f}–{hi:.3f} allowing for rounding).",
                     refs=ctx.support[c.id].numbers,
-                    evidence=(("words", show(m.text)), ("values", (a.text, b.text)),
-                              ("ratio", (round(lo, 4), round(hi, 4)))),
+                    evidence=(
+                        ("words", show(m.text)),
+                        ("values", (a.text, b.text)),
+                        ("ratio", (round(lo, 4), round(hi, 4))),
+                    ),
                 )
             )
     return out
@@ -286,9 +316,7 @@ def change(ctx: CheckContext) -> list[Finding]:
                 gap = c.text[m.end - c.start : n.start - c.start]
                 if len(gap) > 80:
                     break
-                if n.kind == "percent" and (
-                    is_change_percent(c, n) or _CHANGE_WORDS.search(gap)
-                ):
+                if n.kind == "percent" and (is_change_percent(c, n) or _CHANGE_WORDS.search(gap)):
                     stated = atoms(n)[0]
                     if before.value == 0:
                         break
@@ -300,19 +328,25 @@ def change(ctx: CheckContext) -> list[Finding]:
                     word = "increase" if mid > 0 else "decrease"
                     out.append(
                         emit(
-                            "ARITH-CHANGE", c.document, c.id,
+                            "ARITH-CHANGE",
+                            c.document,
+                            c.id,
                             f'"{show(m.text)}" is a {abs(mid):.0f}% {word} '
                             f"({min(abs(lo), abs(hi)):.0f}–{max(abs(lo), abs(hi)):.0f}% "
                             "allowing for rounding), not the "
                             f"{_pct(stated)} stated.",
                             refs=ctx.support[c.id].numbers,
-                            evidence=(("from_to", (before.text, after.text)),
-                                      ("stated", stated.text)),
+                            evidence=(
+                                ("from_to", (before.text, after.text)),
+                                ("stated", stated.text),
+                            ),
                         )
                     )
                     break
-                if n.kind in ("measurement", "mean") and (n.unit or "") == (m.unit or "") and (
-                    _POINTS_CUE.search(c.text[: n.start - c.start])
+                if (
+                    n.kind in ("measurement", "mean")
+                    and (n.unit or "") == (m.unit or "")
+                    and (_POINTS_CUE.search(c.text[: n.start - c.start]))
                 ):
                     stated = atoms(n)[0]
                     b_lo, b_hi = before.interval()
@@ -325,12 +359,13 @@ def change(ctx: CheckContext) -> list[Finding]:
                     diff = abs(after.value - before.value)
                     out.append(
                         emit(
-                            "ARITH-CHANGE", c.document, c.id,
+                            "ARITH-CHANGE",
+                            c.document,
+                            c.id,
                             f'"{show(m.text)}" is a change of {stats.fmt(diff)} {m.unit or ""}'
                             f", not the {n.text} stated.".replace(" ,", ","),
                             refs=ctx.support[c.id].numbers,
-                            evidence=(("from_to", (before.text, after.text)),
-                                      ("stated", n.text)),
+                            evidence=(("from_to", (before.text, after.text)), ("stated", n.text)),
                         )
                     )
                     break
@@ -372,7 +407,9 @@ def direction(ctx: CheckContext) -> list[Finding]:
                 continue
             out.append(
                 emit(
-                    "ARITH-DIRECTION", c.document, c.id,
+                    "ARITH-DIRECTION",
+                    c.document,
+                    c.id,
                     f'The sentence says "{verb}" of "{show(m.text)}", which is {moved}.',
                     refs=ctx.support[c.id].numbers,
                     evidence=(("verb", verb), ("from_to", (before.text, after.text))),
@@ -422,7 +459,8 @@ def p_checks(ctx: CheckContext) -> list[PCheck]:
             small = min(k1, k2, n1 - k1, n2 - k2) < 10 or n1 + n2 <= 1000
             fisher = (
                 stats.p_range_two_proportions(pair.a.text, n1, pair.b.text, n2, "fisher")
-                if small else None
+                if small
+                else None
             )
             op = pa.op or "="
             ok = stats.p_consistent(op, pa.value, z, pa.text) or (
@@ -481,8 +519,14 @@ def _p_finding(code: str, ctx: CheckContext, pc: PCheck) -> Finding:
         ev.append(("fisher_p", (round(pc.fisher_range[0], 4), round(pc.fisher_range[1], 4))))
     if pc.inherited:
         ev.append(("recorded", pc.inherited))
-    return emit(code, pc.claim.document, pc.claim.id, _p_message(pc),
-                refs=ctx.support[pc.claim.id].numbers, evidence=ev)
+    return emit(
+        code,
+        pc.claim.document,
+        pc.claim.id,
+        _p_message(pc),
+        refs=ctx.support[pc.claim.id].numbers,
+        evidence=ev,
+    )
 
 
 @check(
@@ -502,8 +546,11 @@ def p_value(ctx: CheckContext) -> list[Finding]:
     >>> # "The study included 2229 ... and 3401 ..." / "(24.9% for mild vs. 26.1%; p = 0.7679)"
     >>> # -> ARITH-P-VALUE: p = 0.7679 does not follow from 24.9% of 2229 vs 26.1% of 3401 ...
     """
-    return [_p_finding("ARITH-P-VALUE", ctx, pc) for pc in p_checks(ctx)
-            if not pc.consistent and not pc.flip]
+    return [
+        _p_finding("ARITH-P-VALUE", ctx, pc)
+        for pc in p_checks(ctx)
+        if not pc.consistent and not pc.flip
+    ]
 
 
 @check(
@@ -578,18 +625,29 @@ def composite(ctx: CheckContext) -> list[Finding]:
             d = max(stats.decimals(p.text) for p in pieces)
             total_sum = f"{sum(p.value for p in pieces):.{d}f}"
             if t_hi < big.interval()[0]:
-                msg = (f"The composite {name} is below one of its parts ({_pct(big)}), "
-                       "which cannot be.")
+                msg = (
+                    f"The composite {name} is below one of its parts ({_pct(big)}), "
+                    "which cannot be."
+                )
             elif t_lo > s_hi:
-                msg = (f"The composite {name} is more than the sum of its parts "
-                       f"({summed} = {total_sum}%), which cannot be.")
+                msg = (
+                    f"The composite {name} is more than the sum of its parts "
+                    f"({summed} = {total_sum}%), which cannot be."
+                )
             else:
                 continue
             out.append(
-                emit("ARITH-COMPOSITE", c.document, c.id, msg,
-                     refs=ctx.support[c.id].numbers,
-                     evidence=(("composite", total.text),
-                               ("parts", tuple(p.text for p in pieces)),
-                               ("sum", (round(s_lo, 6), round(s_hi, 6)))))
+                emit(
+                    "ARITH-COMPOSITE",
+                    c.document,
+                    c.id,
+                    msg,
+                    refs=ctx.support[c.id].numbers,
+                    evidence=(
+                        ("composite", total.text),
+                        ("parts", tuple(p.text for p in pieces)),
+                        ("sum", (round(s_lo, 6), round(s_hi, 6))),
+                    ),
+                )
             )
     return out

@@ -72,7 +72,9 @@ def uncited(ctx: CheckContext) -> list[Finding]:
             what = "reports whether events occurred"
         out.append(
             emit(
-                "CIT-UNCITED", c.document, c.id,
+                "CIT-UNCITED",
+                c.document,
+                c.id,
                 f"{quote(c.text, 60)} {what} but cites no reference, and no later sentence of "
                 "its paragraph carries a marker.",
                 evidence=(("numbers", tuple(stated)),),
@@ -106,7 +108,9 @@ def no_entry(ctx: CheckContext) -> list[Finding]:
             span = f"{refs[0]}–{refs[-1]}" if len(refs) > 1 else str(refs[0])
             out.append(
                 emit(
-                    "CIT-NO-ENTRY", doc_id, None,
+                    "CIT-NO-ENTRY",
+                    doc_id,
+                    None,
                     f"{doc_id} cites references {span} but has no reference list, so none of "
                     f"its {len(markers)} markers can be followed to a source.",
                     refs=refs,
@@ -121,7 +125,9 @@ def no_entry(ctx: CheckContext) -> list[Finding]:
                 names = ", ".join(map(str, missing))
                 out.append(
                     emit(
-                        "CIT-NO-ENTRY", doc_id, c.id,
+                        "CIT-NO-ENTRY",
+                        doc_id,
+                        c.id,
                         f"Marker {cit.text.strip()} names reference {names}, which the reference "
                         f"list ({listed}) does not contain.",
                         refs=missing,
@@ -150,7 +156,9 @@ def unresolved(ctx: CheckContext) -> list[Finding]:
             if _entry_work(ctx, e) is None:
                 out.append(
                     emit(
-                        "CIT-UNRESOLVED", doc_id, None,
+                        "CIT-UNRESOLVED",
+                        doc_id,
+                        None,
                         f"Reference {e.number} ({quote(e.raw, 60)}) matches no work in the "
                         "knowledge base.",
                         refs=(e.number,),
@@ -185,7 +193,9 @@ def non_publication(ctx: CheckContext) -> list[Finding]:
             found = "" if w.verified else " (no record of it was found)"
             out.append(
                 emit(
-                    "CIT-NON-PUBLICATION", doc_id, None,
+                    "CIT-NON-PUBLICATION",
+                    doc_id,
+                    None,
                     f"Reference {e.number} ({quote(e.raw, 60)}) is {kind}{found}, not a "
                     f"publication, yet it is cited as support by {len(claims)} "
                     f"claim{'s' if len(claims) != 1 else ''}.",
@@ -202,8 +212,7 @@ def non_publication(ctx: CheckContext) -> list[Finding]:
     severity="warning",
     family="citations",
     title="one work cited under two numbers",
-    example="References 6 and 19 are the same work (staats2023spacers), cited under two "
-    "numbers.",
+    example="References 6 and 19 are the same work (staats2023spacers), cited under two numbers.",
 )
 def duplicate_work(ctx: CheckContext) -> list[Finding]:
     """Two or more reference numbers of one document resolve to the same work.
@@ -221,7 +230,9 @@ def duplicate_work(ctx: CheckContext) -> list[Finding]:
             listed = ", ".join(map(str, ns[:-1])) + f" and {ns[-1]}"
             out.append(
                 emit(
-                    "CIT-DUPLICATE-WORK", doc_id, None,
+                    "CIT-DUPLICATE-WORK",
+                    doc_id,
+                    None,
                     f"References {listed} are the same work ({key}), cited under "
                     f"{_WORDS.get(len(ns), str(len(ns)))} numbers.",
                     works=(key,),
@@ -291,7 +302,9 @@ def detail_differences(e: ReferenceEntry, w: Work) -> list[tuple[str, str, str]]
             out.append(("pages", e.pages, w.pages))
     record_journal = w.journal or w.booktitle
     if (
-        "journal" not in skip and e.journal and record_journal
+        "journal" not in skip
+        and e.journal
+        and record_journal
         and not same_journal(e.journal, record_journal)
     ):
         out.append(("journal", e.journal, record_journal))
@@ -325,7 +338,9 @@ def detail_mismatch(ctx: CheckContext) -> list[Finding]:
             said = "; ".join(f"{f} {a} in the letter, {b} in the record" for f, a, b in diffs)
             out.append(
                 emit(
-                    "CIT-DETAIL-MISMATCH", doc_id, None,
+                    "CIT-DETAIL-MISMATCH",
+                    doc_id,
+                    None,
                     f"Reference {e.number} differs from the record of {w.citekey}: {said}.",
                     works=(w.citekey,),
                     refs=(e.number,),
@@ -358,12 +373,17 @@ def unverified(ctx: CheckContext) -> list[Finding]:
                 continue
             fields = [f for f in w.unconfirmed]
             said = (
-                f"its {', '.join(fields[:-1])} and {fields[-1]}" if len(fields) > 1
-                else f"its {fields[0]}" if fields else "every detail"
+                f"its {', '.join(fields[:-1])} and {fields[-1]}"
+                if len(fields) > 1
+                else f"its {fields[0]}"
+                if fields
+                else "every detail"
             )
             out.append(
                 emit(
-                    "CIT-UNVERIFIED", doc_id, None,
+                    "CIT-UNVERIFIED",
+                    doc_id,
+                    None,
                     f"Reference {e.number} ({w.citekey}) was not found in any record: {said} "
                     "come only from the letter's citation, and none of its numbers can be "
                     "checked.",
@@ -427,7 +447,9 @@ def dated_after(ctx: CheckContext) -> list[Finding]:
             )
             out.append(
                 emit(
-                    "CIT-DATED-AFTER", doc_id, None,
+                    "CIT-DATED-AFTER",
+                    doc_id,
+                    None,
                     f"Reference {e.number} ({w.citekey}) is dated {dated}, {when} "
                     f"({doc.date}), so it may not have been out when the letter was "
                     f"written{source}.",

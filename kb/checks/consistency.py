@@ -6,8 +6,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from kb import stats
-from kb.checks import check, emit
+from kb.checks import check, emit, stats
 from kb.checks.context import CheckContext
 from kb.checks.text import (
     PERSON_UNITS,
@@ -76,7 +75,9 @@ def negation(ctx: CheckContext) -> list[Finding]:
                     tb = strip_markers(b).strip().rstrip(".")
                     out.append(
                         emit(
-                            "CONS-NEGATION", doc_id, a.id,
+                            "CONS-NEGATION",
+                            doc_id,
+                            a.id,
                             f"Two sentences of {doc_id} say opposite things: "
                             f"{_quote(ta)} and {_quote(tb)}.",
                             refs=ctx.support[a.id].numbers,
@@ -119,8 +120,16 @@ def quantities(ctx: CheckContext) -> list[Quantity]:
             what = " ".join(fold(s.group("what")).split())
             value = float(s.group("n"))
             key = f"share of {what}"
-            out.append(Quantity(key, c, None, f"{s.group('n')}% of {s.group('what')}", value,
-                                stats.stated_interval(s.group("n"))))
+            out.append(
+                Quantity(
+                    key,
+                    c,
+                    None,
+                    f"{s.group('n')}% of {s.group('what')}",
+                    value,
+                    stats.stated_interval(s.group("n")),
+                )
+            )
     return out
 
 
@@ -159,7 +168,8 @@ def cross_document(ctx: CheckContext) -> list[Finding]:
         for q in qs:
             later_doc = docs[q.claim.document]
             others = [
-                o for o in qs
+                o
+                for o in qs
                 if o.claim.document != q.claim.document
                 and (docs[o.claim.document].date, o.claim.document)
                 < (later_doc.date, q.claim.document)
@@ -173,13 +183,18 @@ def cross_document(ctx: CheckContext) -> list[Finding]:
             more = f" (and {len(others) - 1} more)" if len(others) > 1 else ""
             out.append(
                 emit(
-                    "CONS-CROSS-DOCUMENT", q.claim.document, q.claim.id,
+                    "CONS-CROSS-DOCUMENT",
+                    q.claim.document,
+                    q.claim.id,
                     f'{q.claim.document} says "{q.text.strip()}" ({key}) where '
                     f'{o.claim.document} said "{o.text.strip()}"{more}: '
                     f"{_fold_ratio(q.value, o.value)}.",
                     refs=ctx.support[q.claim.id].numbers,
-                    evidence=(("other_claim", o.claim.id), ("values", (q.value, o.value)),
-                              ("topic", key)),
+                    evidence=(
+                        ("other_claim", o.claim.id),
+                        ("values", (q.value, o.value)),
+                        ("topic", key),
+                    ),
                 )
             )
     return out

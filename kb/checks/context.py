@@ -16,11 +16,10 @@ from types import MappingProxyType
 
 import networkx as nx
 
+from kb.checks.stats import NUMBER_RE, parse_ps
 from kb.checks.text import Atom, atoms, event_statements, norm_unit, outcome_event_qualifiers
 from kb.graph import RefTrace, Trace, trace
-from kb.load import KnowledgeBase
-from kb.model import Claim, Document, NumberMention, Outcome, ReferenceEntry, Work
-from kb.stats import NUMBER_RE, parse_ps
+from kb.model import Claim, Document, KnowledgeBase, NumberMention, Outcome, ReferenceEntry, Work
 
 STATUSES = ("matched", "near miss", "elsewhere", "not in source", "contradicted", "not checked")
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0\u200b]*\n")

@@ -54,7 +54,9 @@ def consensus_only(ctx: CheckContext) -> list[Finding]:
         words = sorted({m.group().lower() for m in _EVIDENCE_WORDS.finditer(c.text)})
         out.append(
             emit(
-                "EVID-CONSENSUS-ONLY", c.document, c.id,
+                "EVID-CONSENSUS-ONLY",
+                c.document,
+                c.id,
                 f"Rests only on consensus guidance ({keys}, a consensus guideline); no study is "
                 "cited for it.",
                 works=[w.citekey for _, w, _ in found],
@@ -99,7 +101,9 @@ def design_word(ctx: CheckContext) -> list[Finding]:
             )
             out.append(
                 emit(
-                    "EVID-DESIGN-WORD", c.document, c.id,
+                    "EVID-DESIGN-WORD",
+                    c.document,
+                    c.id,
                     f"The letter calls the study behind ref {', '.join(map(str, refs))} "
                     f'"{written}", but {what}.',
                     works=[w.citekey for _, w, _ in found],
@@ -150,7 +154,9 @@ def sponsor(ctx: CheckContext) -> list[Finding]:
             refs = sorted(n for k in keys for n in cited[k])
             out.append(
                 emit(
-                    "EVID-SPONSOR", doc_id, None,
+                    "EVID-SPONSOR",
+                    doc_id,
+                    None,
                     f"{len(keys)} of the {len(cited)} works {doc_id} cites (refs "
                     f"{_runs(refs)}) name {org} as sponsor or funder, of the work or of the "
                     "study it reports.",
@@ -163,7 +169,7 @@ def sponsor(ctx: CheckContext) -> list[Finding]:
 
 
 def _runs(ns: list[int]) -> str:
-    from kb.stats import compact
+    from kb.checks.stats import compact
 
     return compact(ns)
 
@@ -203,7 +209,9 @@ def author_overlap(ctx: CheckContext) -> list[Finding]:
             refs = sorted(numbers)
             out.append(
                 emit(
-                    "EVID-AUTHOR-OVERLAP", doc_id, None,
+                    "EVID-AUTHOR-OVERLAP",
+                    doc_id,
+                    None,
                     f"{listed} of {doc_id} {verb} among the {len(w.authors)} authors of {key} "
                     f"({'refs' if len(refs) > 1 else 'ref'} {', '.join(map(str, refs))}).",
                     works=(key,),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from kb import stats
+from kb.checks import stats
 from kb.checks.context import CheckContext, NumberMatch, SourceNumber, Support, record_scope
 from kb.checks.text import (
     UNIT_ALIASES,
@@ -57,8 +57,10 @@ def agrees(atom: Atom, sn: SourceNumber) -> bool:
         return False
     if atom.cls == "p":
         return _same_p(atom, sn)
-    if atom.cls in ("n", "num") and not float(sn.value).is_integer() and (
-        atom.written or stats.decimals(atom.text) == 0
+    if (
+        atom.cls in ("n", "num")
+        and not float(sn.value).is_integer()
+        and (atom.written or stats.decimals(atom.text) == 0)
     ):
         return False  # a count is exact: 4 patients is not a recorded 4.3
     return atom.agrees(sn.value)
@@ -99,8 +101,11 @@ def slip(atom: Atom, value: float) -> str | None:
         return "a factor of a hundred"
     if len(sa) == len(sb):
         diff = [i for i in range(len(sa)) if sa[i] != sb[i]]
-        if len(diff) == 2 and diff[1] == diff[0] + 1 and sa[diff[0]] == sb[diff[1]] and (
-            sa[diff[1]] == sb[diff[0]]
+        if (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and sa[diff[0]] == sb[diff[1]]
+            and (sa[diff[1]] == sb[diff[0]])
         ):
             return "two digits swapped"
         if len(diff) == 1 and len(sa) >= 3:
@@ -139,8 +144,9 @@ def via_note(sup: Support) -> str:
     return f" (ref {refs} cited later in the paragraph)"
 
 
-def _candidates(ctx: CheckContext, sup: Support) -> tuple[list[SourceNumber], list[SourceNumber],
-                                                           list[SourceNumber]]:
+def _candidates(
+    ctx: CheckContext, sup: Support
+) -> tuple[list[SourceNumber], list[SourceNumber], list[SourceNumber]]:
     """Recorded numbers of the cited works; of their studies' other works; unverified ones."""
     cited_keys = {w.citekey for w in sup.works}
     cited, unverified, study = [], [], []
@@ -190,7 +196,8 @@ def _match_atom(
         cited_keys = {w.citekey for w in sup.works}
         lo, hi = atom.interval()
         hits = [
-            sn for sn in ctx.near_values(lo, hi)
+            sn
+            for sn in ctx.near_values(lo, hi)
             if sn.outcome.work not in cited_keys and sn.outcome.verified and agrees(atom, sn)
         ]
         if hits:
@@ -249,8 +256,25 @@ def narrower_outcome(sentence: str, o: Outcome) -> str | None:
 
 
 _RANK = {"matched": 0, "not in source": 1, "elsewhere": 2, "near miss": 3}
-_STOP = frozenset({"with", "from", "that", "this", "were", "was", "than", "number", "patients",
-                   "rate", "rates", "both", "their", "there", "which"})
+_STOP = frozenset(
+    {
+        "with",
+        "from",
+        "that",
+        "this",
+        "were",
+        "was",
+        "than",
+        "number",
+        "patients",
+        "rate",
+        "rates",
+        "both",
+        "their",
+        "there",
+        "which",
+    }
+)
 
 
 def keywords(text: str) -> set[str]:
@@ -298,13 +322,19 @@ def _mention_match(
         broad = narrower_outcome(claim.text, o)
         if broad:
             return NumberMatch(
-                claim.id, m, "near miss", o,
+                claim.id,
+                m,
+                "near miss",
+                o,
                 f'"{show(m.text)}" is in {describe(o)} [{where}], but that figure counts '
                 f"{o.measure} only, while the sentence speaks of {broad}{via}",
             )
         if best.field == "note":
             return NumberMatch(
-                claim.id, m, status, o,
+                claim.id,
+                m,
+                status,
+                o,
                 f'"{show(m.text)}" appears in the description of {describe(o)} [{where}], not as a '
                 f"recorded value{via}",
             )
@@ -335,9 +365,7 @@ def _mention_match(
                 f"{sn.outcome.work}, {describe(sn.outcome)}"
             )
         else:
-            notes = "; ".join(
-                f"{w.citekey}: {scope_note(w, ctx)}" for w in sup.works if w.verified
-            )
+            notes = "; ".join(f"{w.citekey}: {scope_note(w, ctx)}" for w in sup.works if w.verified)
             parts.append(f"{a.label()} is not in the cited source ({notes})")
     outcome = chosen.outcome if chosen is not None else None
     return NumberMatch(claim.id, m, status, outcome, "; ".join(parts) + via)
@@ -346,7 +374,12 @@ def _mention_match(
 def event_mention(ev: EventStatement) -> NumberMention:
     """An event statement as a mention of kind 'events' (value 0 for 'no events')."""
     return NumberMention(
-        ev.text, 0.0 if ev.negative else None, "events", ev.start, ev.end, None,
+        ev.text,
+        0.0 if ev.negative else None,
+        "events",
+        ev.start,
+        ev.end,
+        None,
         (("negative", ev.negative), ("qualifiers", tuple(sorted(ev.qualifiers)))),
     )
 
@@ -378,20 +411,29 @@ def _event_match(ctx: CheckContext, claim: Claim, ev: EventStatement, sup: Suppo
     if contra is not None:
         said = "none" if ev.negative else "some"
         return NumberMatch(
-            claim.id, m, "contradicted", contra,
+            claim.id,
+            m,
+            "contradicted",
+            contra,
             f'"{show(m.text)}" says {said}, but {describe(contra)} records '
             f"{stats.fmt(contra.value if contra.value is not None else contra.count)} "
             f"[{contra.work}, {contra.locator}]{via}",
         )
     if support is not None:
         return NumberMatch(
-            claim.id, m, "matched", support,
+            claim.id,
+            m,
+            "matched",
+            support,
             f'"{show(m.text)}": {describe(support)} records {stats.fmt(support.value or 0)} '
             f"[{support.work}, {support.locator}]{via}",
         )
     notes = "; ".join(f"{w.citekey}: {scope_note(w, ctx)}" for w in sup.works if w.verified)
     return NumberMatch(
-        claim.id, m, "not in source", None,
+        claim.id,
+        m,
+        "not in source",
+        None,
         f'"{show(m.text)}": no event count in the cited source ({notes}){via}',
     )
 

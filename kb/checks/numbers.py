@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from kb import stats
-from kb.checks import check, emit
+from kb.checks import check, emit, stats
 from kb.checks.context import CheckContext, NumberMatch
 from kb.checks.matching import describe, scope_note, via_note
 from kb.checks.text import fold, show
@@ -27,7 +26,9 @@ def _status_findings(ctx: CheckContext, status: str, code: str) -> list[Finding]
     for c, ms in _by_status(ctx, status):
         out.append(
             emit(
-                code, c.document, c.id,
+                code,
+                c.document,
+                c.id,
                 _reasons(ctx, c, ms),
                 works=[m.outcome.work for m in ms if m.outcome],
                 refs=_refs(ctx, c),
@@ -86,7 +87,9 @@ def number_match(ctx: CheckContext) -> list[Finding]:
     for c, ms in _by_status(ctx, "matched"):
         out.append(
             emit(
-                "NUM-MATCH", c.document, c.id,
+                "NUM-MATCH",
+                c.document,
+                c.id,
                 _reasons(ctx, c, ms),
                 works=[m.outcome.work for m in ms if m.outcome],
                 refs=_refs(ctx, c),
@@ -157,11 +160,14 @@ def not_in_source(ctx: CheckContext) -> list[Finding]:
         verb = "is" if len(texts) == 1 else "are"
         via = (
             f", cited by ref {', '.join(map(str, sup.numbers))} later in the paragraph"
-            if sup.via == "paragraph" else ""
+            if sup.via == "paragraph"
+            else ""
         )
         out.append(
             emit(
-                "NUM-NOT-IN-SOURCE", c.document, c.id,
+                "NUM-NOT-IN-SOURCE",
+                c.document,
+                c.id,
                 f"{_names(texts)} {verb} not in the cited record{via} ({notes}).",
                 works=[w.citekey for w in works],
                 refs=_refs(ctx, c),
@@ -193,14 +199,19 @@ def contradicted(ctx: CheckContext) -> list[Finding]:
             value = o.value if o.value is not None else o.count
             out.append(
                 emit(
-                    "NUM-CONTRADICTED", c.document, c.id,
+                    "NUM-CONTRADICTED",
+                    c.document,
+                    c.id,
                     f'"{show(m.number.text)}" but the record ({o.id}, {o.work}, '
                     f"{o.locator}) counts "
                     f"{stats.fmt(value)} {o.outcome or o.measure}.",
                     works=(o.work,),
                     refs=_refs(ctx, c),
-                    evidence=(("stated", show(m.number.text)), ("recorded", o.id),
-                              ("recorded_value", value)),
+                    evidence=(
+                        ("stated", show(m.number.text)),
+                        ("recorded", o.id),
+                        ("recorded_value", value),
+                    ),
                 )
             )
     return out
@@ -249,7 +260,9 @@ def analysis_set(ctx: CheckContext) -> list[Finding]:
         verb = "is the count" if len(hits) == 1 else "are counts"
         out.append(
             emit(
-                "NUM-ANALYSIS-SET", c.document, c.id,
+                "NUM-ANALYSIS-SET",
+                c.document,
+                c.id,
                 f"{stated} {verb} of patients {' / '.join(sets)} ({', '.join(works)}: {arms}), "
                 f"while the study randomized {rand}.",
                 works=works,

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from kb import stats
+from kb.checks import stats
 from kb.model import Claim, NumberMention
 
 # Kinds whose numbers are not results a source could report (labels, dates, codes, time spans).
@@ -145,8 +145,10 @@ def atoms(m: NumberMention) -> list[Atom]:
             return []
         # "12/132 (9.1%)": the total stands between count and percent (kept in extra)
         pct = digits[2] if "denominator" in ex and len(digits) >= 3 else digits[1]
-        return [Atom(digits[0], float(digits[0].replace(",", "")), "n"),
-                Atom(pct, float(pct.replace(",", "")), "pct")]
+        return [
+            Atom(digits[0], float(digits[0].replace(",", "")), "n"),
+            Atom(pct, float(pct.replace(",", "")), "pct"),
+        ]
     if m.kind == "count" and "denominator" in ex and len(digits) >= 2:
         return [Atom(d, float(d.replace(",", "")), "n") for d in digits[:2]]
     cls = _cls_of_unit(m.unit, m.kind)
@@ -254,12 +256,15 @@ def event_statements(claim: Claim) -> list[EventStatement]:
         else:
             continue
         end = m.end()
-        tail = (_NEG_AFTER.match(after) or _POS_AFTER.match(after))
+        tail = _NEG_AFTER.match(after) or _POS_AFTER.match(after)
         if tail:
             end += tail.end()
         out.append(
             EventStatement(
-                text[start:end], claim.start + start, claim.start + end, neg,
+                text[start:end],
+                claim.start + start,
+                claim.start + end,
+                neg,
                 event_qualifiers(m.group()),
             )
         )
@@ -306,8 +311,9 @@ _CONNECT = re.compile(
     r"^(?:\s*%)?[^.;()\d%]{0,45}?\b(?:vs\.?|versus|than|and|compared\s+(?:with|to))\s*$",
     re.IGNORECASE | re.ASCII,
 )
-_ARM_AFTER = re.compile(r"^\s*%?\s*(?:for|in|with)\s+(?:the\s+)?([A-Za-z][A-Za-z0-9®+-]*)",
-                        re.IGNORECASE)
+_ARM_AFTER = re.compile(
+    r"^\s*%?\s*(?:for|in|with)\s+(?:the\s+)?([A-Za-z][A-Za-z0-9®+-]*)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -375,9 +381,7 @@ def percent_pairs(claim: Claim) -> list[PercentPair]:
     out = []
     for k, pr in enumerate(pairs):
         limit = pairs[k + 1].start if k + 1 < len(pairs) else claim.end
-        p = next(
-            (n for n in nums if n.kind == "p_value" and pr.end <= n.start < limit), None
-        )
+        p = next((n for n in nums if n.kind == "p_value" and pr.end <= n.start < limit), None)
         out.append(PercentPair(pr.a, pr.b, pr.start, pr.end, pr.arms, p))
     return out
 
@@ -407,13 +411,27 @@ DESIGN_WORDS: dict[str, tuple[re.Pattern, frozenset[str]]] = {
     ),
     "prospective": (
         re.compile(r"\bprospective(?:ly)?\b", re.IGNORECASE | re.ASCII),
-        frozenset({"RCT", "RCT extension single-arm", "prospective case series",
-                   "pooled analysis", "secondary analysis"}),
+        frozenset(
+            {
+                "RCT",
+                "RCT extension single-arm",
+                "prospective case series",
+                "pooled analysis",
+                "secondary analysis",
+            }
+        ),
     ),
     "retrospective": (
         re.compile(r"\bretrospective(?:ly)?\b", re.IGNORECASE | re.ASCII),
-        frozenset({"retrospective case series", "retrospective cohort", "claims-database cohort",
-                   "pooled analysis", "secondary analysis"}),
+        frozenset(
+            {
+                "retrospective case series",
+                "retrospective cohort",
+                "claims-database cohort",
+                "pooled analysis",
+                "secondary analysis",
+            }
+        ),
     ),
     "level 1": (
         re.compile(r"\blevel\s+(?:1|I|one)\b(?![-–])", re.IGNORECASE | re.ASCII),
@@ -478,9 +496,7 @@ def same_person(a: tuple[str, str], b: tuple[str, str]) -> bool:
     return fa[0] == fb[0]
 
 
-_ORG = re.compile(
-    r"^((?:[A-Z][\w&.'-]*)(?:\s+(?:(?:of|for|and|&|the|de)\s+)?[A-Z][\w&.'-]*)*)"
-)
+_ORG = re.compile(r"^((?:[A-Z][\w&.'-]*)(?:\s+(?:(?:of|for|and|&|the|de)\s+)?[A-Z][\w&.'-]*)*)")
 
 
 def organisation(sponsor: str | None) -> str | None:

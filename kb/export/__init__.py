@@ -40,7 +40,7 @@ from kb.export.tables import (
     finding_rows,
     reference_rows,
 )
-from kb.load import KnowledgeBase
+from kb.model import KnowledgeBase
 
 Exporter = Callable[..., "str | bytes"]
 
@@ -128,7 +128,7 @@ def render(
 def fact_check_or_none(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> Any:
     """The fact check when the engine is installed, else None (verdict cells then stay empty)."""
     try:
-        from kb.factcheck import fact_check
+        from kb.checks.factcheck import fact_check
     except ImportError:
         return None
     return fact_check(kb, graph)

@@ -8,8 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from kb.load import KnowledgeBase
-from kb.model import Assessment, Claim, Document, ReferenceEntry, Work
+from kb.model import Assessment, Claim, Document, KnowledgeBase, ReferenceEntry, Work
 
 try:
     from kb.reading import FACTUAL_KINDS
@@ -139,12 +138,12 @@ def section_titles(kb: KnowledgeBase, document: str) -> dict[str, str]:
 def analyst_map(kb: KnowledgeBase) -> dict[str, list[Assessment]]:
     """Analyst judgments by claim id, re-anchored as the fact check does (one per claim)."""
     try:
-        from kb.factcheck import analyst_verdicts
+        from kb.checks.factcheck import analyst_verdicts
     except ImportError:
         analyst_verdicts = None
     if analyst_verdicts is not None:
         return {k.removeprefix("claim:"): [a] for k, a in analyst_verdicts(kb).items()}
-    from kb.anchors import reanchor
+    from kb.linking.anchors import reanchor
 
     out: dict[str, list[Assessment]] = {}
     for a in sorted(kb.assessments.values(), key=lambda a: a.id):

@@ -1,4 +1,4 @@
-"""Read a fact check (kb.factcheck.FactCheck) for the exporters; None means 'not run'."""
+"""Read a fact check (kb.checks.factcheck.FactCheck) for the exporters; None means 'not run'."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def findings_for_ref(
     return [f for f in findings_all(fc) if _bears_on(f, document, claim_id, number, citekey)]
 
 
-# Document-level findings about one reference carry this prefix (as kb.factcheck reads them).
+# Document-level findings about one reference carry this prefix (as kb.checks.factcheck reads them).
 REFERENCE_FAMILY = "CIT-"
 
 

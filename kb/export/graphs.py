@@ -7,7 +7,7 @@ from typing import Any
 import networkx as nx
 
 from kb.export.common import document_or_raise, json_text, one_line, xml_safe
-from kb.load import KnowledgeBase
+from kb.model import KnowledgeBase
 from kb.schema import node_id
 
 # Scalar fields kept per node kind (the record object itself is dropped).

@@ -7,14 +7,13 @@ from typing import Any
 
 import networkx as nx
 
-from kb.anchors import selectors
-from kb.cite import format_ama
 from kb.export import facts
 from kb.export.common import analyst_map, claims_of, document_or_raise, json_text, one_line
 from kb.export.tables import doi_link, pmid_link
 from kb.graph import trace
-from kb.load import KnowledgeBase
-from kb.model import Claim, Document, Work
+from kb.linking.anchors import selectors
+from kb.model import Claim, Document, KnowledgeBase, Work
+from kb.views.cite import format_ama
 
 SCHEMA_CONTEXT = "https://schema.org"
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -42,7 +41,7 @@ def stable_iri(*parts: str) -> str:
 
 
 def text_selectors(text: str, start: int, end: int) -> list[dict[str, Any]]:
-    """TextQuoteSelector then TextPositionSelector for text[start:end] (from kb.anchors)."""
+    """TextQuoteSelector then TextPositionSelector for text[start:end] (from kb.linking.anchors)."""
     found = selectors(text, start, end)
     return [found["TextQuoteSelector"], found["TextPositionSelector"]]
 

@@ -6,11 +6,10 @@ from typing import Any
 
 import networkx as nx
 
-from kb.cite import format_ama
 from kb.export.common import cited_of, json_text, one_line, strip_braces, works_for
 from kb.export.tables import doi_link, md_cell, pmid_link
-from kb.load import KnowledgeBase
-from kb.model import Work
+from kb.model import KnowledgeBase, Work
+from kb.views.cite import format_ama
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 

@@ -7,7 +7,6 @@ from typing import Any
 
 import networkx as nx
 
-from kb.cite import format_ama
 from kb.export import facts
 from kb.export.common import (
     analyst_map,
@@ -20,8 +19,8 @@ from kb.export.common import (
 from kb.export.rows import outcome_measure, outcome_value
 from kb.export.tables import doi_link, esc, link_html, page_html, pmid_link
 from kb.graph import trace
-from kb.load import KnowledgeBase
-from kb.model import Claim, Finding
+from kb.model import Claim, Finding, KnowledgeBase
+from kb.views.cite import format_ama
 
 # Verdict labels that flag nothing by themselves: all is well, or the checks could not tell
 # (a "cannot verify" claim is flagged only when a finding about it warns; else it is listed).

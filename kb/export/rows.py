@@ -7,7 +7,6 @@ from typing import Any
 
 import networkx as nx
 
-from kb.cite import format_ama
 from kb.export import facts
 from kb.export.common import (
     analyst_map,
@@ -18,8 +17,8 @@ from kb.export.common import (
     section_titles,
 )
 from kb.graph import RefTrace, trace
-from kb.load import KnowledgeBase
-from kb.model import Claim, Outcome, Study, Work
+from kb.model import Claim, KnowledgeBase, Outcome, Study, Work
+from kb.views.cite import format_ama
 
 CLAIM_SOURCE_COLUMNS: tuple[str, ...] = (
     "document",

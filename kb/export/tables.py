@@ -12,7 +12,6 @@ from urllib.parse import quote
 
 import networkx as nx
 
-from kb.cite import format_ama
 from kb.export import facts
 from kb.export.common import (
     cited_of,
@@ -22,8 +21,8 @@ from kb.export.common import (
     xml_safe,
 )
 from kb.export.rows import CLAIM_SOURCE_COLUMNS, WIDE_COLUMNS, claim_source_rows
-from kb.load import KnowledgeBase
-from kb.model import Work
+from kb.model import KnowledgeBase, Work
+from kb.views.cite import format_ama
 
 FINDING_COLUMNS = ("document", "claim id", "severity", "code", "message", "refs", "works")
 REFERENCE_COLUMNS = (

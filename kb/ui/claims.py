@@ -32,8 +32,10 @@ def main() -> None:
     if doc_id is None:
         st.info("The knowledge base holds no document.")
         return
-    st.caption(f"Every claim of **{doc_id}** ({kb.documents[doc_id].title}) with its verdict, "
-               "finding codes and cited references. Select a row to open its trace.")
+    st.caption(
+        f"Every claim of **{doc_id}** ({kb.documents[doc_id].title}) with its verdict, "
+        "finding codes and cited references. Select a row to open its trace."
+    )
     if not checks.available:
         unavailable_note(checks.note)
     rows = views.claim_rows(kb, g, checks, doc_id)
@@ -50,19 +52,28 @@ def main() -> None:
     f1, f2, f3, f4, f5 = st.columns(5)
     verdicts = f1.multiselect("Verdict", options("verdict_label"), key="f_verdict")
     severities = f2.multiselect("Severity", options("severity"), key="f_severity")
-    sections = f3.multiselect("Section", list(dict.fromkeys(r["section"] for r in rows)),
-                              key="f_section")
+    sections = f3.multiselect(
+        "Section", list(dict.fromkeys(r["section"] for r in rows)), key="f_section"
+    )
     codes = f4.multiselect("Finding code", options("codes", True), key="f_code")
     studies = f5.multiselect("Study", options("studies", True), key="f_study")
     q, toggle = st.columns([3, 1], vertical_alignment="bottom")
-    query = q.text_input("Search", key="f_query",
-                         placeholder="words in the claim, a work, a code…")
-    every_line = toggle.checkbox("Show letterhead lines", key="f_all_lines",
-                                 help="lines that state no claim: letterhead, salutation, "
-                                 "signature")
-    shown = views.filter_claims(rows, verdicts=verdicts, severities=severities, sections=sections,
-                                codes=codes, studies=studies, query=query,
-                                factual_only=not every_line)
+    query = q.text_input("Search", key="f_query", placeholder="words in the claim, a work, a code…")
+    every_line = toggle.checkbox(
+        "Show letterhead lines",
+        key="f_all_lines",
+        help="lines that state no claim: letterhead, salutation, signature",
+    )
+    shown = views.filter_claims(
+        rows,
+        verdicts=verdicts,
+        severities=severities,
+        sections=sections,
+        codes=codes,
+        studies=studies,
+        query=query,
+        factual_only=not every_line,
+    )
     total = len(rows) if every_line else sum(r["factual"] for r in rows)
     hidden = "" if every_line else f" ({len(rows) - total} letterhead or signature lines hidden)"
     st.caption(f"{len(shown)} of {total} claims shown.{hidden}")
@@ -72,8 +83,13 @@ def main() -> None:
     else:
         df = pd.DataFrame(shown)[COLUMNS]
         st.dataframe(
-            df, hide_index=True, key="claims_table", on_select="rerun",
-            selection_mode="single-row", width="stretch", height=min(38 + 35 * len(df), 460),
+            df,
+            hide_index=True,
+            key="claims_table",
+            on_select="rerun",
+            selection_mode="single-row",
+            width="stretch",
+            height=min(38 + 35 * len(df), 460),
             column_config={
                 "id": st.column_config.TextColumn("claim", width="small"),
                 "verdict": st.column_config.TextColumn("verdict", width="medium"),

@@ -116,8 +116,10 @@ def document_picker() -> None:
     st.sidebar.caption(f"{d.title} — {d.organisation or 'organisation unknown'}")
     if kb.problems:
         errors = len(kb.errors)
-        st.sidebar.caption(f"⚠️ {errors} error(s) and {len(kb.problems) - errors} warning(s) "
-                           "while loading: see the Overview page.")
+        st.sidebar.caption(
+            f"⚠️ {errors} error(s) and {len(kb.problems) - errors} warning(s) "
+            "while loading: see the Overview page."
+        )
 
 
 def open_claim(claim_id: str) -> None:
@@ -146,8 +148,10 @@ def table_pick(key: str, ids: list[str]) -> str | None:
 
 def unavailable_note(note: str) -> None:
     """The honest state when there is no fact-check result."""
-    st.info(f"Fact-check results not available: {note}. Claims are shown as “not checked”; "
-            "the source numbers are listed so they can be compared by eye.")
+    st.info(
+        f"Fact-check results not available: {note}. Claims are shown as “not checked”; "
+        "the source numbers are listed so they can be compared by eye."
+    )
 
 
 def claim_not_found(claim: str | None, doc_id: str, known: set[str]) -> None:

@@ -6,11 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from kb import views
-from kb.compare import compare_claims, stated_differently
 from kb.reading import FACTUAL_KINDS
 from kb.ui.common import guarded, need_kb
-from kb.ui.state import checks
 from kb.ui.components import table
+from kb.ui.state import checks
+from kb.views.compare import compare_claims, stated_differently
 
 DEFAULT = ("nysipp-2024", "nysipp-2026")
 
@@ -21,8 +21,7 @@ def main() -> None:
     st.title("⚖️ Compare documents")
     ids = sorted(kb.documents, key=lambda d: (kb.documents[d].date, d))
     if len(ids) < 2:
-        st.info("Comparing needs two documents; the knowledge base holds "
-                f"{len(ids)}.")
+        st.info(f"Comparing needs two documents; the knowledge base holds {len(ids)}.")
         return
     a0 = DEFAULT[0] if DEFAULT[0] in ids else ids[0]
     b0 = DEFAULT[1] if DEFAULT[1] in ids else ids[-1]
@@ -30,9 +29,15 @@ def main() -> None:
     fmt = lambda d: f"{kb.documents[d].date} · {d}"
     a = c1.selectbox("Earlier document", ids, index=ids.index(a0), key="cmp_a", format_func=fmt)
     b = c2.selectbox("Later document", ids, index=ids.index(b0), key="cmp_b", format_func=fmt)
-    threshold = c3.slider("Match threshold (%)", 30, 100, 50, 5, key="cmp_threshold",
-                          help="share of the shorter claim's uncommon subject words that the "
-                          "other claim also uses")
+    threshold = c3.slider(
+        "Match threshold (%)",
+        30,
+        100,
+        50,
+        5,
+        key="cmp_threshold",
+        help="share of the shorter claim's uncommon subject words that the other claim also uses",
+    )
     if a == b:
         st.warning("Pick two different documents.")
         return
@@ -65,43 +70,80 @@ def main() -> None:
     if not fc.available:
         st.caption(f"Fact-check results not available: {fc.note}")
     table(
-        [{"topic": dict(d.finding.evidence).get("topic", ""), "finding": d.finding.message,
-          f"claim in {a}": " ".join(d.a.text.split()), f"claim in {b}": " ".join(d.b.text.split())}
-         for d in differ],
-        "The fact check found no figure stated differently in the two documents.", static=True,
+        [
+            {
+                "topic": dict(d.finding.evidence).get("topic", ""),
+                "finding": d.finding.message,
+                f"claim in {a}": " ".join(d.a.text.split()),
+                f"claim in {b}": " ".join(d.b.text.split()),
+            }
+            for d in differ
+        ],
+        "The fact check found no figure stated differently in the two documents.",
+        static=True,
     )
     st.markdown("**Numbers of paired claims** (matched by shared subject words)")
     table(
-        [{"kind": ch.kind, a: ", ".join(ch.a_numbers), b: ", ".join(ch.b_numbers),
-          f"claim in {a}": " ".join(ch.pair.a.text.split()),
-          f"claim in {b}": " ".join(ch.pair.b.text.split()),
-          "overlap %": f"{ch.pair.score:g}"} for ch in cmp.changes],
-        "No paired claims state different numbers of the same kind.", static=True,
+        [
+            {
+                "kind": ch.kind,
+                a: ", ".join(ch.a_numbers),
+                b: ", ".join(ch.b_numbers),
+                f"claim in {a}": " ".join(ch.pair.a.text.split()),
+                f"claim in {b}": " ".join(ch.pair.b.text.split()),
+                "overlap %": f"{ch.pair.score:g}",
+            }
+            for ch in cmp.changes
+        ],
+        "No paired claims state different numbers of the same kind.",
+        static=True,
     )
     st.subheader("Subjects both speak of")
-    tab_pairs, tab_words = st.tabs([f"Paired claims ({len(cmp.pairs)})",
-                                    f"Shared subject words ({len(cmp.subjects)})"])
+    tab_pairs, tab_words = st.tabs(
+        [f"Paired claims ({len(cmp.pairs)})", f"Shared subject words ({len(cmp.subjects)})"]
+    )
     with tab_pairs:
         table(
-            [{f"claim in {a}": " ".join(p.a.text.split()),
-              f"claim in {b}": " ".join(p.b.text.split()),
-              "overlap %": f"{p.score:g}", "shared words": ", ".join(p.shared)}
-             for p in cmp.pairs],
-            "No two claims are close enough to pair at this threshold.", static=True,
+            [
+                {
+                    f"claim in {a}": " ".join(p.a.text.split()),
+                    f"claim in {b}": " ".join(p.b.text.split()),
+                    "overlap %": f"{p.score:g}",
+                    "shared words": ", ".join(p.shared),
+                }
+                for p in cmp.pairs
+            ],
+            "No two claims are close enough to pair at this threshold.",
+            static=True,
         )
     with tab_words:
-        st.dataframe(pd.DataFrame([{"word": s.word, f"claims in {a}": s.count_a,
-                                    f"claims in {b}": s.count_b} for s in cmp.subjects]),
-                     hide_index=True, key="cmp_words")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {"word": s.word, f"claims in {a}": s.count_a, f"claims in {b}": s.count_b}
+                    for s in cmp.subjects
+                ]
+            ),
+            hide_index=True,
+            key="cmp_words",
+        )
     left, right = st.columns(2)
     with left:
         st.subheader(f"Only in {a}")
-        table([{"claim": c.id, "text": views.clip(c.text, 140)} for c in cmp.only_a],
-              f"Every claim of {a} has a counterpart.", key="cmp_only_a", width="stretch")
+        table(
+            [{"claim": c.id, "text": views.clip(c.text, 140)} for c in cmp.only_a],
+            f"Every claim of {a} has a counterpart.",
+            key="cmp_only_a",
+            width="stretch",
+        )
     with right:
         st.subheader(f"Only in {b}")
-        table([{"claim": c.id, "text": views.clip(c.text, 140)} for c in cmp.only_b],
-              f"Every claim of {b} has a counterpart.", key="cmp_only_b", width="stretch")
+        table(
+            [{"claim": c.id, "text": views.clip(c.text, 140)} for c in cmp.only_b],
+            f"Every claim of {b} has a counterpart.",
+            key="cmp_only_b",
+            width="stretch",
+        )
 
 
 guarded("compare", main)

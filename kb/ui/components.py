@@ -20,7 +20,7 @@ def verdict_chip(label: str | None, prefix: str = "", suffix: str = "") -> str:
     text = html.escape(prefix + views.verdict_badge(label) + suffix)
     return (
         f'<span style="background:{bg};color:{fg};border:1px solid {fg};border-radius:10px;'
-        f'padding:2px 9px;font-weight:600;font-size:0.9rem;white-space:nowrap;'
+        f"padding:2px 9px;font-weight:600;font-size:0.9rem;white-space:nowrap;"
         f'display:inline-block;margin:2px 0">{text}</span>'
     )
 
@@ -93,11 +93,12 @@ def trace_panel(kb, g, checks, claim_id: str, key: str) -> None:
         ref_traces = trace(g, carrier).refs
         borrowed = ", ".join(f"[{n}]" for n in dict.fromkeys(r.number for r in ref_traces))
         st.markdown(f"**1 · Cited references:** none of its own; {borrowed} by the paragraph")
-        st.caption(f"This sentence has no marker; the fact check reads it with the references of "
-                   f"{views.short_claim(carrier)}, the next sentence of its paragraph that cites.")
+        st.caption(
+            f"This sentence has no marker; the fact check reads it with the references of "
+            f"{views.short_claim(carrier)}, the next sentence of its paragraph that cites."
+        )
     else:
-        st.markdown("**1 · Cited references:** "
-                    + (", ".join(f"[{n}]" for n in refs) or "none"))
+        st.markdown("**1 · Cited references:** " + (", ".join(f"[{n}]" for n in refs) or "none"))
     if not ref_traces:
         st.caption("This claim cites no reference.")
     seen_studies: dict[str, object] = {}
@@ -122,8 +123,12 @@ def trace_panel(kb, g, checks, claim_id: str, key: str) -> None:
                 st.markdown(f"**3 · Study:** {s.study.name}")
                 study_facts_table(s.study)
                 st.caption(f"From {s.study.source}; “unknown” where the record does not say.")
-                st.page_link(PAGES["evidence"], label=f"Open study {s.study.id}", icon="🔬",
-                             query_params={"study": s.study.id})
+                st.page_link(
+                    PAGES["evidence"],
+                    label=f"Open study {s.study.id}",
+                    icon="🔬",
+                    query_params={"study": s.study.id},
+                )
 
     st.markdown("**4 · The letter's numbers and the source's**")
     if not checks.available:
@@ -135,15 +140,22 @@ def trace_panel(kb, g, checks, claim_id: str, key: str) -> None:
     for r in rows:
         measure = f" · {r['measure']}" if r["measure"] else ""
         note = " — ".join(x for x in (r["provenance"], r["why"]) if x)
-        st.markdown(f"Letter: **{r['letter says']}** &nbsp;·&nbsp; {r['status']} "
-                    f"&nbsp;·&nbsp; source: **{r['source says']}**{measure}"
-                    + (f"  \n:gray[{_escape_md(note)}]" if note else ""))
+        st.markdown(
+            f"Letter: **{r['letter says']}** &nbsp;·&nbsp; {r['status']} "
+            f"&nbsp;·&nbsp; source: **{r['source says']}**{measure}"
+            + (f"  \n:gray[{_escape_md(note)}]" if note else "")
+        )
     # drawn only on demand: a big grid would slow every claim selection
-    if seen_studies and st.toggle("Show every number the knowledge base holds for these studies",
-                                  value=not checks.available, key=f"{key}_all_numbers"):
+    if seen_studies and st.toggle(
+        "Show every number the knowledge base holds for these studies",
+        value=not checks.available,
+        key=f"{key}_all_numbers",
+    ):
         outs = [o for s in seen_studies.values() for o in s.outcomes]
-        table(views.outcome_rows(outs, kb.works),
-              "The knowledge base holds no number for these studies.")
+        table(
+            views.outcome_rows(outs, kb.works),
+            "The knowledge base holds no number for these studies.",
+        )
 
     st.markdown("**5 · Findings**")
     findings = checks.findings_behind(c.id)
@@ -152,19 +164,24 @@ def trace_panel(kb, g, checks, claim_id: str, key: str) -> None:
     elif not findings:
         st.caption("No findings for this claim.")
     for f in findings:
-        st.markdown(f"{SEVERITY_ICON.get(f.severity, '⚪')} **{f.severity}** · `{f.code}` — "
-                    f"{f.message}")
+        st.markdown(
+            f"{SEVERITY_ICON.get(f.severity, '⚪')} **{f.severity}** · `{f.code}` — {f.message}"
+        )
         if f.evidence:
             # a plain caption, not a JSON viewer: every finding of a trace would draw one
-            st.caption("Evidence: " + "; ".join(f"{k} = {views.evidence_text(val)}"
-                                               for k, val in f.evidence))
+            st.caption(
+                "Evidence: "
+                + "; ".join(f"{k} = {views.evidence_text(val)}" for k, val in f.evidence)
+            )
 
     st.markdown("**6 · Verdict** (machine and analyst are kept apart)")
     left, right = st.columns(2)
     with left, st.container(border=True):
         st.markdown(verdict_chip(v.label, "machine: "), unsafe_allow_html=True)
-        st.caption(v.reason or ("The fact-check did not run." if not checks.available
-                                else "No reason given."))
+        st.caption(
+            v.reason
+            or ("The fact-check did not run." if not checks.available else "No reason given.")
+        )
         if v.codes:
             st.caption("Codes: " + ", ".join(v.codes))
     with right, st.container(border=True):
@@ -197,8 +214,11 @@ def study_panel(kb, g, s, key: str) -> str | None:
                 work_block(w)
     st.subheader("Reported numbers")
     outs = [o for o in kb.outcomes.values() if o.study == s.id]
-    table(views.outcome_rows(outs, kb.works), "The knowledge base holds no number for this study.",
-          key=f"{key}_outcomes")
+    table(
+        views.outcome_rows(outs, kb.works),
+        "The knowledge base holds no number for this study.",
+        key=f"{key}_outcomes",
+    )
     return resting_claims(g, f"study:{s.id}", key)
 
 
@@ -212,11 +232,18 @@ def resting_claims(g, node: str, key: str) -> str | None:
         st.caption("No claim of any document rests on it.")
         return None
     ids = [c.id for c in claims]
-    rows = [{"claim": c.id, "document": c.document, "text": views.clip(c.text, 160)}
-            for c in claims]
+    rows = [
+        {"claim": c.id, "document": c.document, "text": views.clip(c.text, 160)} for c in claims
+    ]
     st.caption(f"{len(rows)} claim(s). Select a row to open it in the letter reader.")
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key=key, on_select="rerun",
-                 selection_mode="single-row", width="stretch")
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+        width="stretch",
+    )
     return table_pick(key, ids)
 
 
@@ -228,15 +255,22 @@ def work_panel(kb, g, w, key: str) -> str | None:
     studies = kb.studies_of(w.citekey)
     st.markdown("**Studies:** " + (", ".join(s.name for s in studies) or "none"))
     for s in studies:
-        st.page_link(PAGES["evidence"], label=f"Open study {s.id}", icon="🔬",
-                     query_params={"study": s.id})
+        st.page_link(
+            PAGES["evidence"], label=f"Open study {s.id}", icon="🔬", query_params={"study": s.id}
+        )
     wid = f"work:{w.citekey}"
-    entries = [g.nodes[e]["record"] for e in (g.predecessors(wid) if wid in g else ())
-               if g.nodes[e]["kind"] == "entry"]
+    entries = [
+        g.nodes[e]["record"]
+        for e in (g.predecessors(wid) if wid in g else ())
+        if g.nodes[e]["kind"] == "entry"
+    ]
     cited = sorted(f"{e.document} ref {e.number}" for e in entries)
     st.caption("Cited as: " + (", ".join(cited) or "no document cites it"))
     st.subheader("Numbers this work reports")
     outs = [o for o in kb.outcomes.values() if o.work == w.citekey]
-    table(views.outcome_rows(outs, kb.works), "The knowledge base holds no number from this work.",
-          key=f"{key}_outcomes")
+    table(
+        views.outcome_rows(outs, kb.works),
+        "The knowledge base holds no number from this work.",
+        key=f"{key}_outcomes",
+    )
     return resting_claims(g, f"work:{w.citekey}", key)

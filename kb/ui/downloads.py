@@ -48,9 +48,13 @@ def download_buttons(kb, g, checks, doc_id: str, claim_ids: list[str], key: str)
 
     cols = st.columns([2, 3, 2])
     cols[0].download_button(
-        f"⬇️ Claim-to-source CSV ({len(ids)} claims)", csv_bytes,
-        file_name=f"{doc_id}-claims-sources.csv", mime="text/csv", key=f"{key}_csv",
-        on_click="ignore", disabled=not ids,
+        f"⬇️ Claim-to-source CSV ({len(ids)} claims)",
+        csv_bytes,
+        file_name=f"{doc_id}-claims-sources.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+        disabled=not ids,
         help="One row per claim, cited reference and matched source number, for the claims "
         "listed above (this document, these filters).",
     )
@@ -65,14 +69,22 @@ def other_formats(kb, g, checks, doc_id: str, key: str, pick_col, button_col) ->
         pick_col.caption("Other formats are not available (kb.export is not installed).")
         return
     names = list(FORMATS)
-    name = pick_col.selectbox("Other export of this document", names, key=f"{key}_format",
-                              format_func=lambda n: DESCRIPTIONS.get(n, n),
-                              label_visibility="collapsed")
+    name = pick_col.selectbox(
+        "Other export of this document",
+        names,
+        key=f"{key}_format",
+        format_func=lambda n: DESCRIPTIONS.get(n, n),
+        label_visibility="collapsed",
+    )
 
     def make() -> bytes:
         return render(name, kb, g, checks.raw, doc_id)
 
     button_col.download_button(
-        f"⬇️ {FORMATS[name].extension}", make, file_name=filename(name, doc_id),
-        mime=FORMATS[name].media_type, key=f"{key}_other", on_click="ignore",
+        f"⬇️ {FORMATS[name].extension}",
+        make,
+        file_name=filename(name, doc_id),
+        mime=FORMATS[name].media_type,
+        key=f"{key}_other",
+        on_click="ignore",
     )

@@ -11,8 +11,9 @@ from kb.ui.components import study_panel, work_panel
 
 
 def _open_claim_in_reader(claim_id: str) -> None:
-    st.switch_page(PAGES["reader"],
-                   query_params={"doc": claim_id.split(":", 1)[0], "claim": claim_id})
+    st.switch_page(
+        PAGES["reader"], query_params={"doc": claim_id.split(":", 1)[0], "claim": claim_id}
+    )
 
 
 def main() -> None:
@@ -43,10 +44,14 @@ def main() -> None:
     years = sorted({w.year for w in kb.works.values() if w.year})
     f1, f2, f3, f4 = st.columns(4)
     designs = f1.multiselect("Design", sorted({r["design"] for r in s_rows}), key="e_design")
-    sponsors = f2.multiselect("Sponsor", sorted({r["sponsor"] for r in s_rows} |
-                                                {r["sponsor"] for r in w_rows}), key="e_sponsor")
-    measures = f3.multiselect("Measure", sorted({o.measure for o in kb.outcomes.values()
-                                                 if o.measure}), key="e_measure")
+    sponsors = f2.multiselect(
+        "Sponsor",
+        sorted({r["sponsor"] for r in s_rows} | {r["sponsor"] for r in w_rows}),
+        key="e_sponsor",
+    )
+    measures = f3.multiselect(
+        "Measure", sorted({o.measure for o in kb.outcomes.values() if o.measure}), key="e_measure"
+    )
     span = None
     if len(years) > 1:
         span = f4.slider("Year", years[0], years[-1], (years[0], years[-1]), key="e_years")
@@ -60,20 +65,36 @@ def main() -> None:
     tab_s, tab_w = st.tabs([f"Studies ({len(s_shown)})", f"Works ({len(w_shown)})"])
     with tab_s:
         if s_shown:
-            st.dataframe(pd.DataFrame(s_shown), hide_index=True, key="studies_table",
-                         on_select="rerun", selection_mode="single-row", width="stretch",
-                         height=min(40 + 35 * len(s_shown), 640))
-            st.caption("Select a row to open the study. N is as enrolled; unknown where the "
-                       "record does not say.")
+            st.dataframe(
+                pd.DataFrame(s_shown),
+                hide_index=True,
+                key="studies_table",
+                on_select="rerun",
+                selection_mode="single-row",
+                width="stretch",
+                height=min(40 + 35 * len(s_shown), 640),
+            )
+            st.caption(
+                "Select a row to open the study. N is as enrolled; unknown where the "
+                "record does not say."
+            )
         else:
             st.info("No study matches these filters.")
     with tab_w:
         if w_shown:
-            st.dataframe(pd.DataFrame(w_shown), hide_index=True, key="works_table",
-                         on_select="rerun", selection_mode="single-row", width="stretch",
-                         height=min(40 + 35 * len(w_shown), 640))
-            st.caption("Select a row to open the work. “cited-only” means the record itself was "
-                       "not found: everything shown comes from the letter's citation.")
+            st.dataframe(
+                pd.DataFrame(w_shown),
+                hide_index=True,
+                key="works_table",
+                on_select="rerun",
+                selection_mode="single-row",
+                width="stretch",
+                height=min(40 + 35 * len(w_shown), 640),
+            )
+            st.caption(
+                "Select a row to open the work. “cited-only” means the record itself was "
+                "not found: everything shown comes from the letter's citation."
+            )
         else:
             st.info("No work matches these filters.")
     picked_s = table_pick("studies_table", [r["study"] for r in s_shown])

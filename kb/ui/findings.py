@@ -33,11 +33,16 @@ def severity_chart(counts: pd.DataFrame):
         alt.Chart(counts)
         .mark_bar()
         .encode(
-            y=alt.Y("code:N", sort="-x", title=None,
-                    axis=alt.Axis(labelLimit=320, labelOverlap=False)),
+            y=alt.Y(
+                "code:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)
+            ),
             x=alt.X("sum(count):Q", title="findings"),
-            color=alt.Color("severity:N", scale=alt.Scale(domain=order, range=colours),
-                            sort=order, legend=alt.Legend(orient="bottom")),
+            color=alt.Color(
+                "severity:N",
+                scale=alt.Scale(domain=order, range=colours),
+                sort=order,
+                legend=alt.Legend(orient="bottom"),
+            ),
             order=alt.Order("severity_rank:Q"),
             tooltip=["code", "severity", "count"],
         )
@@ -56,11 +61,12 @@ def main() -> None:
         unavailable_note(checks.note)
         st.info("There are no findings to show until the fact-check runs.")
         return
-    scope = st.radio("Scope", ["this document", "every document"], horizontal=True,
-                     key="fd_scope")
+    scope = st.radio("Scope", ["this document", "every document"], horizontal=True, key="fd_scope")
     rows = views.finding_rows(checks, doc_id if scope == "this document" else None)
-    st.caption(f"Machine findings about {doc_id if scope == 'this document' else 'every document'}"
-               ". Analysts' verdicts are kept apart (see each claim's trace).")
+    st.caption(
+        f"Machine findings about {doc_id if scope == 'this document' else 'every document'}"
+        ". Analysts' verdicts are kept apart (see each claim's trace)."
+    )
     if not rows:
         st.success("No findings: the fact-check found nothing to report here.")
         return
@@ -77,20 +83,31 @@ def main() -> None:
     f1, f2 = st.columns(2)
     sevs = f1.multiselect("Severity", sorted({r["severity"] for r in rows}), key="fd_sev")
     codes = f2.multiselect("Code", sorted({r["code"] for r in rows}), key="fd_code")
-    shown = [r for r in rows if (not sevs or r["severity"] in sevs)
-             and (not codes or r["code"] in codes)]
+    shown = [
+        r for r in rows if (not sevs or r["severity"] in sevs) and (not codes or r["code"] in codes)
+    ]
     st.subheader(f"Findings ({len(shown)})")
     st.caption("Select a row to open the claim it is about.")
-    st.dataframe(pd.DataFrame(shown), hide_index=True, key="findings_table", on_select="rerun",
-                 selection_mode="single-row", width="stretch")
+    st.dataframe(
+        pd.DataFrame(shown),
+        hide_index=True,
+        key="findings_table",
+        on_select="rerun",
+        selection_mode="single-row",
+        width="stretch",
+    )
     picked = table_pick("findings_table", [r["claim"] for r in shown])
     if picked and picked != "—":
         open_claim(picked)
     selected = param("claim")
     if selected and any(r["claim"] == selected for r in rows):
         st.divider()
-        st.page_link(PAGES["reader"], label="Open in the letter reader", icon="📄",
-                     query_params={"doc": selected.split(":", 1)[0], "claim": selected})
+        st.page_link(
+            PAGES["reader"],
+            label="Open in the letter reader",
+            icon="📄",
+            query_params={"doc": selected.split(":", 1)[0], "claim": selected},
+        )
         trace_panel(kb, g, checks, selected, key="findings")
 
 

@@ -17,11 +17,27 @@ MODES = {
     "chain": "Full chain: with citation markers and reference entries",
 }
 # cose without animation: the first frame is the final picture, fitted to the frame
-LAYOUT = {"name": "cose", "animate": False, "fit": True, "padding": 30,
-          "nodeDimensionsIncludeLabels": True, "nodeRepulsion": 6000, "idealEdgeLength": 70,
-          "randomize": False}
-EDGE_KINDS = ("cites", "contains", "lists", "has_marker", "names", "resolves_to", "reports",
-              "has_outcome", "states")
+LAYOUT = {
+    "name": "cose",
+    "animate": False,
+    "fit": True,
+    "padding": 30,
+    "nodeDimensionsIncludeLabels": True,
+    "nodeRepulsion": 6000,
+    "idealEdgeLength": 70,
+    "randomize": False,
+}
+EDGE_KINDS = (
+    "cites",
+    "contains",
+    "lists",
+    "has_marker",
+    "names",
+    "resolves_to",
+    "reports",
+    "has_outcome",
+    "states",
+)
 
 
 def focus_from_url(kb) -> str | None:
@@ -57,12 +73,14 @@ def legend() -> None:
     for kind, colour in views.NODE_COLOURS.items():
         chips.append(
             f'<span style="display:inline-block;margin:2px 8px 2px 0"><span style="display:'
-            f'inline-block;width:12px;height:12px;border-radius:6px;background:{colour};'
+            f"inline-block;width:12px;height:12px;border-radius:6px;background:{colour};"
             f'vertical-align:middle"></span> {views.NODE_KIND_LABELS[kind]}</span>'
         )
-    chips.append('<span style="display:inline-block"><span style="display:inline-block;'
-                 'width:12px;height:12px;border-radius:6px;background:#d50000;vertical-align:'
-                 'middle;outline:2px solid #000"></span> the node in focus</span>')
+    chips.append(
+        '<span style="display:inline-block"><span style="display:inline-block;'
+        "width:12px;height:12px;border-radius:6px;background:#d50000;vertical-align:"
+        'middle;outline:2px solid #000"></span> the node in focus</span>'
+    )
     st.markdown("".join(chips), unsafe_allow_html=True)
 
 
@@ -78,21 +96,37 @@ def details(kb, g, nid: str, checks=None) -> None:
             prefer = [m.outcome for m in checks.matches.get(rec.id, ()) if m.outcome]
             prefer += list(checks.verdict(rec.id).outcomes)
         st.graphviz_chart(views.chain_dot(trace(g, nid), prefer=prefer), width="stretch")
-        st.caption("Each number node names its work, where in the record it stands and whether "
-                   "the record was read (verified) or is only cited.")
-        st.page_link(PAGES["reader"], label="Open this claim in the letter reader", icon="📄",
-                     query_params={"doc": rec.document, "claim": rec.id})
+        st.caption(
+            "Each number node names its work, where in the record it stands and whether "
+            "the record was read (verified) or is only cited."
+        )
+        st.page_link(
+            PAGES["reader"],
+            label="Open this claim in the letter reader",
+            icon="📄",
+            query_params={"doc": rec.document, "claim": rec.id},
+        )
     elif kind == "study":
         st.subheader(rec.name)
-        st.caption(f"{rec.design or 'design unknown'} · {rec.enrolled or 'N unknown'} · "
-                   f"follow-up {rec.follow_up or 'unknown'} · sponsor {rec.sponsor or 'unknown'}")
-        st.page_link(PAGES["evidence"], label=f"Open study {rec.id}", icon="🔬",
-                     query_params={"study": rec.id})
+        st.caption(
+            f"{rec.design or 'design unknown'} · {rec.enrolled or 'N unknown'} · "
+            f"follow-up {rec.follow_up or 'unknown'} · sponsor {rec.sponsor or 'unknown'}"
+        )
+        st.page_link(
+            PAGES["evidence"],
+            label=f"Open study {rec.id}",
+            icon="🔬",
+            query_params={"study": rec.id},
+        )
     elif kind == "work":
         st.subheader(rec.citekey)
         st.caption(views.work_links(rec)["citation"])
-        st.page_link(PAGES["evidence"], label=f"Open work {rec.citekey}", icon="🔬",
-                     query_params={"work": rec.citekey})
+        st.page_link(
+            PAGES["evidence"],
+            label=f"Open work {rec.citekey}",
+            icon="🔬",
+            query_params={"work": rec.citekey},
+        )
     elif kind == "outcome":
         st.subheader(f"Reported number {rec.id}")
         table(views.outcome_rows([rec], kb.works), "")
@@ -108,15 +142,20 @@ def main() -> None:
     loaded = need_kb()
     kb, g = loaded.kb, loaded.graph
     st.title("🕸️ Graph")
-    st.caption("The neighbourhood of one claim, study or work (at most 2 steps, at most 200 "
-               "nodes). Click a node to open it; drag to move, scroll to zoom.")
+    st.caption(
+        "The neighbourhood of one claim, study or work (at most 2 steps, at most 200 "
+        "nodes). Click a node to open it; drag to move, scroll to zoom."
+    )
     doc_id = current_document(kb)
     focus = focus_from_url(kb)
     claims = list(kb.claims(doc_id)) if doc_id else []
     if focus is None:
         first = next((c for c in claims if views.claim_refs(c)), None)
-        focus = f"claim:{first.id}" if first else (
-            f"study:{next(iter(kb.studies))}" if kb.studies else None)
+        focus = (
+            f"claim:{first.id}"
+            if first
+            else (f"study:{next(iter(kb.studies))}" if kb.studies else None)
+        )
     if focus is None:
         st.info("Nothing to draw: the knowledge base holds no claim and no study.")
         return
@@ -124,8 +163,11 @@ def main() -> None:
         st.warning(f"There is no node `{focus}` in this knowledge base.")
         return
 
-    options = [f"claim:{c.id}" for c in claims] + [f"study:{s}" for s in kb.studies] + [
-        f"work:{w}" for w in kb.works]
+    options = (
+        [f"claim:{c.id}" for c in claims]
+        + [f"study:{s}" for s in kb.studies]
+        + [f"work:{w}" for w in kb.works]
+    )
     if focus not in options:
         options.insert(0, focus)
 
@@ -155,9 +197,10 @@ def main() -> None:
     except UnknownNodeError as exc:
         st.warning(str(exc))
         return
-    st.caption(f"{sub.number_of_nodes()} nodes, {sub.number_of_edges()} edges"
-               + (" (cut at 200 nodes: the nearest are kept)" if sub.number_of_nodes() >= 200
-                  else ""))
+    st.caption(
+        f"{sub.number_of_nodes()} nodes, {sub.number_of_edges()} edges"
+        + (" (cut at 200 nodes: the nearest are kept)" if sub.number_of_nodes() >= 200 else "")
+    )
     legend()
     clicked = draw(sub, focus)
     if clicked and clicked != focus:
@@ -179,24 +222,54 @@ class Style:
 
 def node_styles() -> list[Style]:
     """One rule per node kind: colour and a caption readable at the first zoom."""
-    base = {"label": "data(name)", "font-size": 8, "min-zoomed-font-size": 0, "width": 22,
-            "height": 22, "text-wrap": "ellipsis", "text-max-width": 110, "color": "#222"}
-    rules = [Style(f"node[label='{k}']", {**base, "background-color": c})
-             for k, c in views.NODE_COLOURS.items()]
-    rules.append(Style("node[label='focus']", {**base, "background-color": "#d50000", "width": 32,
-                                               "height": 32, "border-width": 3,
-                                               "border-color": "#000", "font-weight": "bold"}))
+    base = {
+        "label": "data(name)",
+        "font-size": 8,
+        "min-zoomed-font-size": 0,
+        "width": 22,
+        "height": 22,
+        "text-wrap": "ellipsis",
+        "text-max-width": 110,
+        "color": "#222",
+    }
+    rules = [
+        Style(f"node[label='{k}']", {**base, "background-color": c})
+        for k, c in views.NODE_COLOURS.items()
+    ]
+    rules.append(
+        Style(
+            "node[label='focus']",
+            {
+                **base,
+                "background-color": "#d50000",
+                "width": 32,
+                "height": 32,
+                "border-width": 3,
+                "border-color": "#000",
+                "font-weight": "bold",
+            },
+        )
+    )
     return rules
 
 
 def edge_styles() -> list[Style]:
     """Directed edges; a citation edge names its reference number."""
-    return [Style(f"edge[label='{k}']", {"label": "data(caption)", "font-size": 6,
-                                           "min-zoomed-font-size": 0,
-                                           "target-arrow-shape": "triangle",
-                                           "curve-style": "bezier", "color": "#444",
-                                           "text-background-opacity": 0})
-            for k in EDGE_KINDS]
+    return [
+        Style(
+            f"edge[label='{k}']",
+            {
+                "label": "data(caption)",
+                "font-size": 6,
+                "min-zoomed-font-size": 0,
+                "target-arrow-shape": "triangle",
+                "curve-style": "bezier",
+                "color": "#444",
+                "text-background-opacity": 0,
+            },
+        )
+        for k in EDGE_KINDS
+    ]
 
 
 def draw(sub, focus: str) -> str | None:
@@ -207,8 +280,12 @@ def draw(sub, focus: str) -> str | None:
         st.warning("The interactive graph needs st-link-analysis (`pip install -e .`).")
         return None
     value = st_link_analysis(
-        views.graph_elements(sub, focus), layout=LAYOUT, node_styles=node_styles(),
-        edge_styles=edge_styles(), height=560, key=f"graph_{focus}",
+        views.graph_elements(sub, focus),
+        layout=LAYOUT,
+        node_styles=node_styles(),
+        edge_styles=edge_styles(),
+        height=560,
+        key=f"graph_{focus}",
         events=[Event("node_click", "click tap", "node")],
     )
     if not isinstance(value, dict) or value.get("action") != "node_click":

@@ -23,15 +23,20 @@ def body(kb, g) -> None:
     cols = st.columns(6)
     for col, (label, kind) in zip(
         cols,
-        [("Documents", "document"), ("Claims", "claim"), ("Reference entries", "entry"),
-         ("Works", "work"), ("Studies", "study"), ("Reported numbers", "outcome")],
+        [
+            ("Documents", "document"),
+            ("Claims", "claim"),
+            ("Reference entries", "entry"),
+            ("Works", "work"),
+            ("Studies", "study"),
+            ("Reported numbers", "outcome"),
+        ],
     ):
         col.metric(label, n.get(kind, 0))
 
     fc = checks()
     if fc.available:
-        st.caption(f"Fact-check: {len(fc.findings)} finding(s) about "
-                   f"{len(fc.verdicts)} claim(s).")
+        st.caption(f"Fact-check: {len(fc.findings)} finding(s) about {len(fc.verdicts)} claim(s).")
     else:
         st.warning(f"Fact-check results not available: {fc.note}.")
 
@@ -48,9 +53,16 @@ def body(kb, g) -> None:
     st.dataframe(
         pd.DataFrame(
             [
-                {"id": d.id, "title": d.title, "organisation": d.organisation, "date": d.date,
-                 "claims": sum(1 for _ in kb.claims(d.id)),
-                 "reference entries": len(kb.readings[d.id].entries) if d.id in kb.readings else 0}
+                {
+                    "id": d.id,
+                    "title": d.title,
+                    "organisation": d.organisation,
+                    "date": d.date,
+                    "claims": sum(1 for _ in kb.claims(d.id)),
+                    "reference entries": len(kb.readings[d.id].entries)
+                    if d.id in kb.readings
+                    else 0,
+                }
                 for d in kb.documents.values()
             ]
         ),
@@ -66,8 +78,16 @@ def body(kb, g) -> None:
         (st.error if errors else st.warning)(msg)
         st.dataframe(
             pd.DataFrame(
-                [{"severity": p.severity, "file": p.file, "line": p.line, "field": p.field,
-                  "message": p.message} for p in kb.problems]
+                [
+                    {
+                        "severity": p.severity,
+                        "file": p.file,
+                        "line": p.line,
+                        "field": p.field,
+                        "message": p.message,
+                    }
+                    for p in kb.problems
+                ]
             ),
             hide_index=True,
             key="problems",

@@ -21,8 +21,13 @@ from kb.ui.common import (
 from kb.ui.components import trace_panel, verdict_chip
 from kb.ui.state import checks as get_checks
 
-LOOK_FIRST = ("contradicted", "not supported by the cited source", "not supported",
-              "partly supported", "uncited")
+LOOK_FIRST = (
+    "contradicted",
+    "not supported by the cited source",
+    "not supported",
+    "partly supported",
+    "uncited",
+)
 
 
 def _picked() -> None:
@@ -41,21 +46,26 @@ def main() -> None:
         st.info("The knowledge base holds no document.")
         return
     doc = kb.documents[doc_id]
-    st.caption(f"{doc.title} · {doc.organisation or 'organisation unknown'} · {doc.date} · "
-               f"file `{doc.file}`")
+    st.caption(
+        f"{doc.title} · {doc.organisation or 'organisation unknown'} · {doc.date} · "
+        f"file `{doc.file}`"
+    )
     claims = list(kb.claims(doc_id))
     if not doc.text.strip():
         st.warning(f"The text of {doc_id} is empty or missing (`{doc.file}`).")
         return
     if not claims:
-        st.info("No claims were found in this document (the reading found none, or it has not "
-                "been read).")
+        st.info(
+            "No claims were found in this document (the reading found none, or it has not "
+            "been read)."
+        )
     if not checks.available:
         unavailable_note(checks.note)
 
     labels = Counter(checks.verdict(c.id).label for c in claims)
-    legend = " ".join(verdict_chip(lab, suffix=f" · {labels[lab]}") for lab, _, _ in
-                      views.legend_rows(labels))
+    legend = " ".join(
+        verdict_chip(lab, suffix=f" · {labels[lab]}") for lab, _, _ in views.legend_rows(labels)
+    )
     if legend:
         st.markdown("Verdicts in this document: " + legend, unsafe_allow_html=True)
 
@@ -74,8 +84,10 @@ def main() -> None:
             key="reader_pick",
             index=None,
             placeholder="Pick a claim, or click a claim's label in the text",
-            format_func=lambda i: f"{views.short_claim(i)} · "
-            f"{views.verdict_badge(checks.verdict(i).label)} · {views.clip(by_id[i].text, 70)}",
+            format_func=lambda i: (
+                f"{views.short_claim(i)} · "
+                f"{views.verdict_badge(checks.verdict(i).label)} · {views.clip(by_id[i].text, 70)}"
+            ),
             on_change=_picked,
         )
         if selected is None:
@@ -84,24 +96,33 @@ def main() -> None:
             if first:
                 st.markdown("**Claims to look at first**")
             for c in first[:15]:
-                st.page_link(PAGES["reader"], query_params={"doc": doc_id, "claim": c.id},
-                             label=f"{views.short_claim(c.id)} · "
-                             f"{views.verdict_badge(checks.verdict(c.id).label)} · "
-                             f"{views.clip(c.text, 60)}")
+                st.page_link(
+                    PAGES["reader"],
+                    query_params={"doc": doc_id, "claim": c.id},
+                    label=f"{views.short_claim(c.id)} · "
+                    f"{views.verdict_badge(checks.verdict(c.id).label)} · "
+                    f"{views.clip(c.text, 60)}",
+                )
         else:
             trace_panel(kb, g, checks, selected, key="reader")
     with left:
         st.subheader("The document")
-        st.caption("Each claim is highlighted by its machine verdict; the label after it names "
-                   "the verdict and the claim and opens its trace. Citation markers are kept as "
-                   "printed.")
+        st.caption(
+            "Each claim is highlighted by its machine verdict; the label after it names "
+            "the verdict and the claim and opens its trace. Citation markers are kept as "
+            "printed."
+        )
         body = views.reader_html(
-            doc.text, claims, checks, selected,
+            doc.text,
+            claims,
+            checks,
+            selected,
             href=lambda cid: "?" + urlencode({"doc": doc_id, "claim": cid}),
         )
         with st.container(height=900, key="reader_text"):
-            st.markdown(views.READER_CSS + f'<div class="kb-doc">{body}</div>',
-                        unsafe_allow_html=True)
+            st.markdown(
+                views.READER_CSS + f'<div class="kb-doc">{body}</div>', unsafe_allow_html=True
+            )
 
 
 guarded("reader", main)

@@ -10,9 +10,10 @@ from pathlib import Path
 import networkx as nx
 import streamlit as st
 
-from kb import DEFAULT_DATA_DIR
 from kb.graph import build_graph
-from kb.load import KnowledgeBase, LoadError, load_kb
+from kb.load import LoadError, load_kb
+from kb.model import KnowledgeBase
+from kb.schema import DEFAULT_DATA_DIR
 from kb.views import Checks, analyst_from_assessments, evidence_graph
 
 log = logging.getLogger("kb.ui")
@@ -63,10 +64,12 @@ def check(path: str) -> Checks:
         log.exception("cannot read analyst assessments")
         analyst = {}
     try:
-        from kb import factcheck
+        from kb.checks import factcheck
     except ImportError as exc:
         log.warning("fact-check engine not available: %s", exc)
-        return Checks.unavailable("the fact-check engine (kb.factcheck) is not installed", analyst)
+        return Checks.unavailable(
+            "the fact-check engine (kb.checks.factcheck) is not installed", analyst
+        )
     try:
         fc = factcheck.fact_check(loaded.kb, loaded.graph)
         get_analyst = getattr(factcheck, "analyst_verdicts", None)

@@ -7,8 +7,8 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from kb.extract import MAX_BYTES
 from kb.ingest import IngestError, IngestResult, ingest, save
+from kb.sources import MAX_BYTES
 from kb.ui.common import guarded, need_kb
 
 _STATE = "ingest_result"
@@ -45,8 +45,10 @@ def _show(result: IngestResult, file_key: tuple) -> None:
     saved = st.session_state.get(_SAVED)
     saved = saved[1] if saved and saved[0] == file_key else None
     st.subheader(doc.title)
-    st.caption(f"Document id `{doc.id}` · dated {doc.date or 'unknown'} · read from "
-               f"{result.source_name} ({ex.format})")
+    st.caption(
+        f"Document id `{doc.id}` · dated {doc.date or 'unknown'} · read from "
+        f"{result.source_name} ({ex.format})"
+    )
     factual = [c for c in result.claims if c.kind in ("sentence", "list-item", "caption")]
     cited = sum(1 for c in factual if c.refs)
     cols = st.columns(5)
@@ -63,9 +65,14 @@ def _show(result: IngestResult, file_key: tuple) -> None:
     st.markdown("#### Claims")
     show_all = st.toggle("Show letterhead, salutation and signature lines too", key="ingest_all")
     rows = [
-        {"claim": c.id, "page": _pages(result.claim_pages.get(c.id)), "kind": c.kind,
-         "refs": ", ".join(map(str, c.refs)), "text": c.text,
-         "verdict": result.verdict(c.id) or ""}
+        {
+            "claim": c.id,
+            "page": _pages(result.claim_pages.get(c.id)),
+            "kind": c.kind,
+            "refs": ", ".join(map(str, c.refs)),
+            "text": c.text,
+            "verdict": result.verdict(c.id) or "",
+        }
         for c in (result.claims if show_all else factual)
     ]
     columns = ["claim", "page", "kind", "refs", "text", "verdict"]
@@ -73,25 +80,43 @@ def _show(result: IngestResult, file_key: tuple) -> None:
 
     st.markdown("#### Reference entries")
     rows = [
-        {"ref": e.entry.number,
-         "status": "new cited-only work" if e.new else ("resolved" if e.work else "unresolved"),
-         "work": e.work.citekey if e.work else "", "method": e.resolution.method,
-         "score": "unknown" if e.resolution.score is None else f"{e.resolution.score:g}",
-         "entry": e.entry.raw}
+        {
+            "ref": e.entry.number,
+            "status": "new cited-only work" if e.new else ("resolved" if e.work else "unresolved"),
+            "work": e.work.citekey if e.work else "",
+            "method": e.resolution.method,
+            "score": "unknown" if e.resolution.score is None else f"{e.resolution.score:g}",
+            "entry": e.entry.raw,
+        }
         for e in result.entries
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="ingest_entries")
     if result.new_works:
-        st.caption(f"{len(result.new_works)} reference(s) matched no work in the knowledge base; "
-                   "saving adds them as cited-only works (verified: no) with the fields parsed "
-                   "from the letter.")
+        st.caption(
+            f"{len(result.new_works)} reference(s) matched no work in the knowledge base; "
+            "saving adds them as cited-only works (verified: no) with the fields parsed "
+            "from the letter."
+        )
 
     if result.enrichment:
         st.markdown("#### Online look-up")
-        st.dataframe(pd.DataFrame([
-            {"entry": x.entry, "status": x.status, "doi": x.doi, "pmid": x.pmid,
-             "source": x.source, "message": x.message} for x in result.enrichment
-        ]), hide_index=True, key="ingest_enrich")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "entry": x.entry,
+                        "status": x.status,
+                        "doi": x.doi,
+                        "pmid": x.pmid,
+                        "source": x.source,
+                        "message": x.message,
+                    }
+                    for x in result.enrichment
+                ]
+            ),
+            hide_index=True,
+            key="ingest_enrich",
+        )
 
     st.markdown("#### Findings")
     if result.checks_note:
@@ -99,11 +124,21 @@ def _show(result: IngestResult, file_key: tuple) -> None:
     elif not result.findings:
         st.success("The checks found nothing to report for this letter.")
     else:
-        st.dataframe(pd.DataFrame([
-            {"severity": getattr(f, "severity", ""), "code": getattr(f, "code", ""),
-             "claim": str(getattr(f, "claim", "") or ""), "message": getattr(f, "message", "")}
-            for f in result.findings
-        ]), hide_index=True, key="ingest_findings")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "severity": getattr(f, "severity", ""),
+                        "code": getattr(f, "code", ""),
+                        "claim": str(getattr(f, "claim", "") or ""),
+                        "message": getattr(f, "message", ""),
+                    }
+                    for f in result.findings
+                ]
+            ),
+            hide_index=True,
+            key="ingest_findings",
+        )
     if result.problems:
         with st.expander(f"{len(result.problems)} reading note(s)"):
             for p in result.problems:
@@ -116,8 +151,12 @@ def _show(result: IngestResult, file_key: tuple) -> None:
     missing = "" if doc.date else "The letter's date was not found: give it above to save."
     if missing:
         st.caption(missing)
-    if st.button("Save to the knowledge base", key="ingest_save", type="primary",
-                 disabled=bool(result.conflicts or missing)):
+    if st.button(
+        "Save to the knowledge base",
+        key="ingest_save",
+        type="primary",
+        disabled=bool(result.conflicts or missing),
+    ):
         try:
             report = save(result)
         except IngestError as exc:
@@ -135,23 +174,30 @@ def body() -> None:
     """The page: upload, options, the result, and the Save button."""
     st.title("Ingest a letter")
     loaded = need_kb()
-    st.caption(f"PDF, Word (.docx), HTML, plain text or Markdown, up to "
-               f"{MAX_BYTES // (1024 * 1024)} MB. The letter is read and checked at once; "
-               "nothing is written until you press Save.")
+    st.caption(
+        f"PDF, Word (.docx), HTML, plain text or Markdown, up to "
+        f"{MAX_BYTES // (1024 * 1024)} MB. The letter is read and checked at once; "
+        "nothing is written until you press Save."
+    )
     upload = st.file_uploader("Letter file", key="ingest_upload")
     with st.expander("Document details and options"):
         c1, c2, c3 = st.columns(3)
         doc_id = c1.text_input("Document id", key="ingest_id", placeholder="from the file name")
         title = c2.text_input("Title", key="ingest_title", placeholder="from the subject line")
-        date = c3.text_input("Date (YYYY-MM-DD)", key="ingest_date",
-                             placeholder="from the letter")
-        enrich = st.checkbox("Look up DOIs and PMIDs online for unresolved references "
-                             "(Crossref, PubMed)", key="ingest_enrich_on")
+        date = c3.text_input("Date (YYYY-MM-DD)", key="ingest_date", placeholder="from the letter")
+        enrich = st.checkbox(
+            "Look up DOIs and PMIDs online for unresolved references (Crossref, PubMed)",
+            key="ingest_enrich_on",
+        )
     if upload is None:
         st.info("Choose a letter file to read it.")
         return
-    opts = {"doc_id": doc_id.strip() or None, "title": title.strip() or None,
-            "date": date.strip() or None, "enrich": bool(enrich)}
+    opts = {
+        "doc_id": doc_id.strip() or None,
+        "title": title.strip() or None,
+        "date": date.strip() or None,
+        "enrich": bool(enrich),
+    }
     data = upload.getvalue()
     result = _run(data, upload.name, loaded.kb, opts)
     if isinstance(result, IngestError):

@@ -12,8 +12,13 @@ import pytest
 from tests.e2e.conftest import settle, shot, wait_for_app
 
 MOTION_CLAIM_TEXT = "274"
-MOTION_WORKS = ("deer2021motion6m", "deer2022motion1y", "deer2024motion2y",
-                "costandi2025motion3y", "deer2026motion5y")
+MOTION_WORKS = (
+    "deer2021motion6m",
+    "deer2022motion1y",
+    "deer2024motion2y",
+    "costandi2025motion3y",
+    "deer2026motion5y",
+)
 
 
 def params(page) -> dict[str, str]:
@@ -38,9 +43,14 @@ def test_every_page_renders_without_an_error(server, page):
     wait_for_app(page)
     assert "Evidence knowledge base" in main_text(page)
     shot(page, "overview")
-    for title, name in [("Letter reader", "reader"), ("Claims", "claims"),
-                        ("Evidence", "evidence"), ("Graph", "graph"), ("Findings", "findings"),
-                        ("Compare documents", "compare")]:
+    for title, name in [
+        ("Letter reader", "reader"),
+        ("Claims", "claims"),
+        ("Evidence", "evidence"),
+        ("Graph", "graph"),
+        ("Findings", "findings"),
+        ("Compare documents", "compare"),
+    ]:
         page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.click()
         page.wait_for_url(re.compile(rf"/{name}(\?|$)"))
         wait_for_app(page)
@@ -65,17 +75,20 @@ def test_reader_motion_three_year_claim_shows_its_source_numbers(server, page):
     # the letter's numbers beside the source's, each with its provenance
     lines = [t for t in text.splitlines() if t.startswith("Letter: ")]
     assert any("274 %" in t for t in lines) and any("5.6" in t for t in lines)
-    assert all(re.search(r"matched|near miss|elsewhere|not in source|contradicted|not checked",
-                         t) for t in lines)
+    assert all(
+        re.search(r"matched|near miss|elsewhere|not in source|contradicted|not checked", t)
+        for t in lines
+    )
     assert "costandi2025motion3y, PMID" in text
     toggle = page.locator('[data-testid="stCheckbox"]').filter(
-        has_text="Show every number the knowledge base holds")
+        has_text="Show every number the knowledge base holds"
+    )
     toggle.first.click()
     settle(page)
     grid = page.locator('[data-testid="stDataFrame"] table').last.inner_text()
     assert "155 patients" in grid and "sample size" in grid  # MOTION's recorded numbers
-    assert page.locator('.kb-claim.kb-selected').count() == 1
-    page.locator('.kb-claim.kb-selected').scroll_into_view_if_needed()
+    assert page.locator(".kb-claim.kb-selected").count() == 1
+    page.locator(".kb-claim.kb-selected").scroll_into_view_if_needed()
     shot(page, "reader-motion-3y")
     page.get_by_text("The letter's numbers and the source's").scroll_into_view_if_needed()
     shot(page, "reader-motion-3y-numbers")

@@ -200,7 +200,6 @@ def compare_claims(
     )
 
 
-
 @dataclass(frozen=True)
 class StatedDifferently:
     """A cross-document finding of the fact check, with the claim of each document."""

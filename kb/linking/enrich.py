@@ -23,8 +23,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from kb import DEFAULT_DATA_DIR
 from kb.model import ReferenceEntry
+from kb.schema import DEFAULT_DATA_DIR
 
 CROSSREF_WORKS = "https://api.crossref.org/works"
 EUTILS = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
@@ -154,17 +154,28 @@ class EnrichClient:
     # -- services ---------------------------------------------------------------------
     def crossref(self, entry: ReferenceEntry) -> list[dict]:
         """Crossref works matching an entry's title, first author and year (best first)."""
-        query = " ".join(x for x in (entry.title or entry.raw, first_family(entry.authors),
-                                     str(entry.year or "")) if x)
-        params = {"query.bibliographic": query[:300], "rows": "3",
-                  "select": "DOI,title,author,issued,container-title,volume,issue,page"}
+        query = " ".join(
+            x
+            for x in (entry.title or entry.raw, first_family(entry.authors), str(entry.year or ""))
+            if x
+        )
+        params = {
+            "query.bibliographic": query[:300],
+            "rows": "3",
+            "select": "DOI,title,author,issued,container-title,volume,issue,page",
+        }
         data = self.get_json(f"{CROSSREF_WORKS}?{urllib.parse.urlencode(params)}")
         return list((data.get("message") or {}).get("items") or [])
 
     def pubmed_ids(self, term: str) -> list[str]:
         """PMIDs that an E-utilities search term finds."""
-        params = {"db": "pubmed", "retmode": "json", "retmax": "3", "term": term,
-                  "tool": "evidence-kb"}
+        params = {
+            "db": "pubmed",
+            "retmode": "json",
+            "retmax": "3",
+            "term": term,
+            "tool": "evidence-kb",
+        }
         data = self.get_json(f"{EUTILS}/esearch.fcgi?{urllib.parse.urlencode(params)}")
         return [str(i) for i in (data.get("esearchresult") or {}).get("idlist") or []]
 
@@ -243,11 +254,24 @@ class EnrichClient:
         except LookupFailed as exc:
             return Enrichment(entry.id, "error", message=f"look-up failed: {exc}")
         if (doi, pmid) == (entry.doi, entry.pmid):
-            return Enrichment(entry.id, "not found", entry.doi, entry.pmid,
-                              message="no record with a matching title, author and year")
+            return Enrichment(
+                entry.id,
+                "not found",
+                entry.doi,
+                entry.pmid,
+                message="no record with a matching title, author and year",
+            )
         src = "+".join(dict.fromkeys(sources))
-        return Enrichment(entry.id, "found", doi, pmid, src, title, score,
-                          f"found by {src}; not checked against the full record")
+        return Enrichment(
+            entry.id,
+            "found",
+            doi,
+            pmid,
+            src,
+            title,
+            score,
+            f"found by {src}; not checked against the full record",
+        )
 
     def enrich(self, entries: Iterable[ReferenceEntry]) -> tuple[Enrichment, ...]:
         """Look up every entry; after a network failure the rest are marked offline."""

@@ -269,9 +269,7 @@ def _p_value(f: _Finder, m: re.Match) -> None:
     f.add(0, m.start(), end, [(m.start(), end, "p_value", _num(m.group("a")), None, extra)])
 
 
-@_pattern(
-    rf"(?P<a>{_N})\s*(?:±|\+/-|\+-)\s*(?P<b>{_NUM})\s*(?P<u>%|(?:{_UNIT})(?![\w]))?"
-)
+@_pattern(rf"(?P<a>{_N})\s*(?:±|\+/-|\+-)\s*(?P<b>{_NUM})\s*(?P<u>%|(?:{_UNIT})(?![\w]))?")
 def _mean_sd(f: _Finder, m: re.Match) -> None:
     """A mean with its spread: "3.4 ± 1.8 points" (the 1.8 is a standard deviation, not a result)."""
     unit = _unit(m.group("u"))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from kb.load import KnowledgeBase
-from kb.model import Problem, Resolution
+from kb.model import KnowledgeBase, Problem, Resolution
 
 
 class LineIndex:
@@ -21,9 +20,9 @@ class LineIndex:
 
 def analyse(kb: KnowledgeBase) -> KnowledgeBase:
     """Fill kb.readings and kb.resolutions; add what they find to kb.problems."""
-    from kb.anchors import reanchor
+    from kb.linking.anchors import reanchor
+    from kb.linking.resolve import resolve_entries
     from kb.reading import read_document
-    from kb.resolve import resolve_entries
 
     for doc in kb.documents.values():
         reading = read_document(doc.id, doc.text, file=doc.file)

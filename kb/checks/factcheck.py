@@ -19,8 +19,7 @@ import networkx as nx
 from kb.checks import run_context
 from kb.checks.context import CheckContext, NumberMatch, build_context, record_scope
 from kb.checks.text import factual, is_heading, show
-from kb.load import KnowledgeBase
-from kb.model import Assessment, Claim, Finding
+from kb.model import Assessment, Claim, Finding, KnowledgeBase
 
 VERDICT_LABELS = (
     "supported",
@@ -98,28 +97,34 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
         if factual(claim):
             stated = [m.number.text for m in ms if m.number.kind != "events"]
             what = f"states {_join(stated)}" if stated else "states a result"
-            return v("uncited", f"It {what} but cites no reference, and no later sentence of "
-                                "its paragraph carries a marker.")
+            return v(
+                "uncited",
+                f"It {what} but cites no reference, and no later sentence of "
+                "its paragraph carries a marker.",
+            )
         return v("no factual claim", "It states no number or checkable result and cites nothing.")
     via = (
         f" (through ref{'s' if len(sup.numbers) > 1 else ''} "
         f"{', '.join(map(str, sup.numbers))}, cited later in the paragraph)"
-        if sup.via == "paragraph" else ""
+        if sup.via == "paragraph"
+        else ""
     )
     works = sup.works
     if not works:
         no_entry = list(dict.fromkeys(str(r.number) for r in sup.refs if r.entry is None))
         if no_entry:
-            refs = (f"Refs {', '.join(no_entry)} are" if len(no_entry) > 1
-                    else f"Ref {no_entry[0]} is")
+            refs = (
+                f"Refs {', '.join(no_entry)} are" if len(no_entry) > 1 else f"Ref {no_entry[0]} is"
+            )
             return v("cannot verify", f"{refs} not in the document's reference list{via}.")
-        return v("cannot verify", f"Ref {', '.join(map(str, sup.numbers))} matches no work in "
-                                  f"the knowledge base{via}.")
+        return v(
+            "cannot verify",
+            f"Ref {', '.join(map(str, sup.numbers))} matches no work in the knowledge base{via}.",
+        )
     pubs = [w for w in works if w.is_publication]
     if not pubs:
         kinds = _join([f"{w.citekey} ({w.kind})" for w in works])
-        return v("cites a non-publication", f"Its only support is {kinds}, not a "
-                                            f"publication{via}.")
+        return v("cites a non-publication", f"Its only support is {kinds}, not a publication{via}.")
     contradictions = [m for m in ms if m.status == "contradicted"]
     if contradictions or set(codes) & CONTRADICTING:
         if contradictions:
@@ -138,8 +143,10 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
             keys = _join([w.citekey for w in pubs])
             return v("cannot verify", f"{keys} is known only from the letter's citation{via}.")
         keys = _join([w.citekey for w in verified])
-        return v("cannot verify", f"It states no number the checks can compare; an analyst "
-                                  f"must read {keys}{via}.")
+        return v(
+            "cannot verify",
+            f"It states no number the checks can compare; an analyst must read {keys}{via}.",
+        )
     matched = [m for m in checkable if m.status == "matched"]
     near = [m for m in checkable if m.status == "near miss"]
     elsewhere = [m for m in checkable if m.status == "elsewhere"]
@@ -148,13 +155,11 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
     found = f"{_texts(matched)} {_match_verb(matched)} {where}{via}"
     if matched and not (near or elsewhere or missing):
         p_own = [
-            f for f in findings
-            if f.code == "ARITH-P-VALUE" and "recorded" not in dict(f.evidence)
+            f for f in findings if f.code == "ARITH-P-VALUE" and "recorded" not in dict(f.evidence)
         ]
         down = [f for f in findings if f.code in DOWNGRADING] + p_own
         if down:
-            return v("partly supported",
-                     f"{found}, but {down[0].code} applies: {down[0].message}")
+            return v("partly supported", f"{found}, but {down[0].code} applies: {down[0].message}")
         also = sorted({f.code for f in findings if f.severity != "info" and f.claim})
         note = f" ({', '.join(also)} also applies)" if also else ""
         return v("supported", f"{found}{note}.")
@@ -166,14 +171,19 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
         return v("not supported by the cited source", f"{m.reason[0].upper()}{m.reason[1:]}.")
     partial = all(
         record_scope(w, ctx.outcomes_by_work.get(w.citekey, ())) != "record"
-        for w in pubs if w.verified
+        for w in pubs
+        if w.verified
     )
     if partial:
-        return v("cannot verify", f"{_texts(missing)}: not in the cited record as read (only "
-                                  f"an abstract or part of it), so it may be in the full "
-                                  f"text{via}.")
-    return v("not supported by the cited source",
-             f"{_texts(missing)}: not in the cited record{via}.")
+        return v(
+            "cannot verify",
+            f"{_texts(missing)}: not in the cited record as read (only "
+            f"an abstract or part of it), so it may be in the full "
+            f"text{via}.",
+        )
+    return v(
+        "not supported by the cited source", f"{_texts(missing)}: not in the cited record{via}."
+    )
 
 
 def _findings_by_claim(ctx: CheckContext, findings: list[Finding]) -> dict[str, list[Finding]]:
@@ -202,7 +212,8 @@ def fact_check(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> FactCheck:
     per_claim = _findings_by_claim(ctx, findings)
     verdicts = {c.id: verdict_for(ctx, c, per_claim[c.id]) for c in ctx.claims}
     carriers = {
-        c.id: ctx.support[c.id].carrier for c in ctx.claims
+        c.id: ctx.support[c.id].carrier
+        for c in ctx.claims
         if ctx.support[c.id].via == "paragraph" and ctx.support[c.id].carrier
     }
     about = {cid: tuple(fs) for cid, fs in per_claim.items()}
@@ -226,7 +237,7 @@ def analyst_verdicts(kb: KnowledgeBase) -> dict[str, Assessment]:
     An assessment whose quote can no longer be found is left out (loading reports it as
     orphaned). When two assessments land on one claim, the later-dated one is kept.
     """
-    from kb.anchors import reanchor
+    from kb.linking.anchors import reanchor
 
     out: dict[str, Assessment] = {}
     ordered = sorted(kb.assessments.values(), key=lambda a: (a.date or "", a.id))

@@ -1,0 +1,318 @@
+"""The reference list: where it stands, how it splits into entries, and each entry parsed."""
+
+from __future__ import annotations
+
+import re
+
+from kb.model import ReferenceEntry
+from kb.reading.lines import (
+    _ENTRY_START_RE,
+    _REF_HEADING_RE,
+    _SUP_DIGITS,
+    ReferenceList,
+    _lines,
+    _strip_span,
+)
+
+
+# --- reference list -----------------------------------------------------------------------------
+def _entry_number(m: re.Match) -> int:
+    """The number of an entry label match."""
+    raw = m.group("a") or m.group("b") or m.group("c") or m.group("d")
+    return int(raw.translate(_SUP_DIGITS))
+
+
+def split_reference_entries(
+    text: str, start: int, end: int | None = None
+) -> list[tuple[int, int, int]]:
+    """Numbered entries of a reference list: (number, start, end); unnumbered lines continue."""
+    entries: list[list[int]] = []
+    for s, e in _lines(text, start, end):
+        if s == e:
+            continue  # blank lines (page breaks) do not end an entry
+        m = _ENTRY_START_RE.match(text, s, e)
+        if m:
+            n = _entry_number(m)
+            last = entries[-1][0] if entries else None
+            if last is None or n == last + 1 or last + 1 < n <= last + 5:
+                entries.append([n, m.end(), e])
+                continue
+        if entries:
+            entries[-1][2] = e
+    out = []
+    for n, s, e in entries:
+        s, e = _strip_span(text, s, e)
+        out.append((n, s, max(s, e)))
+    return out
+
+
+def find_reference_list(text: str) -> ReferenceList | None:
+    """The reference list: after the last "References"-like heading followed by numbered
+    entries, or else a trailing run of numbered lines starting at 1 that look like citations."""
+    lines = [(s, e) for s, e in _lines(text) if s < e]
+    heading_at = None
+    for i, (s, e) in enumerate(lines):
+        if _REF_HEADING_RE.fullmatch(text, s, e):
+            nxt = lines[i + 1 : i + 4]
+            if any(_ENTRY_START_RE.match(text, a, b) for a, b in nxt):
+                heading_at = i
+    if heading_at is not None:
+        hs, he = lines[heading_at]
+        entries = split_reference_entries(text, he)
+        if entries:
+            title = text[hs:he].strip().lstrip("#").strip().strip("*_:").strip()
+            return ReferenceList(hs, len(text), title, tuple(entries))
+    # No heading: a trailing run of numbered lines beginning at 1.
+    first = None
+    for s, e in lines:
+        m = _ENTRY_START_RE.match(text, s, e)
+        if m and m.group("d") is None and _entry_number(m) == 1:
+            first = s
+    if first is None:
+        return None
+    entries = split_reference_entries(text, first)
+    if len(entries) < 2:
+        return None
+    span_lines = sum(1 for s, e in lines if s >= first)
+    if span_lines > 4 * len(entries):
+        return None  # too much unnumbered text after "1.": a numbered list, not references
+    with_year = sum(1 for _, s, e in entries if re.search(r"\b(?:19|20)\d{2}\b", text[s:e]))
+    if with_year * 2 < len(entries):
+        return None
+    return ReferenceList(first, len(text), None, tuple(entries))
+
+
+_MONTHS = {
+    "jan": "Jan", "january": "Jan", "feb": "Feb", "february": "Feb", "mar": "Mar",
+    "march": "Mar", "apr": "Apr", "april": "Apr", "may": "May", "jun": "Jun", "june": "Jun",
+    "jul": "Jul", "july": "Jul", "aug": "Aug", "august": "Aug", "sep": "Sep", "sept": "Sep",
+    "september": "Sep", "oct": "Oct", "october": "Oct", "nov": "Nov", "november": "Nov",
+    "dec": "Dec", "december": "Dec", "spring": "Spring", "summer": "Summer", "fall": "Fall",
+    "autumn": "Autumn", "winter": "Winter",
+}  # fmt: skip
+
+
+_PUBDATE_RE = re.compile(
+    r"(?<![\d(])(?P<year>(?:19|20)\d{2})[a-z]?(?![\d)])"
+    r"(?:\s+(?P<month>[A-Z][a-z]{2,8})\.?(?:\s+(?P<day>\d{1,2})(?!\d))?)?"
+    r"(?:\s*[-–/]\s*(?:[A-Z][a-z]{2,8}\.?(?:\s+\d{1,2})?)?)?"
+    r"(?:\s*;\s*(?P<vol>[A-Za-z]?\d+[A-Za-z]?)?\s*(?:\((?P<iss>[^()]{1,20})\))?"
+    r"(?:\s*[:,]\s*(?P<pages>[A-Za-z]?\d+[A-Za-z]?(?:\s*[-–]\s*[A-Za-z]?\d+[A-Za-z]?)?))?)?"
+)
+
+
+_MONTH_YEAR_RE = re.compile(r"\b(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<year>(?:19|20)\d{2})\b")
+
+
+_APA_YEAR_RE = re.compile(r"\(\s*(?P<year>(?:19|20)\d{2})[a-z]?\s*\)")
+
+
+_APA_TAIL_RE = re.compile(
+    r"[,.]?\s*(?P<vol>\d+)\s*(?:\((?P<iss>[^()]{1,20})\))?\s*[,:]\s*"
+    r"(?P<pages>[A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?)"
+)
+
+
+_ETAL_RE = re.compile(r"\bet\.?\s*al\b\.?,?")
+
+
+_DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
+
+
+_PMID_RE = re.compile(r"\bPMID\s*:?\s*(\d{4,9})\b", re.IGNORECASE)
+
+
+_NAME_RE = re.compile(
+    r"(?:(?:van|von|de|der|den|del|della|da|di|du|la|le)\s+)*"
+    r"(?=[A-Za-z'’-]*[a-z])[A-Z][A-Za-z'’-]+(?:\s+(?=[A-Za-z'’-]*[a-z])[A-Z][A-Za-z'’-]+)?"
+    r",?\s+(?:[A-Z]{1,3}|(?:[A-Z]\.\s?-?){1,3})"
+    r"|(?:[A-Z]{1,3}|(?:[A-Z]\.\s?){1,3})\s+(?:(?:van|von|de|der|den|del|da|di|du|la|le)\s+)*"
+    r"(?=[A-Za-z'’-]*[a-z])[A-Z][A-Za-z'’-]+"
+)
+
+
+_INITIALS_ONLY_RE = re.compile(r"(?:[A-Z]\.?\s?-?){1,4}")
+
+
+def _split_authors(s: str) -> tuple[str, ...]:
+    """Author names of an author string; "et al." dropped, "Chopko, B." pairs joined."""
+    s = _ETAL_RE.sub("", s).strip(" ,;&")
+    s = re.sub(r"(?<=[a-z])\.$", "", s)  # a final period after a surname, not after an initial
+    if not s:
+        return ()
+    parts = [
+        p.strip() for p in re.split(r"\s*[,;]\s*(?:&\s*|and\s+)?|\s+&\s+|\s+and\s+", s) if p.strip()
+    ]
+    out: list[str] = []
+    for p in parts:
+        if out and _INITIALS_ONLY_RE.fullmatch(p) and not _NAME_RE.fullmatch(out[-1]):
+            out[-1] = f"{out[-1]} {p}"
+        else:
+            out.append(p)
+    return tuple(out)
+
+
+def _all_names(s: str) -> bool:
+    """True when s is a comma-separated list of personal names ("Munakomi S, Cruz R")."""
+    parts = [p.strip() for p in re.split(r"\s*,\s*|\s+&\s+|\s+and\s+", s.strip(" .")) if p.strip()]
+    return bool(parts) and all(_NAME_RE.fullmatch(p) for p in parts)
+
+
+def _plain_with_italics(s: str) -> tuple[str, list[tuple[int, int]]]:
+    """Drop markdown emphasis (*x*, **x**, _x_), returning plain text and the emphasised spans."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    pos = 0
+    for m in re.finditer(
+        r"\*\*([^*]+)\*\*|\*([^*]+)\*|(?<![A-Za-z0-9])_([^_]+)_(?![A-Za-z0-9])", s
+    ):
+        before = s[pos : m.start()].replace("*", "")
+        out.append(before)
+        length += len(before)
+        inner = (m.group(1) or m.group(2) or m.group(3)).replace("*", "")
+        spans.append((length, length + len(inner)))
+        out.append(inner)
+        length += len(inner)
+        pos = m.end()
+    out.append(s[pos:].replace("*", ""))
+    return "".join(out), spans
+
+
+def _clean(s: str | None) -> str | None:
+    """Trim a parsed field of whitespace and edge punctuation; None when nothing is left."""
+    if s is None:
+        return None
+    s = re.sub(r"\s+", " ", s).strip(" .,;:*")
+    return s or None
+
+
+def parse_reference_entry(
+    raw: str,
+    number: int = 0,
+    doc_id: str = "doc",
+    start: int | None = None,
+    end: int | None = None,
+) -> ReferenceEntry:
+    """Parse one entry (label already removed) into authors, title, journal, year, volume, ...
+
+    Tolerant: fields that cannot be found stay None; the raw text (whitespace normalised) is kept.
+    """
+    text = re.sub(r"\s+", " ", raw).strip()
+    doi_m = _DOI_RE.search(text)
+    doi = doi_m.group(1).rstrip(".,;)]") if doi_m else None
+    pmid_m = _PMID_RE.search(text)
+    pmid = pmid_m.group(1) if pmid_m else None
+    work = re.sub(
+        r"\b(?:doi|DOI)\s*:?\s*10\.\S+|https?://\S+|\bPMID\s*:?\s*\d+\.?"
+        r"|\bPMCID\s*:?\s*PMC\d+\.?|\bAvailable (?:from|at):?",
+        " ",
+        text,
+    )
+    work = re.sub(r"\s*\[[^\]]{0,80}\]", "", work)  # "[Updated 2024 Jan 30]", "[Internet]"
+    plain, italics = _plain_with_italics(work)
+    plain = re.sub(r"\.{2,}", ".", plain) if not italics else plain
+
+    # --- year, month, volume, issue, pages
+    best = None
+    best_score = 0.0
+    for m in _PUBDATE_RE.finditer(plain):
+        month = m.group("month")
+        valid_month = bool(month and month.lower() in _MONTHS)
+        score = 3.0 if m.group("vol") else 2.0 if valid_month else 1.0
+        if score >= best_score:
+            best, best_score = m, score
+    apa = _APA_YEAR_RE.search(plain)
+    year = month_out = volume = issue = pages = None
+    if best is not None and best_score >= 2:
+        year = int(best.group("year"))
+        if best.group("month") and best.group("month").lower() in _MONTHS:
+            month_out = _MONTHS[best.group("month").lower()]
+        volume, issue, pages = best.group("vol"), best.group("iss"), best.group("pages")
+    elif apa is not None:
+        year = int(apa.group("year"))
+    elif best is not None:
+        year = int(best.group("year"))
+    if year is not None and month_out is None:
+        my = _MONTH_YEAR_RE.search(plain)
+        if my and my.group("month").lower() in _MONTHS and int(my.group("year")) == year:
+            month_out = _MONTHS[my.group("month").lower()]
+
+    # --- authors
+    rest_at = 0
+    authors: tuple[str, ...] = ()
+    etal = _ETAL_RE.search(plain)
+    first_stop = plain.find(". ")
+    if apa is not None and apa.start() <= 300 and (etal is None or etal.start() < apa.start()):
+        authors = _split_authors(plain[: apa.start()])
+        rest_at = apa.end()
+    elif (
+        etal is not None
+        and etal.start() <= 200
+        and (first_stop < 0 or etal.start() < first_stop or _all_names(plain[:first_stop]))
+    ):
+        authors = _split_authors(plain[: etal.start()])
+        rest_at = etal.end()
+    elif first_stop > 0 and _all_names(plain[:first_stop]):
+        authors = _split_authors(plain[:first_stop])
+        rest_at = first_stop + 1
+    while rest_at < len(plain) and plain[rest_at] in " .,;:":
+        rest_at += 1
+
+    # --- title and journal
+    title = journal = None
+    tail_at = None
+    jspan = None
+    for a, b in reversed(italics):
+        if a >= rest_at and re.match(r"\s*[.,;:]?\s*(?:\d|\(|$)", plain[b : b + 12]):
+            jspan = (a, b)
+            break
+    if jspan is not None:
+        pre = _clean(plain[rest_at : jspan[0]])
+        if pre:
+            title, journal = pre, _clean(plain[jspan[0] : jspan[1]])
+        else:
+            title = _clean(plain[jspan[0] : jspan[1]])
+        tail_at = jspan[1]
+    else:
+        rest = plain[rest_at:]
+        in_m = re.search(r"(?:^|\.\s+)In:\s*", rest)
+        if in_m:
+            title = _clean(rest[: in_m.start()])
+            after = rest[in_m.end() :]
+            journal = _clean(re.split(r"\.\s|;", after, maxsplit=1)[0])
+            tail_at = rest_at + in_m.end()
+        elif best is not None and best_score >= 2 and best.start() > rest_at:
+            head = plain[rest_at : best.start()].strip(" .,;")
+            pieces = [p for p in re.split(r"\.\s+", head) if p.strip()]
+            if len(pieces) >= 2:
+                title, journal = _clean(". ".join(pieces[:-1])), _clean(pieces[-1])
+            else:
+                title = _clean(head)
+            tail_at = best.start()
+        else:
+            title = _clean(re.split(r"\.\s+(?=[A-Z])", rest, maxsplit=1)[0]) if rest else None
+    if volume is None and tail_at is not None:
+        t = _APA_TAIL_RE.match(plain, tail_at)
+        if t:
+            volume, issue, pages = t.group("vol"), t.group("iss"), t.group("pages")
+    if title is None and not authors:
+        title = _clean(plain)
+    return ReferenceEntry(
+        id=f"{doc_id}:ref{number:02d}",
+        document=doc_id,
+        number=number,
+        raw=text,
+        start=start,
+        end=end,
+        authors=authors,
+        title=title,
+        journal=journal,
+        year=year,
+        month=month_out,
+        volume=volume,
+        issue=_clean(issue),
+        pages=_clean(pages),
+        doi=doi,
+        pmid=pmid,
+    )

@@ -1,0 +1,205 @@
+"""Word (.docx) -> text: paragraphs, list numbering, superscript runs, page breaks."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from kb.sources.common import Extracted, IngestError, PageSpan, _join_sup
+
+
+def _docx_numbering(document) -> dict[str, dict[int, tuple[str, str, int]]]:
+    """numId -> level -> (number format, level text, start) from the numbering part."""
+    from docx.oxml.ns import qn
+
+    try:
+        root = document.part.numbering_part.element
+    except (KeyError, NotImplementedError, AttributeError):
+        return {}
+    abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+    for an in root.findall(qn("w:abstractNum")):
+        levels = {}
+        for lvl in an.findall(qn("w:lvl")):
+            ilvl = int(lvl.get(qn("w:ilvl"), "0"))
+            fmt = lvl.find(qn("w:numFmt"))
+            txt = lvl.find(qn("w:lvlText"))
+            start = lvl.find(qn("w:start"))
+            levels[ilvl] = (
+                fmt.get(qn("w:val")) if fmt is not None else "decimal",
+                txt.get(qn("w:val")) if txt is not None else "%1.",
+                int(start.get(qn("w:val"))) if start is not None else 1,
+            )
+        abstract[an.get(qn("w:abstractNumId"))] = levels
+    out = {}
+    for num in root.findall(qn("w:num")):
+        ref = num.find(qn("w:abstractNumId"))
+        if ref is not None:
+            out[num.get(qn("w:numId"))] = abstract.get(ref.get(qn("w:val")), {})
+    return out
+
+
+def _num_props(paragraph) -> tuple[str, int] | None:
+    """(numId, level) of a list paragraph, from the paragraph or its style; None otherwise."""
+    from docx.oxml.ns import qn
+
+    for el in (paragraph._p, getattr(paragraph.style, "element", None)):
+        ppr = el.find(qn("w:pPr")) if el is not None else None
+        num = ppr.find(qn("w:numPr")) if ppr is not None else None
+        if num is not None:
+            nid = num.find(qn("w:numId"))
+            lvl = num.find(qn("w:ilvl"))
+            if nid is None or nid.get(qn("w:val")) == "0":
+                return None
+            return nid.get(qn("w:val")), int(lvl.get(qn("w:val"))) if lvl is not None else 0
+    return None
+
+
+def _is_superscript(run) -> bool:
+    """True when a run is set superscript directly or through its character style."""
+    sup = run.font.superscript
+    if sup is None and run.style is not None:
+        sup = run.style.font.superscript
+    return bool(sup)
+
+
+def _runs(paragraph):
+    """The runs of a paragraph in order, hyperlinks' runs included."""
+    from docx.text.hyperlink import Hyperlink
+
+    for item in paragraph.iter_inner_content():
+        if isinstance(item, Hyperlink):
+            yield from item.runs
+        else:
+            yield item
+
+
+_BREAK_TAGS = ("lastRenderedPageBreak", "br")
+
+
+def _run_breaks(run) -> tuple[int, int]:
+    """Page breaks of a run: (how many come before its text, how many after it)."""
+    before = after = 0
+    seen_text = False
+    for child in run._r:
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "t" and (child.text or ""):
+            seen_text = True
+        elif tag in _BREAK_TAGS:
+            if tag == "br" and child.get(f"{{{child.nsmap.get('w', '')}}}type") != "page":
+                continue
+            if seen_text:
+                after += 1
+            else:
+                before += 1
+    return before, after
+
+
+def _paragraph_text(paragraph, counters: dict, numbering: dict) -> tuple[str, int, list[int]]:
+    """A paragraph's text with markers and list prefix; its markers; its page-break offsets."""
+    out: list[str] = []
+    sup: list[str] = []
+    markers = 0
+    breaks: list[int] = []
+    for run in _runs(paragraph):
+        before, after = _run_breaks(run)
+        text = run.text
+        if _is_superscript(run):
+            sup.append(text)
+            continue
+        if sup:
+            markers += _join_sup(out, "".join(sup))
+            sup = []
+        breaks += [len("".join(out))] * before
+        out.append(text)
+        breaks += [len("".join(out))] * after
+    if sup:
+        markers += _join_sup(out, "".join(sup))
+    text = "".join(out)
+    num = _num_props(paragraph)
+    if num is not None and text.strip():
+        nid, lvl = num
+        fmt, pattern, start = numbering.get(nid, {}).get(lvl, ("decimal", "%1.", 1))
+        key = (nid, lvl)
+        counters[key] = counters.get(key, start - 1) + 1
+        for other, olvl in list(counters):
+            if other == nid and olvl > lvl:
+                del counters[(other, olvl)]
+        if fmt == "bullet" or fmt == "none":
+            prefix = "- "
+        else:
+            prefix = re.sub(r"%\d", str(counters[key]), pattern) + " "
+        stripped = text.lstrip()
+        shift = len("  " * lvl + prefix) - (len(text) - len(stripped))
+        text = "  " * lvl + prefix + stripped
+        breaks = [b + shift if b else 0 for b in breaks]
+    return text, markers, breaks
+
+
+def extract_docx(data: bytes, name: str) -> Extracted:
+    """Word text: paragraphs become blocks, superscript runs markers, list numbers text."""
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds
+        raise IngestError(
+            "corrupt",
+            f"{name} could not be opened as a Word document; it may be damaged.",
+            f"{type(exc).__name__}: {exc}",
+        ) from None
+    numbering = _docx_numbering(document)
+    counters: dict = {}
+    blocks: list[tuple[str, bool, list[int]]] = []
+    markers = 0
+
+    def add(paragraph: Paragraph) -> None:
+        nonlocal markers
+        text, n, breaks = _paragraph_text(paragraph, counters, numbering)
+        markers += n
+        blocks.append((text, _num_props(paragraph) is not None, breaks))
+
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            add(item)
+        elif isinstance(item, Table):
+            for row in item.rows:
+                cells = []
+                for cell in row.cells:
+                    parts = [_paragraph_text(p, counters, numbering) for p in cell.paragraphs]
+                    markers += sum(p[1] for p in parts)
+                    cells.append(" ".join(p[0].strip() for p in parts if p[0].strip()))
+                blocks.append((" | ".join(c for c in cells if c), True, []))
+            blocks.append(("", False, []))
+    out: list[str] = []
+    page_starts: list[int] = [0]
+    pending = 0  # page breaks met in empty paragraphs: the next text starts the new page
+    prev_list = False
+    length = 0
+    for text, is_list, breaks in blocks:
+        if not text.strip():
+            pending += len(breaks)
+            prev_list = False
+            continue
+        if out:
+            sep = "\n" if (is_list and prev_list) else "\n\n"
+            out.append(sep)
+            length += len(sep)
+        page_starts.extend([length] * pending + [length + b for b in breaks])
+        pending = 0
+        out.append(text)
+        length += len(text)
+        prev_list = is_list
+    text = "".join(out).rstrip("\n")
+    if not text.strip():
+        raise IngestError("empty", f"{name} is a Word document with no text in it.")
+    text += "\n"
+    pages: tuple[PageSpan, ...] = ()
+    starts = sorted({min(s, len(text)) for s in page_starts})
+    if len(starts) > 1:
+        pages = tuple(
+            PageSpan(i + 1, s, starts[i + 1] if i + 1 < len(starts) else len(text))
+            for i, s in enumerate(starts)
+        )
+    return Extracted(text, "docx", pages, markers, ())

@@ -1,0 +1,384 @@
+"""PDF -> text: glyphs to lines, raised small glyphs to markers, running heads dropped, pages."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import statistics
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from itertools import pairwise
+
+from kb.sources.common import (
+    _LIGATURES,
+    _LIST_START,
+    _PAGE_NUMBER,
+    Extracted,
+    IngestError,
+    PageSpan,
+    _join_sup,
+)
+
+
+@dataclass
+class _Glyph:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    role: str = "plain"
+
+
+@dataclass
+class _Line:
+    glyphs: list[_Glyph]
+    bottom: float
+    size: float
+    x0: float
+    x1: float
+    top: float = 0.0
+    text: str = ""
+    first_word: float = 0.0
+
+
+def _raw_lines(glyphs: list[_Glyph]) -> list[_Line]:
+    """Group glyphs of one size class whose bottoms agree into raw lines."""
+    classes: dict[float, list[_Glyph]] = {}
+    for g in glyphs:
+        classes.setdefault(round(g.size * 2) / 2, []).append(g)
+    lines: list[_Line] = []
+    for size, group in classes.items():
+        group.sort(key=lambda g: g.bottom)
+        tol = max(0.5, 0.2 * size)
+        current: list[_Glyph] = []
+        for g in group:
+            if current and g.bottom - current[0].bottom > tol:
+                lines.append(_make_line(current))
+                current = []
+            current.append(g)
+        if current:
+            lines.append(_make_line(current))
+    return lines
+
+
+def _make_line(glyphs: list[_Glyph]) -> _Line:
+    sizes: dict[float, int] = {}
+    for g in glyphs:
+        if g.text.strip():
+            sizes[round(g.size, 1)] = sizes.get(round(g.size, 1), 0) + 1
+    size = max(sizes, key=sizes.get) if sizes else glyphs[0].size
+    bottoms = sorted(g.bottom for g in glyphs)
+    return _Line(
+        list(glyphs),
+        bottoms[len(bottoms) // 2],
+        size,
+        min(g.x0 for g in glyphs),
+        max(g.x1 for g in glyphs),
+    )
+
+
+def _merge_lines(raw: list[_Line]) -> list[_Line]:
+    """Attach smaller raised (superscript) or lowered (subscript) lines to their host line."""
+    raw.sort(key=lambda ln: -ln.size)
+    window = max((ln.size for ln in raw), default=10.0) * 1.2
+    final: list[_Line] = []
+    keys: list[float] = []
+    for r in raw:
+        lo, hi = bisect_left(keys, r.bottom - window), bisect_right(keys, r.bottom + window)
+        host, role = None, "plain"
+        for h in final[lo:hi]:
+            near = r.x0 >= h.x0 - 2 * h.size and r.x0 <= h.x1 + 2 * h.size
+            if not near:
+                continue
+            dy = h.bottom - r.bottom
+            if r.size >= 0.85 * h.size and abs(dy) <= 0.3 * h.size:
+                host, role = h, "plain"
+                break
+            if r.size < 0.85 * h.size:
+                if abs(dy) <= 0.1 * h.size:
+                    host, role = h, "plain"
+                    break
+                if 0.1 * h.size < dy <= 0.8 * h.size:
+                    host, role = h, "sup"
+                    break
+                if -0.45 * h.size <= dy < -0.1 * h.size:
+                    host, role = h, "plain"
+                    break
+        if host is None:
+            i = bisect_left(keys, r.bottom)
+            keys.insert(i, r.bottom)
+            final.insert(i, r)
+            continue
+        for g in r.glyphs:
+            g.role = role
+        host.glyphs.extend(r.glyphs)
+        host.x0, host.x1 = min(host.x0, r.x0), max(host.x1, r.x1)
+    return final
+
+
+def _line_text(line: _Line) -> int:
+    """Fill line.text (markers recovered), line.top and first-word width; return markers."""
+    glyphs = sorted(line.glyphs, key=lambda g: (g.x0, g.role != "plain"))
+    out: list[str] = []
+    sup: list[str] = []
+    markers = 0
+    prev: _Glyph | None = None
+    plain = [g for g in glyphs if g.role == "plain"]
+    line.top = min((g.top for g in plain), default=min(g.top for g in glyphs))
+    for g in glyphs:
+        if prev is not None and g.text == prev.text and abs(g.x0 - prev.x0) < 0.1 * g.size:
+            continue  # the same glyph drawn twice (a fake bold)
+        if g.role == "sup":
+            sup.append(g.text)
+            prev = g
+            continue
+        if sup:
+            markers += _join_sup(out, "".join(sup))
+            sup = []
+        if prev is not None and g.text != " " and not out[-1].endswith(" "):
+            gap = g.x0 - prev.x1
+            if gap > 0.2 * line.size:
+                out.append(" ")
+        out.append(g.text)
+        prev = g
+    if sup:
+        markers += _join_sup(out, "".join(sup))
+    line.text = re.sub(r"\s+$", "", "".join(out).translate(_LIGATURES)).lstrip()
+    first = None
+    for g in plain:
+        if g.text.isspace():
+            if first is not None:
+                break
+            continue
+        first = g.x1
+    line.first_word = (first - line.x0) if first is not None else 0.0
+    return markers
+
+
+def _chars(item, height: float, out: list[_Glyph]) -> None:
+    """Collect the upright characters of a pdfminer layout item (figures included)."""
+    from pdfminer.layout import LTChar
+
+    for child in item:
+        if isinstance(child, LTChar):
+            text = child.get_text()
+            if text and child.upright:
+                size = float(child.size) or (child.y1 - child.y0) or 1.0
+                out.append(
+                    _Glyph(text, child.x0, child.x1, height - child.y1, height - child.y0, size)
+                )
+        elif hasattr(child, "__iter__"):
+            _chars(child, height, out)
+
+
+def _page_lines(layout) -> tuple[list[_Line], int]:
+    """The text lines of one pdfminer page layout, top to bottom, and the markers found."""
+    glyphs: list[_Glyph] = []
+    _chars(layout, float(layout.y1), glyphs)
+    lines = _merge_lines(_raw_lines(glyphs))
+    markers = sum(_line_text(ln) for ln in lines)
+    lines = [ln for ln in lines if ln.text]
+    lines.sort(key=lambda ln: ln.bottom)
+    return lines, markers
+
+
+def _running_heads(pages: list[tuple[list[_Line], float]]) -> set[tuple[int, int]]:
+    """(page index, line index) of page numbers and lines repeated in the margins of pages."""
+    drop: set[tuple[int, int]] = set()
+    seen: dict[str, list[tuple[int, int]]] = {}
+    for pi, (lines, height) in enumerate(pages):
+        for li, ln in enumerate(lines):
+            in_margin = ln.bottom < 0.1 * height or ln.top > 0.9 * height
+            if not in_margin:
+                continue
+            if _PAGE_NUMBER.match(ln.text.strip()):
+                drop.add((pi, li))
+            else:
+                key = re.sub(r"\d+", "#", ln.text.strip().lower())
+                seen.setdefault(key, []).append((pi, li))
+    if len(pages) >= 3:
+        for spots in seen.values():
+            if len({p for p, _ in spots}) >= max(3, len(pages) // 2):
+                drop.update(spots)
+    return drop
+
+
+def _check_pdf(data: bytes, name: str) -> None:
+    """Refuse a password-protected or unreadable PDF (checked with pypdf)."""
+    from pypdf import PdfReader
+
+    quiet = logging.getLogger("pypdf")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # pypdf logs a warning for every oddity of a broken file
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise IngestError(
+                "encrypted",
+                f"{name} is password-protected. Save an unprotected copy "
+                "(print to PDF, or remove the password in your PDF reader) and upload that.",
+            )
+        if len(reader.pages) == 0:
+            raise IngestError("corrupt", f"{name} is a PDF with no pages.")
+    except IngestError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds
+        if "crypt" in type(exc).__name__.lower() or "password" in str(exc).lower():
+            raise IngestError(
+                "encrypted",
+                f"{name} is encrypted in a way that cannot be opened here. "
+                "Save an unprotected copy and upload that.",
+                f"{type(exc).__name__}: {exc}",
+            ) from None
+        raise IngestError(
+            "corrupt",
+            f"{name} could not be read as a PDF; the file may be damaged or incomplete.",
+            f"{type(exc).__name__}: {exc}",
+        ) from None
+    finally:
+        quiet.setLevel(level)
+
+
+def _pdf_pages(data: bytes, name: str) -> list[tuple[list[_Line], float]]:
+    """Lines of every page (pdfminer.six, no layout analysis) and the page heights."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+
+    rsrc = PDFResourceManager(caching=True)
+    device = PDFPageAggregator(rsrc, laparams=None)
+    interpreter = PDFPageInterpreter(rsrc, device)
+    pages: list[tuple[list[_Line], int, float]] = []
+    try:
+        for page in PDFPage.get_pages(io.BytesIO(data), password=""):
+            interpreter.process_page(page)
+            layout = device.get_result()
+            lines, n = _page_lines(layout)
+            pages.append((lines, n, float(layout.height)))
+    except IngestError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds
+        name_ = type(exc).__name__
+        if "Password" in name_ or "Encryption" in name_:
+            raise IngestError(
+                "encrypted",
+                f"{name} is encrypted in a way that cannot be opened here. "
+                "Save an unprotected copy and upload that.",
+                f"{name_}: {exc}",
+            ) from None
+        raise IngestError(
+            "corrupt",
+            f"{name} could not be read as a PDF; the file may be damaged.",
+            f"{name_}: {exc}",
+        ) from None
+    finally:
+        device.close()
+    return pages
+
+
+def _starts_list(text: str) -> bool:
+    return bool(_LIST_START.match(text))
+
+
+def extract_pdf(data: bytes, name: str) -> Extracted:
+    """PDF text with superscript markers recovered and one span per page."""
+    _check_pdf(data, name)
+    read = _pdf_pages(data, name)
+    markers = sum(n for _, n, _ in read)
+    pages = [(lines, h) for lines, _, h in read]
+    if not pages:
+        raise IngestError("corrupt", f"{name} has no pages.")
+    drop = _running_heads(pages)
+    pages = [
+        ([ln for li, ln in enumerate(lines) if (pi, li) not in drop], h)
+        for pi, (lines, h) in enumerate(pages)
+    ]
+    if not any(lines for lines, _ in pages):
+        raise IngestError(
+            "no-text",
+            f"{name} has no text layer: it looks like a scan or a picture of a "
+            "letter. Run it through OCR (text recognition) first, then upload the result.",
+        )
+    body = [ln for lines, _ in pages for ln in lines]
+    right = _right_edge(body)
+    ratios = [
+        (b.bottom - a.bottom) / a.size
+        for lines, _ in pages
+        for a, b in pairwise(lines)
+        if b.bottom > a.bottom
+    ]
+    leading = statistics.median(ratios) if ratios else 1.2
+    out: list[str] = []
+    spans: list[PageSpan] = []
+    length = 0
+    prev: _Line | None = None
+    empty_pages = 0
+    for number, (lines, _h) in enumerate(pages, start=1):
+        if not lines:
+            empty_pages += 1
+        start = None
+        for i, ln in enumerate(lines):
+            if prev is None:
+                sep = ""
+            elif i == 0:
+                sep = _page_join(prev, ln, right)
+            else:
+                gap = (ln.bottom - prev.bottom) / max(prev.size, 1.0)
+                sep = "\n\n" if gap > leading * 1.35 else _line_join(prev, ln, right)
+            out.append(sep)
+            length += len(sep)
+            if start is None:
+                start = length
+            out.append(ln.text)
+            length += len(ln.text)
+            prev = ln
+        if start is None:
+            start = length
+        spans.append(PageSpan(number, start, length))
+    text = "".join(out) + "\n"
+    if spans:
+        last = spans[-1]
+        spans[-1] = PageSpan(last.page, last.start, len(text))
+    warnings = []
+    unmapped = text.count("(cid:")
+    if unmapped > 0.02 * max(1, len(text) // 8):
+        warnings.append(
+            f"{unmapped} character(s) could not be decoded (fonts without a text mapping): parts "
+            "of the text may be garbled; check them against the PDF."
+        )
+    if empty_pages:
+        warnings.append(
+            f"{empty_pages} of {len(pages)} page(s) have no text layer (scanned?): their "
+            "content is missing."
+        )
+    return Extracted(text, "pdf", tuple(spans), markers, tuple(warnings))
+
+
+def _right_edge(lines: list[_Line]) -> float:
+    """The right edge of the text block: a high percentile of line ends."""
+    ends = sorted(ln.x1 for ln in lines if len(ln.text) > 20) or sorted(ln.x1 for ln in lines)
+    return ends[int(0.95 * (len(ends) - 1))]
+
+
+def _fits(prev: _Line, nxt: _Line, right: float) -> bool:
+    """True if the next line's first word would have fitted at the end of the previous one."""
+    return prev.x1 + 0.3 * prev.size + nxt.first_word < right - 0.5 * prev.size
+
+
+def _line_join(prev: _Line, nxt: _Line, right: float) -> str:
+    """Separator between two lines of one block: a space (wrapped) or a newline."""
+    if _starts_list(nxt.text) or _fits(prev, nxt, right):
+        return "\n"
+    return "" if re.search(r"[A-Za-z]-$", prev.text) else " "
+
+
+def _page_join(prev: _Line, nxt: _Line, right: float) -> str:
+    """Separator across a page break: a wrapped line goes on, else a paragraph break."""
+    if _starts_list(nxt.text) or _fits(prev, nxt, right):
+        return "\n\n"
+    if re.search(r"[.!?:][\"'”’)]?(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\^\{[^}]*\})?$", prev.text):
+        return "\n\n"
+    return "" if re.search(r"[A-Za-z]-$", prev.text) else " "

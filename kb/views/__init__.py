@@ -1,0 +1,120 @@
+"""Tables and small structures the app shows, built from the KB, the graph and the fact-check.
+
+One module per page, no Streamlit here: every function takes records and returns plain rows,
+strings or dicts, so the pages only render and everything is unit-tested. The fact-check result is read through
+`Checks`, which tolerates a missing or failing engine (then every claim is "not checked").
+"""
+
+from __future__ import annotations
+
+from kb.views.claims import (
+    claim_refs,
+    claim_rows,
+    claim_source_rows_fallback,
+    claim_sources,
+    filter_claims,
+    section_titles,
+)
+from kb.views.common import (
+    NODE_COLOURS,
+    NODE_KIND_LABELS,
+    NOT_CHECKED,
+    OTHER_STYLE,
+    QUIET_LABELS,
+    SEVERITY_ORDER,
+    UNKNOWN,
+    Checks,
+    MatchView,
+    VerdictView,
+    analyst_from_assessments,
+    clip,
+    evidence_text,
+    fmt,
+    match_label,
+    outcome_comparator,
+    outcome_rows,
+    outcome_value,
+    provenance,
+    read_analyst,
+    short_claim,
+    source_says,
+    verdict_badge,
+    verdict_style,
+    work_ids,
+)
+from kb.views.evidence import (
+    filter_studies,
+    filter_works,
+    study_facts,
+    study_rows,
+    work_links,
+    work_rows,
+)
+from kb.views.findings import (
+    finding_counts,
+    finding_rows,
+)
+from kb.views.graph import (
+    chain_dot,
+    evidence_graph,
+    graph_elements,
+    node_caption,
+)
+from kb.views.reader import (
+    READER_CSS,
+    legend_rows,
+    reader_html,
+)
+from kb.views.trace import (
+    number_rows,
+)
+
+__all__ = [
+    "Checks",
+    "MatchView",
+    "NODE_COLOURS",
+    "NODE_KIND_LABELS",
+    "NOT_CHECKED",
+    "OTHER_STYLE",
+    "QUIET_LABELS",
+    "READER_CSS",
+    "SEVERITY_ORDER",
+    "UNKNOWN",
+    "VerdictView",
+    "analyst_from_assessments",
+    "chain_dot",
+    "claim_refs",
+    "claim_rows",
+    "claim_source_rows_fallback",
+    "claim_sources",
+    "clip",
+    "evidence_graph",
+    "evidence_text",
+    "filter_claims",
+    "filter_studies",
+    "filter_works",
+    "finding_counts",
+    "finding_rows",
+    "fmt",
+    "graph_elements",
+    "legend_rows",
+    "match_label",
+    "node_caption",
+    "number_rows",
+    "outcome_comparator",
+    "outcome_rows",
+    "outcome_value",
+    "provenance",
+    "read_analyst",
+    "reader_html",
+    "section_titles",
+    "short_claim",
+    "source_says",
+    "study_facts",
+    "study_rows",
+    "verdict_badge",
+    "verdict_style",
+    "work_ids",
+    "work_links",
+    "work_rows",
+]

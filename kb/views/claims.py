@@ -1,0 +1,141 @@
+"""The claims table: one row per claim with its verdicts, findings, references and studies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import networkx as nx
+
+from kb.model import Claim
+from kb.reading import FACTUAL_KINDS
+from kb.views.common import UNKNOWN, Checks, short_claim, verdict_badge
+
+
+def claim_refs(c: Claim) -> tuple[int, ...]:
+    """The reference numbers a claim cites, in order, without repeats."""
+    nums = list(c.refs)
+    for cit in c.citations:
+        nums.extend(cit.refs)
+    return tuple(dict.fromkeys(nums))
+
+
+def claim_sources(g: nx.MultiDiGraph, claim_id: str) -> tuple[list[str], list[str]]:
+    """Citekeys and study ids a claim rests on (through markers, entries, works)."""
+    from kb.graph import UnknownNodeError, trace
+
+    try:
+        t = trace(g, claim_id)
+    except UnknownNodeError:
+        return [], []
+    return [w.citekey for w in t.works], [s.id for s in t.studies]
+
+
+def section_titles(kb: Any, document: str) -> dict[str, str]:
+    """Section id -> title for a document (empty when the reading lists none)."""
+    reading = kb.readings.get(document)
+    return {
+        s.id: (getattr(s, "title", "") or s.id) for s in (getattr(reading, "sections", ()) or ())
+    }
+
+
+def claim_rows(kb: Any, g: nx.MultiDiGraph, checks: Checks, document: str) -> list[dict]:
+    """Every claim of a document with its verdict, finding codes, references and sources."""
+    titles = section_titles(kb, document)
+    rows = []
+    for c in kb.claims(document):
+        works, studies = claim_sources(g, c.id)
+        v = checks.verdict(c.id)
+        codes = sorted({f.code for f in checks.findings_of(c.id)} | set(v.codes))
+        analyst = checks.analyst.get(c.id, ())
+        rows.append(
+            {
+                "claim": c.id,
+                "id": short_claim(c.id),
+                "factual": c.kind in FACTUAL_KINDS,
+                "section": titles.get(c.section, c.section) or UNKNOWN,
+                "text": " ".join(c.text.split()),
+                "verdict": verdict_badge(v.label),
+                "verdict_label": v.label,
+                "analyst": "; ".join(a.label for a in analyst) or "—",
+                "severity": checks.worst_severity(c.id) or "—",
+                "codes": ", ".join(codes),
+                "refs": ", ".join(str(n) for n in claim_refs(c)) or "—",
+                "works": ", ".join(works),
+                "studies": ", ".join(studies),
+            }
+        )
+    return rows
+
+
+def filter_claims(
+    rows: Sequence[dict],
+    *,
+    verdicts: Iterable[str] = (),
+    severities: Iterable[str] = (),
+    sections: Iterable[str] = (),
+    codes: Iterable[str] = (),
+    studies: Iterable[str] = (),
+    query: str = "",
+    factual_only: bool = False,
+) -> list[dict]:
+    """Rows that pass every filter given (an empty filter passes everything); with
+    `factual_only`, letterhead, salutation and signature lines are left out."""
+    verdicts, severities, sections = set(verdicts), set(severities), set(sections)
+    codes, studies = set(codes), set(studies)
+    words = [w.casefold() for w in query.split()]
+    out = []
+    for r in rows:
+        if factual_only and not r["factual"]:
+            continue
+        if verdicts and r["verdict_label"] not in verdicts:
+            continue
+        if severities and r["severity"] not in severities:
+            continue
+        if sections and r["section"] not in sections:
+            continue
+        row_codes = set(filter(None, r["codes"].split(", ")))
+        if codes and not codes & row_codes:
+            continue
+        if studies and not studies & set(filter(None, r["studies"].split(", "))):
+            continue
+        hay = " ".join(str(v) for v in r.values()).casefold()
+        if words and not all(w in hay for w in words):
+            continue
+        out.append(r)
+    return out
+
+
+def claim_source_rows_fallback(
+    kb: Any, g: nx.MultiDiGraph, checks: Checks, document: str, claim_ids: Iterable[str]
+) -> list[dict]:
+    """Claim-to-source rows (one per claim and reference) when kb.export is not there."""
+    from kb.graph import trace
+
+    wanted = set(claim_ids)
+    rows = []
+    for c in kb.claims(document):
+        if c.id not in wanted:
+            continue
+        t = trace(g, c.id)
+        v = checks.verdict(c.id)
+        base = {
+            "document": document,
+            "claim": c.id,
+            "claim_text": " ".join(c.text.split()),
+            "verdict": v.label,
+        }
+        if not t.refs:
+            rows.append({**base, "ref": "", "work": "", "doi": "", "pmid": "", "studies": ""})
+        for r in t.refs:
+            rows.append(
+                {
+                    **base,
+                    "ref": r.number,
+                    "work": r.work.citekey if r.work else "",
+                    "doi": (r.work.doi or "") if r.work else "",
+                    "pmid": (r.work.pmid or "") if r.work else "",
+                    "studies": "; ".join(s.study.id for s in r.studies),
+                }
+            )
+    return rows
