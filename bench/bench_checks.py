@@ -33,8 +33,8 @@ def timed(fn, repeat: int) -> tuple[float, object]:
 def measure(data_dir: Path, repeat: int) -> dict:
     """Load once, then time the shared context, every check, and the whole fact check."""
     from kb.checks import run_context
-    from kb.checks.context import build_context
     from kb.checks.factcheck import fact_check
+    from kb.checks.matching import build_context
     from kb.graph import build_graph
     from kb.load import load_kb
 

@@ -54,10 +54,8 @@ def main() -> int:
     from kb.sources import extract
 
     loaded = load_kb(ROOT / "data")
-    try:
-        from kb.checks import factcheck  # noqa: F401  (its import cost is paid once per process)
-    except ImportError:
-        pass
+    from kb.checks import factcheck  # noqa: F401  (its import cost is paid once per process)
+
     t_import = time.perf_counter() - t0
     data = letter_of(PAGES)
     t1 = time.perf_counter()

@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kb.reading import read_document  # noqa: E402
+from kb.reading import read_document  # noqa: E402  (after the path set-up)
 
 LETTER = (ROOT / "data" / "letters" / "nysipp-2026-06-26-letter-mild.txt").read_text()
 HEAD, REST = LETTER.split("\nLSS Overview\n", 1)

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _start, _stop
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _start, _stop  # noqa: E402
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
 DOC = "nysipp-2026"

@@ -70,8 +70,10 @@ def synthetic(dest: Path, factor: int) -> Path:
     texts = {name: (DATA / name).read_text(encoding="utf-8") for name in tables}
     headers = {name: next(csv.reader(io.StringIO(t))) for name, t in texts.items()}
     with open(dest / "references.bib", "w", encoding="utf-8") as bib_out:
-        for k in range(factor):
-            bib_out.write(re.sub(r"^(@\w+\{)([^,]+),", rf"\1\2-x{k},", bib, flags=re.M))
+        bib_out.writelines(
+            re.sub(r"^(@\w+\{)([^,]+),", rf"\1\2-x{k},", bib, flags=re.MULTILINE)
+            for k in range(factor)
+        )
     for name, cols in tables.items():
         with open(dest / name, "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh)

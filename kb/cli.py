@@ -12,6 +12,7 @@ from pathlib import Path
 from kb.load import LoadError, load_kb
 from kb.model import KnowledgeBase
 from kb.schema import DEFAULT_DATA_DIR
+from kb.views.records import claim_record, finding_record
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
@@ -168,24 +169,6 @@ def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     return 0
 
 
-def claim_record(c) -> dict:
-    """A claim as plain JSON-ready data."""
-    return {
-        "id": c.id,
-        "document": c.document,
-        "section": c.section,
-        "kind": c.kind,
-        "text": c.text,
-        "start": c.start,
-        "end": c.end,
-        "refs": list(c.refs),
-        "numbers": [
-            {"text": n.text, "value": n.value, "kind": n.kind, "start": n.start, "end": n.end}
-            for n in c.numbers
-        ],
-    }
-
-
 def cmd_claims(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     """List a document's claims with their reference numbers and numbers."""
     if args.doc not in kb.documents:
@@ -213,22 +196,6 @@ def cmd_claims(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         print(f"{c.id:24} {refs:12} {text}")
     print(f"{len(claims)} claim(s)")
     return 0
-
-
-def finding_record(kb: KnowledgeBase, f) -> dict:
-    """A finding as plain JSON-ready data (claim text included)."""
-    claim = next((c for c in kb.claims(f.document) if c.id == f.claim), None) if f.claim else None
-    return {
-        "code": f.code,
-        "severity": f.severity,
-        "document": f.document,
-        "claim_id": f.claim,
-        "claim_text": claim.text if claim else None,
-        "message": f.message,
-        "refs": list(f.refs),
-        "works": list(f.works),
-        "evidence": {k: v for k, v in f.evidence},
-    }
 
 
 def cmd_check(kb: KnowledgeBase, args: argparse.Namespace) -> int:
@@ -265,7 +232,8 @@ def cmd_check(kb: KnowledgeBase, args: argparse.Namespace) -> int:
 
 def cmd_export(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     """Write one export (the same bytes as the app's download) to --out or stdout."""
-    from kb.export import BINARY_FORMATS, ExportError, fact_check_or_none, render
+    from kb.checks.factcheck import fact_check
+    from kb.export import BINARY_FORMATS, ExportError, render
     from kb.graph import build_graph
 
     if args.format in BINARY_FORMATS and not args.out:
@@ -273,7 +241,7 @@ def cmd_export(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         return 2
     g = build_graph(kb)
     try:
-        data = render(args.format, kb, g, fact_check_or_none(kb, g), args.doc)
+        data = render(args.format, kb, g, fact_check(kb, g), args.doc)
     except ExportError as exc:
         print(f"kb: {exc}", file=sys.stderr)
         return 2

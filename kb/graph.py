@@ -217,10 +217,7 @@ def claims_resting_on(g: nx.MultiDiGraph, node: str) -> list[Claim]:
     """
     nid = resolve_id(g, node)
     kind = _kind_of(g, nid)
-    if kind == "outcome":
-        starts = [p for p in g.predecessors(nid)]
-    else:
-        starts = [nid]
+    starts = [p for p in g.predecessors(nid)] if kind == "outcome" else [nid]
     found: dict[str, Claim] = {}
     for start in starts:
         for a in nx.ancestors(g, start) | {start}:

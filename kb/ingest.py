@@ -14,7 +14,6 @@ import logging
 import os
 import re
 import tempfile
-import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -22,13 +21,26 @@ from typing import Any
 import networkx as nx
 
 from kb import schema
-from kb.model import Document, KnowledgeBase, Problem, ReferenceEntry, Resolution, Source, Work
+from kb.checks.factcheck import FactCheck, Verdict, fact_check
+from kb.export.refs import bibtex_text
+from kb.model import (
+    Document,
+    Finding,
+    KnowledgeBase,
+    Problem,
+    ReferenceEntry,
+    Resolution,
+    Source,
+    Work,
+)
 from kb.sources import (
     Extracted,
     IngestError,
     PageSpan,  # noqa: F401  (re-exported for callers)
     extract,
 )
+from kb.text import fold, initials, split_name, surname
+from kb.views.records import claim_record
 
 log = logging.getLogger("kb.ingest")
 
@@ -130,9 +142,9 @@ class IngestResult:
     new_works: dict[str, Work]
     claim_pages: dict[str, tuple[int, int]]
     traces: dict[str, Any]
-    findings: tuple = ()
-    verdicts: dict = field(default_factory=dict)
-    factcheck: Any = None
+    findings: tuple[Finding, ...] = ()
+    verdicts: dict[str, Verdict] = field(default_factory=dict)
+    factcheck: FactCheck | None = None
     checks_note: str = ""
     problems: tuple[Problem, ...] = ()
     warnings: tuple[str, ...] = ()
@@ -158,12 +170,10 @@ class IngestResult:
     def verdict(self, claim_id: str) -> str | None:
         """The machine verdict's label for a claim, when the checks gave one."""
         v = self.verdicts.get(claim_id)
-        return v if isinstance(v, str) or v is None else getattr(v, "label", None)
+        return v.label if v is not None else None
 
     def to_dict(self) -> dict:
         """Plain JSON-ready data: document, claims with pages, entries, findings, warnings."""
-        from kb.cli import claim_record
-
         d = self.document
         return {
             "source": self.source_name,
@@ -231,14 +241,9 @@ class SaveReport:
 # small helpers
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
 def slug(text: str) -> str:
     """A lowercase id from free text: letters, digits and single hyphens."""
-    s = re.sub(r"[^a-z0-9]+", "-", _fold(text).lower()).strip("-")
+    s = re.sub(r"[^a-z0-9]+", "-", fold(text).lower()).strip("-")
     return s[:60].strip("-") or "letter"
 
 
@@ -287,39 +292,23 @@ def _clean_title(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()[:300]
 
 
-def _family(name: str) -> str:
-    name = name.strip()
-    if "," in name:
-        return name.split(",", 1)[0].strip()
-    tokens = name.split()
-    if len(tokens) > 1 and re.fullmatch(r"[A-Z][A-Z.\-]{0,3}", tokens[-1]):
-        return " ".join(tokens[:-1])
-    if len(tokens) > 1 and re.fullmatch(r"[A-Z][A-Z.\-]{0,3}", tokens[0]):
-        return " ".join(tokens[1:])
-    return tokens[-1] if tokens else ""
-
-
 def bib_author(name: str) -> str:
-    """'Staats PS' -> 'Staats, P. S.'; 'B Chopko' -> 'Chopko, B.'; other forms kept as written."""
-    name = re.sub(r"\s+", " ", name.strip().rstrip(",;"))
-    if "," in name or not name:
+    """A Vancouver-style name as BibTeX writes it: 'Staats PS' -> 'Staats, P. S.', 'B Chopko'
+    -> 'Chopko, B.'. Other forms ('Peter S. Staats', 'Doe, Jane', an organisation) are kept as
+    written: BibTeX reads them, and an organisation must not be split into first and last."""
+    name = " ".join(name.split()).strip(",; ")
+    parts = split_name(name) if name and "," not in name else None
+    if parts is None or not parts[1] or not parts[1].replace(".", "").replace("-", "").isupper():
         return name
-    tokens = name.split(" ")
-    if len(tokens) > 1 and re.fullmatch(r"[A-Z]{1,4}", tokens[-1]):
-        return f"{' '.join(tokens[:-1])}, {' '.join(c + '.' for c in tokens[-1])}"
-    if len(tokens) > 1 and re.fullmatch(r"[A-Z]{1,4}", tokens[0]):
-        return f"{' '.join(tokens[1:])}, {' '.join(c + '.' for c in tokens[0])}"
-    return name
+    return f"{parts[0]}, {initials(parts[1])}"
 
 
 def make_citekey(entry: ReferenceEntry, taken: set[str]) -> str:
     """First author + year + first title word, e.g. 'staats2016midas'; never one in `taken`."""
-    author = (
-        re.sub(r"[^a-z]", "", _fold(_family(entry.authors[0])).lower()) if entry.authors else ""
-    )
+    author = re.sub(r"[^a-z]", "", surname(entry.authors[0]) or "") if entry.authors else ""
     words = [
         w
-        for w in re.findall(r"[a-z0-9]+", _fold(entry.title or entry.raw).lower())
+        for w in re.findall(r"[a-z0-9]+", fold(entry.title or entry.raw).lower())
         if w not in _STOP and len(w) > 2 and not w.isdigit()
     ]
     year = str(entry.year) if entry.year else "nd"
@@ -398,17 +387,15 @@ def _work_record(w: Work) -> dict:
     }
 
 
-def _finding_record(f: Any) -> dict:
+def _finding_record(f: Finding) -> dict:
     return {
-        k: (list(v) if isinstance(v, tuple) else v)
-        for k in ("code", "severity", "claim", "message", "refs", "works")
-        for v in [getattr(f, k, None)]
+        "code": f.code,
+        "severity": f.severity,
+        "claim": f.claim,
+        "message": f.message,
+        "refs": list(f.refs),
+        "works": list(f.works),
     }
-
-
-def _bare_claim(value: Any) -> str:
-    text = str(value or "")
-    return text.removeprefix("claim:")
 
 
 # ---------------------------------------------------------------------------------------
@@ -495,7 +482,7 @@ def _by_identifier(entry: ReferenceEntry, works: dict[str, Work]) -> Work | None
 
 
 def _entry_key(raw: str) -> str:
-    text = re.sub(r"^\s*\[?\d{1,4}[.\])]?\s+", "", _fold(raw).lower())
+    text = re.sub(r"^\s*\[?\d{1,4}[.\])]?\s+", "", fold(raw).lower())
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
@@ -557,29 +544,25 @@ def _retell(
     return out
 
 
-def _run_checks(kb: KnowledgeBase, graph: nx.MultiDiGraph, doc_id: str) -> tuple:
-    """Run kb.checks.factcheck when it is there; keep what concerns the new document."""
+def _run_checks(
+    kb: KnowledgeBase, graph: nx.MultiDiGraph, doc_id: str
+) -> tuple[tuple[Finding, ...], dict[str, Verdict], FactCheck | None, str]:
+    """Fact-check the temporary KB; keep what concerns the new document.
+
+    A failure is kept as a note on the result (and a log line) so the reading is not lost.
+    """
     try:
-        from kb.checks import factcheck
-    except ImportError:
-        return (), {}, None, "fact checks are not available (kb.checks.factcheck is not installed)"
-    try:
-        fc = factcheck.fact_check(kb, graph)
-    except Exception as exc:  # noqa: BLE001 - must not lose the ingest
+        fc = fact_check(kb, graph)
+    except Exception as exc:
         log.exception("fact checks failed on ingested document %s", doc_id)
         return (), {}, None, f"the fact checks failed: {type(exc).__name__}: {exc}"
     prefix = f"{doc_id}:"
     findings = tuple(
         f
-        for f in (getattr(fc, "findings", ()) or ())
-        if getattr(f, "document", None) == doc_id
-        or _bare_claim(getattr(f, "claim", None)).startswith(prefix)
+        for f in fc.findings
+        if f.document == doc_id or (f.claim is not None and f.claim.startswith(prefix))
     )
-    verdicts = {
-        _bare_claim(k): v
-        for k, v in (getattr(fc, "verdicts", {}) or {}).items()
-        if _bare_claim(k).startswith(prefix)
-    }
+    verdicts = {k: v for k, v in fc.verdicts.items() if k.startswith(prefix)}
     return findings, verdicts, fc, ""
 
 
@@ -749,7 +732,6 @@ def ingest(
 
 
 _BIB_KEY = re.compile(r"^\s*@\s*\w+\s*[{(]\s*([^,\s]+)\s*,", re.MULTILINE)
-_BIB_TYPES = {"journal-article": "article", "book-chapter": "incollection"}
 
 
 def _disk_state(data_dir: Path) -> tuple[set[str], set[str]]:
@@ -786,40 +768,6 @@ def _conflicts(data_dir: Path, document: Document, new_works: dict[str, Work]) -
         ):
             out.append(f"{schema.REFERENCE_MAP_FILE} already maps references of {document.id!r}")
     return out
-
-
-def _bib_value(value: str) -> str:
-    value = re.sub(r"\s+", " ", str(value)).strip()
-    if value.count("{") != value.count("}"):
-        value = value.replace("{", "(").replace("}", ")")
-    return value
-
-
-def bib_entry(w: Work) -> str:
-    """One BibTeX entry for a work, in the layout of references.bib."""
-    fields = [
-        ("author", " and ".join(w.authors) if w.authors else None),
-        ("title", w.title),
-        ("journal", w.journal),
-        ("booktitle", w.booktitle),
-        ("publisher", w.publisher),
-        ("year", str(w.year) if w.year else None),
-        ("month", w.month),
-        ("volume", w.volume),
-        ("number", w.number),
-        ("pages", w.pages),
-        ("doi", w.doi),
-        ("pmid", w.pmid),
-        ("url", w.url),
-        ("kind", w.kind),
-        ("verified", "record" if w.verified else "cited-only"),
-        ("unconfirmed", ", ".join(w.unconfirmed) if w.unconfirmed else None),
-        ("note", w.note),
-    ]
-    fields = [(k, _bib_value(v)) for k, v in fields if v]
-    width = max(len(k) for k, _ in fields)
-    body = ",\n".join(f"  {k:<{width}} = {{{v}}}" for k, v in fields)
-    return f"@{_BIB_TYPES.get(w.kind, 'misc')}{{{w.citekey},\n{body}\n}}\n"
 
 
 def _newline_of(data: bytes) -> str:
@@ -900,7 +848,7 @@ def save(result: IngestResult, data_dir: Path | str | None = None) -> SaveReport
         nl = _newline_of(old_bib)
         sep = b"" if not old_bib or old_bib.endswith(b"\n") else nl.encode()
         header = f"{nl}% Added by `kb ingest` from {doc.file} ({doc.id}).{nl}"
-        entries = nl.join(bib_entry(w).replace("\n", nl) for w in result.new_works.values())
+        entries = bibtex_text(result.new_works.values()).replace("\n", nl)
         plan.append(
             (
                 bib,
@@ -988,11 +936,7 @@ def format_result(result: IngestResult, saved: SaveReport | None = None) -> str:
         + (f" ({result.checks_note})" if result.checks_note else ""),
     ]
     for f in result.findings:
-        lines.append(
-            f"  {getattr(f, 'severity', '?'):8} {getattr(f, 'code', '?'):24} "
-            f"{_bare_claim(getattr(f, 'claim', '')) or '-':22} "
-            f"{getattr(f, 'message', '')}"
-        )
+        lines.append(f"  {f.severity:8} {f.code:24} {f.claim or '-':22} {f.message}")
     for w in result.warnings:
         lines.append(f"warning: {w}")
     for p in result.problems:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import bibtexparser
+from bibtexparser.middlewares.names import split_multiple_persons_names
 
 from kb import schema
 from kb.linking.analysis import analyse
@@ -244,8 +245,9 @@ def parse_bib(
             if fields.get(key) and not pattern.match(fields[key]):
                 f, ln, _ = where(key)
                 problems.append(Problem(f, ln, key, f"malformed {key}: {fields[key]!r}"))
+        # bibtexparser's own splitter keeps a braced corporate author ("{A and B Society}") whole
         authors = tuple(
-            a.strip() for a in re.split(r"\s+and\s+", fields.get("author", "")) if a.strip()
+            a.strip() for a in split_multiple_persons_names(fields.get("author", "")) if a.strip()
         )
         works[entry.key] = Work(
             citekey=entry.key,

@@ -52,7 +52,7 @@ def mini_kb(tmp: Path, body: str):
 def run(kb, *codes: str):
     """Findings of the named checks (all checks when none is named)."""
     from kb.checks import run_context
-    from kb.checks.context import build_context
+    from kb.checks.matching import build_context
     from kb.graph import build_graph
 
     ctx = build_context(kb, build_graph(kb))

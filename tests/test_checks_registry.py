@@ -141,15 +141,3 @@ def test_findings_are_in_reading_order(bad_findings):
     pos = {c.id: c.start for c in kb.claims()}
     keys = [(f.document, pos.get(f.claim, -1)) for f in bad_findings]
     assert keys == sorted(keys)
-
-
-def test_run_checks_is_the_registry_entry_point_fact_check_builds_on():
-    from kb.checks import run_checks
-    from kb.checks.factcheck import fact_check
-    from kb.graph import build_graph
-    from kb.load import load_kb
-    from tests.checkshelp import CHECKS_KB
-
-    kb = load_kb(CHECKS_KB)
-    g = build_graph(kb)
-    assert tuple(run_checks(kb, g)) == fact_check(kb, g).findings

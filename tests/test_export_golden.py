@@ -14,7 +14,8 @@ import zipfile
 
 import pytest
 
-from kb.export import BINARY_FORMATS, FORMATS, fact_check_or_none, filename, render
+from kb.checks.factcheck import fact_check
+from kb.export import BINARY_FORMATS, FORMATS, filename, render
 from kb.graph import build_graph
 from tests.conftest import DATA, ROOT
 
@@ -30,7 +31,7 @@ def bundled():
 
     kb = load_kb(DATA)
     g = build_graph(kb)
-    return kb, g, fact_check_or_none(kb, g)
+    return kb, g, fact_check(kb, g)
 
 
 def _xlsx_text(data: bytes) -> str:

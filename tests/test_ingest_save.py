@@ -12,7 +12,8 @@ from streamlit.testing.v1 import AppTest
 
 import kb.ingest as ingest_mod
 from kb.cli import main
-from kb.ingest import SaveConflict, bib_entry, ingest, save
+from kb.export.refs import bibtex_text
+from kb.ingest import SaveConflict, ingest, save
 from kb.load import load_kb, parse_bib
 from kb.sources import IngestError
 from tests.conftest import DATA, ROOT, TINY
@@ -130,11 +131,13 @@ def test_bib_entry_round_trips_through_the_loader():
         "doe2020braced",
         "d",
     )
-    works, problems = parse_bib(bib_entry(result_work))
+    # the one BibTeX writer (shared with the exports) drops an unbalanced brace, which BibTeX
+    # cannot hold inside a braced value; every other field comes back as it went in
+    works, problems = parse_bib(bibtex_text([result_work]))
     assert not problems
     w = works["doe2020braced"]
     assert (w.title, w.authors, w.number, w.doi, w.verified) == (
-        "A (braced title",
+        "A braced title",
         ("Doe, J.",),
         "2",
         "10.5555/x.1",

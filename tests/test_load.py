@@ -202,3 +202,17 @@ def test_parse_functions_take_text_only():
 def test_missing_data_dir_raises(tmp_path: Path):
     with pytest.raises(LoadError, match="data directory not found"):
         load_tables(tmp_path / "nope")
+
+
+def test_braced_corporate_author_stays_one_author():
+    bib = (
+        "@misc{nass2020,\n"
+        "  author = {{North American Spine and Pain Society} and Doe, Jane and Peter S. Staats},\n"
+        "  title = {A statement},\n  year = {2020},\n  kind = {guideline},\n}\n"
+    )
+    works, problems = parse_bib(bib)
+    assert works["nass2020"].authors == (
+        "{North American Spine and Pain Society}",
+        "Doe, Jane",
+        "Peter S. Staats",
+    )

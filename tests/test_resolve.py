@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from kb.linking.resolve import (
     RESOLVE_THRESHOLD,
     marker_problems,
     normalise_doi,
     normalise_title,
     resolve_entries,
-    surname,
 )
 from kb.model import Work
 from kb.reading import parse_reference_entry, read_document
@@ -206,22 +203,6 @@ def test_threshold_is_a_parameter():
 def test_no_works_means_unresolved():
     (r,) = resolve_entries([_entry("Based on trocar diameter.")], {})
     assert r.work is None and r.method == "unresolved"
-
-
-@pytest.mark.parametrize(
-    "author, name",
-    [
-        ("Staats PS", "staats"),
-        ("PS Staats", "staats"),
-        ("Staats, Peter S.", "staats"),
-        ("Peter S. Staats", "staats"),
-        ("DL Caraway", "caraway"),
-        ("Mekhail NA", "mekhail"),
-        ("", None),
-    ],
-)
-def test_surname(author, name):
-    assert surname(author) == name
 
 
 def test_normalisers():

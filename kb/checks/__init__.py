@@ -17,9 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
-
-from kb.model import Finding, KnowledgeBase
+from kb.model import Finding
 from kb.schema import SEVERITIES
 
 FAMILIES = ("citations", "numbers", "arithmetic", "consistency", "evidence")
@@ -132,13 +130,6 @@ def finding_codes_table() -> str:
         f"| `{s.code}` | {s.severity} | {cell(s.title)} | {cell(s.example)} |" for s in CHECKS
     ]
     return "\n".join(lines)
-
-
-def run_checks(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> list[Finding]:
-    """Every finding of every registered check, in reading order."""
-    from kb.checks.context import build_context
-
-    return run_context(build_context(kb, graph))
 
 
 # Importing the families registers their checks (ordered by FAMILIES, not by import).

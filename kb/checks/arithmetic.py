@@ -12,13 +12,13 @@ from kb.checks.text import (
     PercentPair,
     atoms,
     extra,
-    fold,
     is_change_percent,
     percent_pairs,
     show,
     stated_sizes,
 )
 from kb.model import Claim, Finding, NumberMention, Outcome
+from kb.text import fold_lower
 
 _APPROX = {"approximately", "approx.", "about", "around", "roughly", "nearly", "almost", "~", "≈"}
 _INC = re.compile(
@@ -54,7 +54,7 @@ def _study_sizes(ctx: CheckContext, o: Outcome | None) -> list[Outcome]:
     """Sample sizes the record gives for the same study and arm as a matched outcome."""
     if o is None:
         return []
-    arm = fold(o.arm or "")
+    arm = fold_lower(o.arm or "")
     return [
         x
         for x in ctx.kb.outcomes.values()
@@ -63,7 +63,7 @@ def _study_sizes(ctx: CheckContext, o: Outcome | None) -> list[Outcome]:
         and x.value is not None
         and x.verified
         and arm
-        and fold(x.arm or "") == arm
+        and fold_lower(x.arm or "") == arm
     ]
 
 

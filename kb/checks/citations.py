@@ -7,8 +7,9 @@ from collections import defaultdict
 
 from kb.checks import check, emit
 from kb.checks.context import CheckContext
-from kb.checks.text import FACTUAL_KINDS, factual, fold, is_caption
+from kb.checks.text import FACTUAL_KINDS, factual, is_caption
 from kb.model import Finding, ReferenceEntry, Work
+from kb.text import fold_lower
 
 MONTHS = {
     m: i + 1
@@ -257,7 +258,7 @@ def norm_pages(pages: str | None) -> tuple[str, str | None] | None:
 
 
 def _journal_tokens(name: str) -> list[str]:
-    s = fold(name)
+    s = fold_lower(name)
     s = re.sub(r"\(.*?\)|\[.*?\]", " ", s)
     s = s.split(":")[0]
     return [t for t in re.findall(r"[a-z]+", s) if t not in _JOURNAL_STOP]
@@ -283,7 +284,7 @@ def same_journal(a: str, b: str) -> bool:
         return True
     if len(ta) != len(tb):
         return False
-    return all(_abbreviates(x, y) or _abbreviates(y, x) for x, y in zip(ta, tb))
+    return all(_abbreviates(x, y) or _abbreviates(y, x) for x, y in zip(ta, tb, strict=False))
 
 
 def detail_differences(e: ReferenceEntry, w: Work) -> list[tuple[str, str, str]]:

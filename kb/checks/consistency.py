@@ -8,16 +8,9 @@ from dataclasses import dataclass
 
 from kb.checks import check, emit, stats
 from kb.checks.context import CheckContext
-from kb.checks.text import (
-    PERSON_UNITS,
-    atoms,
-    fold,
-    negation_key,
-    norm_unit,
-    show,
-    strip_markers,
-)
+from kb.checks.text import PERSON_UNITS, atoms, negation_key, norm_unit, show, strip_markers
 from kb.model import Claim, Finding, NumberMention
+from kb.text import fold_lower
 
 TOPICS = {
     "how many people have the condition": re.compile(
@@ -117,7 +110,7 @@ def quantities(ctx: CheckContext) -> list[Quantity]:
             for t in topics:
                 out.append(Quantity(t, c, m, text, at[0].value, at[0].interval()))
         for s in _SHARE_OF.finditer(strip_markers(c)):
-            what = " ".join(fold(s.group("what")).split())
+            what = " ".join(fold_lower(s.group("what")).split())
             value = float(s.group("n"))
             key = f"share of {what}"
             out.append(

@@ -210,10 +210,9 @@ def _support(claim: Claim, para: list[Claim], traces: Mapping[str, Trace]) -> Su
     return Support((), "none")
 
 
-def build_context(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> CheckContext:
-    """Compute the shared, read-only inputs of every check (matches included)."""
-    from kb.checks.matching import match_claim
-
+def base_context(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> CheckContext:
+    """The shared, read-only inputs of every check, before number matching
+    (`kb.checks.matching.build_context` adds the matches)."""
     doc_claims: dict[str, tuple[Claim, ...]] = {}
     for doc_id, reading in kb.readings.items():
         doc_claims[doc_id] = tuple(sorted(reading.claims, key=lambda c: c.start))
@@ -242,7 +241,7 @@ def build_context(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> CheckContext:
         flat.extend(n for n in numbers_of[o.id] if n.cls != "p")
     flat.sort(key=lambda n: n.value)
     entries = {d: tuple(r.entries) for d, r in kb.readings.items()}
-    ctx = CheckContext(
+    return CheckContext(
         kb=kb,
         graph=graph,
         claims=claims,
@@ -257,9 +256,6 @@ def build_context(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> CheckContext:
         numbers_of=MappingProxyType(numbers_of),
         _index=(tuple(n.value for n in flat), tuple(flat)),
     )
-    matches = {c.id: match_claim(ctx, c) for c in claims}
-    object.__setattr__(ctx, "matches", MappingProxyType(matches))
-    return ctx
 
 
 __all__ = [
@@ -270,7 +266,7 @@ __all__ = [
     "SourceNumber",
     "Support",
     "atoms",
-    "build_context",
+    "base_context",
     "event_statements",
     "outcome_event_qualifiers",
     "record_scope",

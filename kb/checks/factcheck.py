@@ -12,14 +12,17 @@ UI and the exporters read. Verdicts are the machine's; analysts' assessments are
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 import networkx as nx
 
 from kb.checks import run_context
-from kb.checks.context import CheckContext, NumberMatch, build_context, record_scope
+from kb.checks.context import CheckContext, NumberMatch, record_scope
+from kb.checks.matching import build_context
 from kb.checks.text import factual, is_heading, show
 from kb.model import Assessment, Claim, Finding, KnowledgeBase
+from kb.schema import SEVERITIES
 
 VERDICT_LABELS = (
     "supported",
@@ -58,9 +61,45 @@ class FactCheck:
     about: dict[str, tuple[Finding, ...]] = field(default_factory=dict)
     carriers: dict[str, str] = field(default_factory=dict)
 
+    @cached_property
+    def _by_claim(self) -> dict[str, tuple[Finding, ...]]:
+        out: dict[str, list[Finding]] = {}
+        for f in self.findings:
+            if f.claim is not None:
+                out.setdefault(f.claim, []).append(f)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def verdict(self, claim_id: str) -> Verdict:
+        """The machine verdict of a claim (KeyError naming the claim when it was not checked)."""
+        try:
+            return self.verdicts[claim_id]
+        except KeyError:
+            raise KeyError(f"no verdict for claim {claim_id!r}") from None
+
     def findings_of(self, claim_id: str) -> tuple[Finding, ...]:
         """Findings about one claim."""
-        return tuple(f for f in self.findings if f.claim == claim_id)
+        return self._by_claim.get(claim_id, ())
+
+    def findings_behind(self, claim_id: str) -> tuple[Finding, ...]:
+        """The findings behind a claim's verdict: its own and those about its references."""
+        if claim_id in self.about:
+            return self.about[claim_id]
+        return self.findings_of(claim_id)
+
+    def matches_of(self, claim_id: str) -> tuple[NumberMatch, ...]:
+        """The claim's number matches in the order its numbers stand in the text."""
+        found = self.matches.get(claim_id, ())
+        return tuple(sorted(found, key=lambda m: (m.number.start, m.status)))
+
+    def verdict_codes(self, claim_id: str) -> tuple[str, ...]:
+        """Finding codes the verdict rests on (its own list when it has one), sorted."""
+        own = self.verdict(claim_id).codes
+        return tuple(sorted(set(own or (f.code for f in self.findings_of(claim_id)))))
+
+    def worst_severity(self, claim_id: str) -> str:
+        """The highest severity among a claim's own findings ('' when it has none)."""
+        ranks = [SEVERITIES.index(f.severity) for f in self.findings_of(claim_id)]
+        return SEVERITIES[max(ranks)] if ranks else ""
 
     def of_document(self, document: str) -> tuple[Finding, ...]:
         """Findings about one document (claim-level and document-level)."""

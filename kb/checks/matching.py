@@ -10,9 +10,20 @@ non-publication, a work known only from the letter's citation, or not a reported
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from types import MappingProxyType
+
+import networkx as nx
 
 from kb.checks import stats
-from kb.checks.context import CheckContext, NumberMatch, SourceNumber, Support, record_scope
+from kb.checks.context import (
+    CheckContext,
+    NumberMatch,
+    SourceNumber,
+    Support,
+    base_context,
+    record_scope,
+)
 from kb.checks.text import (
     UNIT_ALIASES,
     Atom,
@@ -23,7 +34,7 @@ from kb.checks.text import (
     show,
     tokens,
 )
-from kb.model import Claim, NumberMention, Outcome, Work
+from kb.model import Claim, KnowledgeBase, NumberMention, Outcome, Work
 
 MEASURE_UNITS = frozenset(
     {"points", "feet", "mins", "years", "months", "weeks", "days", "hours", "seconds", "mm",
@@ -509,3 +520,10 @@ def match_claim(ctx: CheckContext, claim: Claim) -> tuple[NumberMatch, ...]:
             out.append(_not_checked(claim, event_mention(ev), reason))
     out.sort(key=lambda x: (x.number.start, x.number.end))
     return tuple(out)
+
+
+def build_context(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> CheckContext:
+    """Every check's read-only inputs, the number matches of every claim included."""
+    ctx = base_context(kb, graph)
+    matches = {c.id: match_claim(ctx, c) for c in ctx.claims}
+    return replace(ctx, matches=MappingProxyType(matches))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from kb.checks import check, emit, stats
 from kb.checks.context import CheckContext, NumberMatch
 from kb.checks.matching import describe, scope_note, via_note
-from kb.checks.text import fold, show
+from kb.checks.text import show
 from kb.model import Claim, Finding
+from kb.text import fold_lower
 
 _RANDOMISED = ("randomized", "randomised")
 
@@ -236,7 +237,7 @@ def analysis_set(ctx: CheckContext) -> list[Finding]:
     for o in ctx.kb.outcomes.values():
         rand = o.measure == "sample size" and (o.analysis_set or "").lower() in _RANDOMISED
         if rand and o.arm and o.value is not None:
-            randomized.setdefault((o.study, fold(o.arm)), o.value)
+            randomized.setdefault((o.study, fold_lower(o.arm)), o.value)
     out = []
     for c in ctx.claims:
         hits = []
@@ -247,7 +248,7 @@ def analysis_set(ctx: CheckContext) -> list[Finding]:
             aset = (o.analysis_set or "").lower()
             if aset in _RANDOMISED or aset in ("enrolled", "sites", "pooled", ""):
                 continue
-            r = randomized.get((o.study, fold(o.arm)))
+            r = randomized.get((o.study, fold_lower(o.arm)))
             if r is not None and r != o.value:
                 hits.append((m, o, r))
         if not hits:

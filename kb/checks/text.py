@@ -6,11 +6,11 @@ Pure functions of a claim's text and mentions; no knowledge base needed.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from kb.checks import stats
 from kb.model import Claim, NumberMention
+from kb.text import fold, fold_lower, split_name
 
 # Kinds whose numbers are not results a source could report (labels, dates, codes, time spans).
 NOT_RESULTS = frozenset({"year", "date", "code", "label", "age", "duration", "ratio_words"})
@@ -292,9 +292,8 @@ def strip_markers(claim: Claim) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case word tokens, accents removed, punctuation and LaTeX dropped."""
-    t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    t = re.sub(r"\$[^$]*\$", " ", t)
+    """Lower-case word tokens, accents folded, punctuation and LaTeX dropped."""
+    t = re.sub(r"\$[^$]*\$", " ", fold(text))
     return re.findall(r"[a-z0-9]+", t.lower())
 
 
@@ -461,26 +460,10 @@ def design_words(text: str) -> list[tuple[str, str]]:
 # --- names ----------------------------------------------------------------------------------------
 
 
-def fold(s: str) -> str:
-    """Lower case without accents."""
-    return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower().strip()
-
-
 def person_name(raw: str) -> tuple[str, str] | None:
-    """(last, first) of "Last, First" or "First Middle Last (role)"; None when empty."""
-    raw = re.sub(r"\(.*?\)", "", raw)
-    raw = re.sub(r",?\s*\b(?:MD|PhD|DO|MBA|MPH|MS|MSc|Jr\.?|Sr\.?|III|II)\b\.?", "", raw)
-    raw = raw.strip(" ,")
-    if not raw:
-        return None
-    if "," in raw:
-        last, first = raw.split(",", 1)
-    else:
-        parts = raw.split()
-        if len(parts) < 2:
-            return (fold(parts[0]), "")
-        last, first = parts[-1], " ".join(parts[:-1])
-    return (fold(last), fold(first))
+    """(family, given) folded to lower case, for comparing people; None when empty."""
+    parts = split_name(raw)
+    return None if parts is None else (fold_lower(parts[0]), fold_lower(parts[1]))
 
 
 def same_person(a: tuple[str, str], b: tuple[str, str]) -> bool:

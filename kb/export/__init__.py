@@ -1,6 +1,6 @@
 """Exports: pure functions that return str or bytes (never write files), and one registry.
 
-Every exporter has the signature `(kb, graph, fc=None, document=None) -> str | bytes`;
+Every exporter has the signature `(kb, graph, fc, document=None) -> str | bytes`;
 `FORMATS` maps a format name to (function, media type, file extension) and `render` gives the
 bytes the CLI writes and the app's download button offers, so both get identical output.
 """
@@ -8,10 +8,11 @@ bytes the CLI writes and the app's download button offers, so both get identical
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import networkx as nx
 
+from kb.checks.factcheck import FactCheck
 from kb.export.common import slug
 from kb.export.graphs import graph_graphml, graph_node_link, scalar_graph
 from kb.export.linked import (
@@ -110,7 +111,7 @@ def render(
     name: str,
     kb: KnowledgeBase,
     graph: nx.MultiDiGraph,
-    fc: Any = None,
+    fc: FactCheck,
     document: str | None = None,
 ) -> bytes:
     """The bytes of one export: what the CLI writes and what the download button offers."""
@@ -123,15 +124,6 @@ def render(
         raise ExportError(f"no document {document!r} (known: {known})")
     out = FORMATS[name].function(kb, graph, fc, document)
     return out if isinstance(out, bytes) else out.encode("utf-8")
-
-
-def fact_check_or_none(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> Any:
-    """The fact check when the engine is installed, else None (verdict cells then stay empty)."""
-    try:
-        from kb.checks.factcheck import fact_check
-    except ImportError:
-        return None
-    return fact_check(kb, graph)
 
 
 def filename(name: str, document: str | None = None) -> str:
@@ -166,7 +158,6 @@ __all__ = [
     "ExportFormat",
     "claim_reviews",
     "claim_source_rows",
-    "fact_check_or_none",
     "filename",
     "finding_rows",
     "reference_rows",

@@ -8,12 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from kb.model import Assessment, Claim, Document, KnowledgeBase, ReferenceEntry, Work
-
-try:
-    from kb.reading import FACTUAL_KINDS
-except ImportError:  # the reader lands separately; its documented default
-    FACTUAL_KINDS = ("sentence", "list-item", "caption")
+from kb.checks.factcheck import FactCheck, analyst_verdicts
+from kb.model import Assessment, Claim, Document, Finding, KnowledgeBase, ReferenceEntry, Work
+from kb.schema import FACTUAL_KINDS
 
 # Characters a spreadsheet reads as the start of a formula (or that hide one behind them).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -137,28 +134,7 @@ def section_titles(kb: KnowledgeBase, document: str) -> dict[str, str]:
 
 def analyst_map(kb: KnowledgeBase) -> dict[str, list[Assessment]]:
     """Analyst judgments by claim id, re-anchored as the fact check does (one per claim)."""
-    try:
-        from kb.checks.factcheck import analyst_verdicts
-    except ImportError:
-        analyst_verdicts = None
-    if analyst_verdicts is not None:
-        return {k.removeprefix("claim:"): [a] for k, a in analyst_verdicts(kb).items()}
-    from kb.linking.anchors import reanchor
-
-    out: dict[str, list[Assessment]] = {}
-    for a in sorted(kb.assessments.values(), key=lambda a: a.id):
-        doc = kb.documents.get(a.document)
-        if doc is None:
-            continue
-        if a.claim is not None:
-            out.setdefault(a.claim.removeprefix("claim:"), []).append(a)
-            continue
-        span = reanchor(doc.text, a.quote, a.prefix, a.suffix, a.start, a.end)
-        for c in kb.claims(a.document) if span is not None else ():
-            if c.start <= span[0] and span[1] <= c.end:
-                out.setdefault(c.id, []).append(a)
-                break
-    return out
+    return {k: [a] for k, a in analyst_verdicts(kb).items()}
 
 
 def analyst_note(assessments: list[Assessment]) -> str:
@@ -174,3 +150,35 @@ def analyst_note(assessments: list[Assessment]) -> str:
 def slug(value: str) -> str:
     """A file-name-safe form of an id."""
     return re.sub(r"[^A-Za-z0-9._-]+", "-", value).strip("-") or "export"
+
+
+# Document-level findings about one reference carry this prefix.
+REFERENCE_FAMILY = "CIT-"
+
+
+def findings_for_ref(
+    fc: FactCheck, document: str, claim_id: str, number: int | None, citekey: str | None
+) -> list[Finding]:
+    """Findings that bear on one reference of a claim (claim-wide ones included)."""
+    return [f for f in fc.findings if _bears_on(f, document, claim_id, number, citekey)]
+
+
+def _bears_on(
+    f: Finding, document: str, claim_id: str, number: int | None, citekey: str | None
+) -> bool:
+    names_ref = number is not None and number in f.refs
+    names_work = bool(citekey) and citekey in f.works
+    if f.claim == claim_id:
+        if not f.refs and not f.works:
+            return True
+        return names_work if (citekey and f.works) else names_ref
+    if f.claim is None and f.document == document:
+        return names_ref and f.code.startswith(REFERENCE_FAMILY)
+    if f.claim is None and f.document is None:
+        return names_work
+    return False
+
+
+def finding_codes(findings: Iterable[Finding]) -> str:
+    """Distinct finding codes, sorted, joined by '; '."""
+    return "; ".join(sorted({f.code for f in findings}))

@@ -6,6 +6,7 @@ from typing import Any
 
 import networkx as nx
 
+from kb.checks.factcheck import FactCheck
 from kb.export.common import document_or_raise, json_text, one_line, xml_safe
 from kb.model import KnowledgeBase
 from kb.schema import node_id
@@ -85,7 +86,10 @@ def scalar_graph(g: nx.MultiDiGraph, document: str | None = None) -> nx.MultiDiG
 
 
 def graph_graphml(
-    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: Any = None, document: str | None = None
+    kb: KnowledgeBase,
+    graph: nx.MultiDiGraph,
+    fc: FactCheck | None = None,
+    document: str | None = None,
 ) -> str:
     """The graph (or a document's part of it) as GraphML."""
     if document is not None:
@@ -95,7 +99,10 @@ def graph_graphml(
 
 
 def graph_node_link(
-    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: Any = None, document: str | None = None
+    kb: KnowledgeBase,
+    graph: nx.MultiDiGraph,
+    fc: FactCheck | None = None,
+    document: str | None = None,
 ) -> str:
     """The graph (or a document's part of it) as node-link JSON."""
     if document is not None:

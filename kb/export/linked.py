@@ -7,7 +7,7 @@ from typing import Any
 
 import networkx as nx
 
-from kb.export import facts
+from kb.checks.factcheck import FactCheck
 from kb.export.common import analyst_map, claims_of, document_or_raise, json_text, one_line
 from kb.export.tables import doi_link, pmid_link
 from kb.graph import trace
@@ -81,16 +81,16 @@ def _appearance(doc: Document) -> dict[str, Any]:
 
 
 def claim_review(
-    graph: nx.MultiDiGraph, fc: Any, doc: Document, claim: Claim, analyst: list | None = None
+    graph: nx.MultiDiGraph, fc: FactCheck, doc: Document, claim: Claim, analyst: list | None = None
 ) -> dict[str, Any] | None:
     """A schema.org ClaimReview of one claim, or None when it has no verdict to publish."""
-    label = facts.verdict_label(fc, claim.id)
+    label = fc.verdict(claim.id).label
     if not label or label in NOT_REVIEWED:
         return None
     rating: dict[str, Any] = {"@type": "Rating", "alternateName": label}
     if label in RATING_VALUES:
         rating.update(ratingValue=RATING_VALUES[label], bestRating=5, worstRating=1)
-    reason = facts.verdict_reason(fc, claim.id)
+    reason = fc.verdict(claim.id).reason
     if reason:
         rating["ratingExplanation"] = reason
     item: dict[str, Any] = {"@type": "Claim", "appearance": _appearance(doc)}
@@ -111,7 +111,7 @@ def claim_review(
     works = _claim_works(graph, claim)
     if works:
         review["citation"] = [_work_ld(w) for w in works]
-    codes = facts.verdict_codes(fc, claim.id)
+    codes = fc.verdict_codes(claim.id)
     if codes:
         review["keywords"] = list(codes)
     judged = [
@@ -130,11 +130,11 @@ def claim_review(
 
 
 def claim_reviews(
-    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: Any = None, document: str | None = None
+    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: FactCheck, document: str | None = None
 ) -> list[dict[str, Any]]:
     """ClaimReview objects, one per claim with a machine verdict, in reading order."""
     out = []
-    analyst = analyst_map(kb) if fc is not None else {}
+    analyst = analyst_map(kb)
     for claim in claims_of(kb, document):
         doc = document_or_raise(kb, claim.document)
         review = claim_review(graph, fc, doc, claim, analyst.get(claim.id))
@@ -144,20 +144,20 @@ def claim_reviews(
 
 
 def claimreview_jsonld(
-    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: Any = None, document: str | None = None
+    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: FactCheck, document: str | None = None
 ) -> str:
     """ClaimReview JSON-LD: an array of ClaimReview objects (empty without a fact check)."""
     return json_text(claim_reviews(kb, graph, fc, document))
 
 
 def web_annotation(
-    graph: nx.MultiDiGraph, fc: Any, doc: Document, claim: Claim, analyst: list | None = None
+    graph: nx.MultiDiGraph, fc: FactCheck, doc: Document, claim: Claim, analyst: list | None = None
 ) -> dict[str, Any]:
     """A W3C Web Annotation anchoring one claim, with its verdict and sources as bodies."""
     bodies: list[dict[str, Any]] = []
-    label = facts.verdict_label(fc, claim.id)
+    label = fc.verdict(claim.id).label
     if label:
-        reason = facts.verdict_reason(fc, claim.id)
+        reason = fc.verdict(claim.id).reason
         bodies.append(
             {
                 "type": "TextualBody",
@@ -167,7 +167,7 @@ def web_annotation(
             }
         )
         bodies.append({"type": "TextualBody", "purpose": "tagging", "value": label})
-        for code in facts.verdict_codes(fc, claim.id):
+        for code in fc.verdict_codes(claim.id):
             bodies.append({"type": "TextualBody", "purpose": "classifying", "value": code})
     for a in analyst or ():
         text = f"analyst ({a.analyst or 'unnamed'}): {a.verdict}"
@@ -214,7 +214,7 @@ def web_annotation(
 
 
 def web_annotations(
-    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: Any = None, document: str | None = None
+    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: FactCheck, document: str | None = None
 ) -> list[dict[str, Any]]:
     """Web Annotations, one per claim, in reading order."""
     analyst = analyst_map(kb)
@@ -225,7 +225,7 @@ def web_annotations(
 
 
 def annotations_jsonld(
-    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: Any = None, document: str | None = None
+    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: FactCheck, document: str | None = None
 ) -> str:
     """W3C Web Annotation JSON-LD: an array of annotations, one per claim."""
     return json_text(web_annotations(kb, graph, fc, document))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
 
+from kb.checks.factcheck import FactCheck
 from kb.export.common import cited_of, json_text, one_line, strip_braces, works_for
 from kb.export.tables import doi_link, md_cell, pmid_link
 from kb.model import KnowledgeBase, Work
@@ -86,17 +88,23 @@ def bib_fields(work: Work) -> list[tuple[str, str]]:
 def references_bibtex(
     kb: KnowledgeBase,
     graph: nx.MultiDiGraph | None = None,
-    fc: Any = None,
+    fc: FactCheck | None = None,
     document: str | None = None,
 ) -> str:
     """Works (cited by a document, or all) as BibTeX written by bibtexparser 2."""
+    return bibtex_text(works_for(kb, document))
+
+
+def bibtex_text(works: Iterable[Work]) -> str:
+    """BibTeX entries of these works, written by bibtexparser 2: the one BibTeX writer (the
+    exports and the data directory's references.bib both use it)."""
     import bibtexparser
     from bibtexparser.library import Library
     from bibtexparser.model import Entry, Field
     from bibtexparser.writer import BibtexFormat
 
     lib = Library()
-    for w in works_for(kb, document):
+    for w in works:
         lib.add(Entry(bibtex_type(w), w.citekey, [Field(k, v) for k, v in bib_fields(w)]))
     fmt = BibtexFormat()
     fmt.indent = "  "
@@ -166,7 +174,7 @@ def ris_record(work: Work) -> dict[str, Any]:
 def references_ris(
     kb: KnowledgeBase,
     graph: nx.MultiDiGraph | None = None,
-    fc: Any = None,
+    fc: FactCheck | None = None,
     document: str | None = None,
 ) -> str:
     """Works (cited by a document, or all) as RIS, written by rispy (CRLF, no record numbers)."""
@@ -244,7 +252,7 @@ def csl_item(work: Work) -> dict[str, Any]:
 def references_csl_json(
     kb: KnowledgeBase,
     graph: nx.MultiDiGraph | None = None,
-    fc: Any = None,
+    fc: FactCheck | None = None,
     document: str | None = None,
 ) -> str:
     """Works (cited by a document, or all) as a CSL-JSON array."""
@@ -279,7 +287,7 @@ def ama_lines(kb: KnowledgeBase, document: str | None) -> list[tuple[str, str, s
 def references_ama_text(
     kb: KnowledgeBase,
     graph: nx.MultiDiGraph | None = None,
-    fc: Any = None,
+    fc: FactCheck | None = None,
     document: str | None = None,
 ) -> str:
     """A numbered AMA reference list as plain text."""
@@ -289,7 +297,7 @@ def references_ama_text(
 def references_ama_markdown(
     kb: KnowledgeBase,
     graph: nx.MultiDiGraph | None = None,
-    fc: Any = None,
+    fc: FactCheck | None = None,
     document: str | None = None,
 ) -> str:
     """A numbered AMA reference list as Markdown, with DOI or PubMed links."""

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 import networkx as nx
 
-from kb.export import facts
+from kb.checks.factcheck import FactCheck
 from kb.export.common import (
     analyst_map,
     analyst_note,
@@ -84,12 +83,12 @@ code { font-size: .95em; }
 """
 
 
-def is_flagged(fc: Any, claim: Claim) -> bool:
+def is_flagged(fc: FactCheck, claim: Claim) -> bool:
     """True when a claim's verdict finds fault or a finding about it warns or errs."""
-    label = facts.verdict_label(fc, claim.id)
+    label = fc.verdict(claim.id).label
     if label and label not in CLEAR_VERDICTS | OPEN_VERDICTS:
         return True
-    return any(f.severity in FLAG_SEVERITIES for f in facts.findings_of_claim(fc, claim.id))
+    return any(f.severity in FLAG_SEVERITIES for f in fc.findings_of(claim.id))
 
 
 def _count_table(title: str, counts: Counter | dict[str, int], ranked: bool = True) -> str:
@@ -100,7 +99,7 @@ def _count_table(title: str, counts: Counter | dict[str, int], ranked: bool = Tr
     return f"<table><thead><tr><th>{esc(title)}</th><th>n</th></tr></thead>{rows}</table>"
 
 
-def _summary(kb: KnowledgeBase, fc: Any, document: str, claims: list[Claim]) -> str:
+def _summary(kb: KnowledgeBase, fc: FactCheck, document: str, claims: list[Claim]) -> str:
     cited = cited_of(kb, document)
     basics = {
         "claims": len(claims),
@@ -109,24 +108,20 @@ def _summary(kb: KnowledgeBase, fc: Any, document: str, claims: list[Claim]) -> 
         "reference-list entries": len(cited),
         "entries tied to a work": sum(1 for c in cited if c.work is not None),
     }
-    if fc is not None:
-        basics["flagged claims"] = sum(1 for c in claims if is_flagged(fc, c))
+    basics["flagged claims"] = sum(1 for c in claims if is_flagged(fc, c))
     parts = [_count_table("document", basics, ranked=False)]
-    if fc is not None:
-        verdicts = Counter(facts.verdict_label(fc, c.id) or "no verdict" for c in claims)
-        ids = {c.id for c in claims}
-        found = [
-            f
-            for f in facts.findings_all(fc)
-            if facts.bare(f.claim) in ids or (f.claim is None and f.document == document)
-        ]
-        statuses = Counter(m.status for c in claims for m in facts.matches_of(fc, c.id))
-        parts += [
-            _count_table("verdict", verdicts),
-            _count_table("finding code", Counter(f.code for f in found)),
-            _count_table("severity", Counter(f.severity for f in found)),
-            _count_table("stated number", statuses),
-        ]
+    verdicts = Counter(fc.verdict(c.id).label or "no verdict" for c in claims)
+    ids = {c.id for c in claims}
+    found = [
+        f for f in fc.findings if f.claim in ids or (f.claim is None and f.document == document)
+    ]
+    statuses = Counter(m.status for c in claims for m in fc.matches_of(c.id))
+    parts += [
+        _count_table("verdict", verdicts),
+        _count_table("finding code", Counter(f.code for f in found)),
+        _count_table("severity", Counter(f.severity for f in found)),
+        _count_table("stated number", statuses),
+    ]
     return '<div class="counts">' + "".join(parts) + "</div>\n"
 
 
@@ -141,13 +136,13 @@ def _findings_list(found: list[Finding]) -> str:
     return f"<p><strong>Findings</strong></p><ul>{items}</ul>"
 
 
-def _numbers_table(fc: Any, claim: Claim) -> str:
-    matches = facts.matches_of(fc, claim.id)
+def _numbers_table(fc: FactCheck, claim: Claim) -> str:
+    matches = fc.matches_of(claim.id)
     if not matches:
         return ""
     rows = []
     for m in matches:
-        o = facts.match_outcome(m)
+        o = m.outcome
         source = (
             ""
             if o is None
@@ -219,16 +214,16 @@ def _badge(label: str) -> str:
     return f'<span class="badge" style="background:{colour}">{symbol} {esc(label)}</span>'
 
 
-def _claim_card(graph: nx.MultiDiGraph, fc: Any, claim: Claim, analyst: list) -> str:
-    label = facts.verdict_label(fc, claim.id) or "no verdict"
-    reason = facts.verdict_reason(fc, claim.id)
+def _claim_card(graph: nx.MultiDiGraph, fc: FactCheck, claim: Claim, analyst: list) -> str:
+    label = fc.verdict(claim.id).label or "no verdict"
+    reason = fc.verdict(claim.id).reason
     anchor = "claim-" + claim.id.replace(":", "-")
     return (
         f'<section class="claim" id="{esc(anchor)}">\n'
         f"<h3>{esc(claim.id)} {_badge(label)}</h3>\n"
         f"<blockquote>{esc(one_line(claim.text))}</blockquote>\n"
         + (f"<p>{esc(reason)}</p>\n" if reason else "")
-        + _findings_list(facts.findings_of_claim(fc, claim.id))
+        + _findings_list(fc.findings_of(claim.id))
         + _numbers_table(fc, claim)
         + _sources_list(graph, claim)
         + _analyst(analyst)
@@ -236,10 +231,10 @@ def _claim_card(graph: nx.MultiDiGraph, fc: Any, claim: Claim, analyst: list) ->
     )
 
 
-def _open_table(fc: Any, claims: list[Claim], analyst: dict[str, list]) -> str:
+def _open_table(fc: FactCheck, claims: list[Claim], analyst: dict[str, list]) -> str:
     rows = "".join(
         f"<tr><td>{esc(c.id)}</td><td>{esc(one_line(c.text))}</td>"
-        f"<td>{esc(facts.verdict_reason(fc, c.id))}</td>"
+        f"<td>{esc(fc.verdict(c.id).reason)}</td>"
         f"<td>{esc(analyst_note(analyst.get(c.id, [])))}</td></tr>"
         for c in claims
     )
@@ -273,7 +268,7 @@ def _reference_appendix(kb: KnowledgeBase, document: str) -> str:
 
 
 def factcheck_report_html(
-    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: Any = None, document: str | None = None
+    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: FactCheck, document: str | None = None
 ) -> str:
     """The fact-check report of one document as a self-contained HTML page."""
     if document is None:
@@ -287,24 +282,14 @@ def factcheck_report_html(
         "made by evidence-kb</p>\n"
     )
     body = [head, "<h2>Summary</h2>\n", _summary(kb, fc, document, claims)]
-    if fc is None:
-        body.append(
-            '<p class="notice">No fact check was run, so no claim is flagged and no '
-            "verdict is shown.</p>\n"
-        )
-    else:
-        flagged = [c for c in claims if is_flagged(fc, c)]
-        body.append(f"<h2>Flagged claims ({len(flagged)})</h2>\n")
-        if not flagged:
-            body.append("<p>No claim is flagged.</p>\n")
-        analyst = analyst_map(kb)
-        body += [_claim_card(graph, fc, c, analyst.get(c.id, [])) for c in flagged]
-        left = [
-            c
-            for c in claims
-            if not is_flagged(fc, c) and facts.verdict_label(fc, c.id) in OPEN_VERDICTS
-        ]
-        if left:
-            body.append(_open_table(fc, left, analyst))
+    flagged = [c for c in claims if is_flagged(fc, c)]
+    body.append(f"<h2>Flagged claims ({len(flagged)})</h2>\n")
+    if not flagged:
+        body.append("<p>No claim is flagged.</p>\n")
+    analyst = analyst_map(kb)
+    body += [_claim_card(graph, fc, c, analyst.get(c.id, [])) for c in flagged]
+    left = [c for c in claims if not is_flagged(fc, c) and fc.verdict(c.id).label in OPEN_VERDICTS]
+    if left:
+        body.append(_open_table(fc, left, analyst))
     body.append(_reference_appendix(kb, document))
     return page_html(f"Fact-check report: {doc.title}", REPORT_CSS, "".join(body))

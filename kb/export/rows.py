@@ -7,12 +7,14 @@ from typing import Any
 
 import networkx as nx
 
-from kb.export import facts
+from kb.checks.factcheck import FactCheck
 from kb.export.common import (
     analyst_map,
     analyst_note,
     cited_of,
     claims_of,
+    finding_codes,
+    findings_for_ref,
     fmt_number,
     section_titles,
 )
@@ -93,7 +95,7 @@ def _attach(refs: list[RefTrace], matches: tuple[Any, ...]) -> tuple[dict[int, l
     elsewhere: list = []
     loose: list = []
     for m in matches:
-        o = facts.match_outcome(m)
+        o = m.outcome
         if o is None:
             loose.append(m)
             continue
@@ -145,21 +147,21 @@ def _loose_status(matches: list) -> str:
 def _claim_rows(
     kb: KnowledgeBase,
     graph: nx.MultiDiGraph,
-    fc: Any,
+    fc: FactCheck,
     claim: Claim,
     sections: dict[str, str],
     analyst: dict[str, list],
 ) -> list[dict[str, str]]:
     t = trace(graph, claim.id)
     refs = _unique_refs(t.refs)
-    matches = facts.matches_of(fc, claim.id)
+    matches = fc.matches_of(claim.id)
     by_ref, elsewhere, loose = _attach(refs, matches)
     base = {
         "document": claim.document,
         "claim id": claim.id,
         "section": sections.get(claim.section, claim.section),
         "claim text": claim.text,
-        "verdict": facts.verdict_label(fc, claim.id),
+        "verdict": fc.verdict(claim.id).label,
         "analyst note": analyst_note(analyst.get(claim.id, [])),
     }
     all_numbers = "; ".join(n.text for n in claim.numbers)
@@ -173,12 +175,10 @@ def _claim_rows(
 
     def codes(number: int | None, work: Work | None) -> str:
         """Finding codes that bear on this reference of the claim."""
-        if fc is None:
-            return ""
-        found = facts.findings_for_ref(
+        found = findings_for_ref(
             fc, claim.document, claim.id, number, work.citekey if work else None
         )
-        return facts.codes(found)
+        return finding_codes(found)
 
     numbers_of_work: dict[str, list[int]] = {}
     if elsewhere:
@@ -216,7 +216,7 @@ def _claim_rows(
                 )
             )
         for m in attached:
-            o = facts.match_outcome(m)
+            o = m.outcome
             own = [s for s in studies if s.id == o.study] or studies
             rows.append(
                 row(
@@ -227,7 +227,7 @@ def _claim_rows(
                 )
             )
     for m in elsewhere:
-        o = facts.match_outcome(m)
+        o = m.outcome
         work = kb.works.get(o.work)
         study = kb.studies.get(o.study)
         listed = ", ".join(str(n) for n in numbers_of_work.get(o.work, ()))
@@ -250,7 +250,7 @@ def _claim_rows(
 def claim_source_rows(
     kb: KnowledgeBase,
     graph: nx.MultiDiGraph,
-    fc: Any,
+    fc: FactCheck,
     document: str | None,
     claim_ids: Iterable[str] | None = None,
 ) -> list[dict[str, str]]:

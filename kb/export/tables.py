@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import networkx as nx
 
-from kb.export import facts
+from kb.checks.factcheck import FactCheck
 from kb.export.common import (
     cited_of,
     json_text,
@@ -71,10 +71,10 @@ def _scope(document: str | None) -> str:
 # further tables: findings and references
 
 
-def finding_rows(kb: KnowledgeBase, fc: Any, document: str | None) -> list[dict[str, str]]:
+def finding_rows(kb: KnowledgeBase, fc: FactCheck, document: str | None) -> list[dict[str, str]]:
     """One row per finding of the fact check (for one document, or all)."""
     rows = []
-    for f in facts.findings_all(fc):
+    for f in fc.findings:
         if document is not None and f.document not in (None, document):
             continue
         if document is not None and f.document is None and not _work_cited(kb, document, f.works):
@@ -82,7 +82,7 @@ def finding_rows(kb: KnowledgeBase, fc: Any, document: str | None) -> list[dict[
         rows.append(
             {
                 "document": f.document or "",
-                "claim id": facts.bare(f.claim) or "",
+                "claim id": f.claim or "",
                 "severity": f.severity,
                 "code": f.code,
                 "message": f.message,
@@ -142,14 +142,14 @@ def rows_to_csv(rows: list[dict[str, str]], columns: tuple[str, ...], excel: boo
 
 
 def claims_csv(
-    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: Any = None, document: str | None = None
+    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: FactCheck, document: str | None = None
 ) -> bytes:
     """The claim-to-source table as CSV (UTF-8, LF)."""
     return rows_to_csv(claim_source_rows(kb, graph, fc, document), CLAIM_SOURCE_COLUMNS)
 
 
 def claims_csv_excel(
-    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: Any = None, document: str | None = None
+    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: FactCheck, document: str | None = None
 ) -> bytes:
     """The claim-to-source table as CSV for Excel (UTF-8 with BOM, CRLF)."""
     return rows_to_csv(claim_source_rows(kb, graph, fc, document), CLAIM_SOURCE_COLUMNS, True)
@@ -224,7 +224,7 @@ def _stable_zip(data: bytes) -> bytes:
 
 
 def claims_xlsx(
-    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: Any = None, document: str | None = None
+    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: FactCheck, document: str | None = None
 ) -> bytes:
     """The claim-to-source table as an Excel workbook: Claims, Findings, References sheets."""
     from openpyxl import Workbook
@@ -264,7 +264,7 @@ def rows_to_markdown(rows: list[dict[str, str]], columns: tuple[str, ...], title
 
 
 def claims_markdown(
-    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: Any = None, document: str | None = None
+    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: FactCheck, document: str | None = None
 ) -> str:
     """The claim-to-source table as Markdown."""
     rows = claim_source_rows(kb, graph, fc, document)
@@ -336,7 +336,7 @@ def rows_to_html_table(rows: list[dict[str, str]], columns: tuple[str, ...]) -> 
 
 
 def claims_html(
-    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: Any = None, document: str | None = None
+    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: FactCheck, document: str | None = None
 ) -> str:
     """The claim-to-source table as a self-contained HTML page."""
     title = f"Claims and sources: {_scope(document)}"
@@ -350,7 +350,7 @@ def claims_html(
 
 
 def claims_json(
-    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: Any = None, document: str | None = None
+    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: FactCheck, document: str | None = None
 ) -> str:
     """The claim-to-source table as JSON: {columns, rows, document, fact_checked}."""
     rows = claim_source_rows(kb, graph, fc, document)
@@ -359,6 +359,6 @@ def claims_json(
             "columns": list(CLAIM_SOURCE_COLUMNS),
             "rows": rows,
             "document": document,
-            "fact_checked": fc is not None,
+            "fact_checked": True,  # kept for readers of earlier files
         }
     )

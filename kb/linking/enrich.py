@@ -13,7 +13,6 @@ import json
 import os
 import re
 import tempfile
-import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -25,6 +24,7 @@ from rapidfuzz import fuzz
 
 from kb.model import ReferenceEntry
 from kb.schema import DEFAULT_DATA_DIR
+from kb.text import surname, words
 
 CROSSREF_WORKS = "https://api.crossref.org/works"
 EUTILS = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
@@ -72,15 +72,9 @@ class Enrichment:
     message: str = ""
 
 
-def _norm(text: str | None) -> str:
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
-
-
 def title_score(a: str | None, b: str | None) -> float:
     """Similarity of two titles, 0-100, ignoring case, accents and punctuation."""
-    a, b = _norm(a), _norm(b)
+    a, b = words(a), words(b)
     if not a or not b:
         return 0.0
     return float(fuzz.token_sort_ratio(a, b))
@@ -89,17 +83,9 @@ def title_score(a: str | None, b: str | None) -> float:
 def first_family(authors: Iterable[str]) -> str:
     """The family name of the first author ('Staats PS' -> 'staats', 'Doe, Jane' -> 'doe')."""
     for name in authors:
-        name = name.strip()
-        if not name:
-            continue
-        if "," in name:
-            return _norm(name.split(",", 1)[0]).replace(" ", "")
-        tokens = name.split()
-        if len(tokens) > 1 and re.fullmatch(r"[A-Z.\-]{1,4}", tokens[-1]):
-            tokens = tokens[:-1]
-        elif len(tokens) > 1 and re.fullmatch(r"[A-Z.\-]{1,4}", tokens[0]):
-            tokens = tokens[1:]
-        return _norm(" ".join(tokens)).replace(" ", "")
+        family = surname(name)
+        if family:
+            return words(family).replace(" ", "")
     return ""
 
 
@@ -201,7 +187,7 @@ class EnrichClient:
             parts = ((item.get("issued") or {}).get("date-parts") or [[None]])[0]
             year = parts[0] if parts and isinstance(parts[0], int) else None
             authors = [a.get("family", "") for a in item.get("author") or []]
-            author_ok = not family or not authors or _norm(authors[0]).replace(" ", "") == family
+            author_ok = not family or not authors or words(authors[0]).replace(" ", "") == family
             if score >= TITLE_MIN and self._year_ok(entry, year) and author_ok:
                 return item, score
         return None
@@ -245,8 +231,8 @@ class EnrichClient:
                     pmid = ids[0]
                     sources.append("pubmed")
             if not doi and not pmid and entry.title:
-                words = " ".join(_norm(entry.title).split()[:12])
-                found = self._from_pubmed(entry, f"{words}[Title]")
+                query = " ".join(words(entry.title).split()[:12])
+                found = self._from_pubmed(entry, f"{query}[Title]")
                 if found:
                     s, score = found
                     pmid, doi, title = s["pmid"], self._doi_of(s), s.get("title")

@@ -18,7 +18,6 @@ subsets of another work's title (about 60-75) stay unresolved.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 
 from kb.model import Problem, ReferenceEntry, Resolution, Work
+from kb.text import fold, surname
 
 if TYPE_CHECKING:  # pragma: no cover
     from kb.reading import Reading
@@ -41,9 +41,7 @@ def normalise_title(title: str | None) -> str:
     """Lower case, no accents, no trademark signs or punctuation, single spaces."""
     if not title:
         return ""
-    t = unicodedata.normalize("NFKD", title)
-    t = "".join(c for c in t if not unicodedata.combining(c))
-    t = re.sub(r"[®™©]|\[(?:®|™)\]|\*", "", t).lower()
+    t = re.sub(r"\[(?:®|™)\]|\*", "", fold(title)).lower()
     t = re.sub(r"[^\w]+", " ", t)
     return re.sub(r"\s+", " ", t).strip()
 
@@ -55,24 +53,6 @@ def normalise_doi(doi: str | None) -> str | None:
     d = doi.strip().lower()
     d = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", d)
     return d.rstrip(".,;") or None
-
-
-def surname(author: str | None) -> str | None:
-    """The surname of "Staats PS", "PS Staats", "Staats, Peter S." or "Peter S. Staats"."""
-    if not author:
-        return None
-    a = unicodedata.normalize("NFKD", author)
-    a = "".join(c for c in a if not unicodedata.combining(c)).strip()
-    if "," in a:
-        return a.split(",", 1)[0].strip().lower() or None
-    tokens = [t for t in re.split(r"\s+", a) if t]
-    # Initials are short all-capital tokens ("PS", "D.L."); the surname is the other token.
-    names = [t for t in tokens if not re.fullmatch(r"(?:[A-Z]\.?-?){1,3}", t)]
-    if not names:
-        return None
-    if re.fullmatch(r"(?:[A-Z]\.?-?){1,3}", tokens[-1]):
-        return names[0].lower()  # "Staats PS": surname first
-    return names[-1].lower()  # "PS Staats" / "Peter Staats": surname last
 
 
 def _score(

@@ -188,11 +188,11 @@ def read_document(doc_id: str, text: str, file: str = "<text>") -> Reading:
 __all__ = [
     "CLAIM_KINDS",
     "FACTUAL_KINDS",
-    "Layout",
-    "Marker",
     "NUMBER_KINDS",
     "PREAMBLE_TITLE",
     "REFERENCES_TITLE",
+    "Layout",
+    "Marker",
     "Reading",
     "ReferenceList",
     "expand_refs",

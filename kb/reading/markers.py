@@ -125,8 +125,12 @@ def find_markers(
                     parens.append(marker)
             else:
                 found.append(marker)
-    if parens and not found and paren is not False:
-        if paren or (len(parens) >= 2 and parens[0].refs[0] == 1):
-            found = parens
+    if (
+        parens
+        and not found
+        and paren is not False
+        and (paren or (len(parens) >= 2 and parens[0].refs[0] == 1))
+    ):
+        found = parens
     found.sort(key=lambda mk: mk.start)
     return found

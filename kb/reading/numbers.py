@@ -271,7 +271,7 @@ def _p_value(f: _Finder, m: re.Match) -> None:
 
 @_pattern(rf"(?P<a>{_N})\s*(?:±|\+/-|\+-)\s*(?P<b>{_NUM})\s*(?P<u>%|(?:{_UNIT})(?![\w]))?")
 def _mean_sd(f: _Finder, m: re.Match) -> None:
-    """A mean with its spread: "3.4 ± 1.8 points" (the 1.8 is a standard deviation, not a result)."""
+    """A mean with its spread: "3.4 ± 1.8 points" (1.8 is a standard deviation, not a result)."""
     unit = _unit(m.group("u"))
     extra = [("sd", _num(m.group("b")))]
     f.add(0, m.start(), m.end(), [(m.start(), m.end(), "mean", _num(m.group("a")), unit, extra)])
@@ -336,10 +336,7 @@ def _to(f: _Finder, m: re.Match) -> None:
         kind = "range"
     else:
         kind = "change" if change and (not rng or change[-1] > rng[-1]) else "range"
-    if kind == "range":
-        extra = [("low", a), ("high", b)]
-    else:
-        extra = [("from", a), ("to", b)]
+    extra = [("low", a), ("high", b)] if kind == "range" else [("from", a), ("to", b)]
     if sep.strip() in ("-", "–", "—") and kind == "range" and b < a:
         return  # "12-3" reads as nothing sensible; leave it to the plain reader
     if _year_span(a, b, unit):

@@ -14,10 +14,10 @@ from kb.ui.common import (
     open_claim,
     param,
     table_pick,
-    unavailable_note,
 )
 from kb.ui.components import trace_panel
 from kb.ui.downloads import download_buttons
+from kb.ui.state import analyst
 from kb.ui.state import checks as get_checks
 
 COLUMNS = ["id", "section", "verdict", "analyst", "severity", "codes", "refs", "studies", "text"]
@@ -36,9 +36,7 @@ def main() -> None:
         f"Every claim of **{doc_id}** ({kb.documents[doc_id].title}) with its verdict, "
         "finding codes and cited references. Select a row to open its trace."
     )
-    if not checks.available:
-        unavailable_note(checks.note)
-    rows = views.claim_rows(kb, g, checks, doc_id)
+    rows = views.claim_rows(kb, g, checks, doc_id, analyst())
     if not rows:
         st.info(f"{doc_id} has no claims (the reading found none).")
         return

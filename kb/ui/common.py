@@ -146,14 +146,6 @@ def table_pick(key: str, ids: list[str]) -> str | None:
     return picked
 
 
-def unavailable_note(note: str) -> None:
-    """The honest state when there is no fact-check result."""
-    st.info(
-        f"Fact-check results not available: {note}. Claims are shown as “not checked”; "
-        "the source numbers are listed so they can be compared by eye."
-    )
-
-
 def claim_not_found(claim: str | None, doc_id: str, known: set[str]) -> None:
     """Say so when the URL names a claim this document does not have (never drop it silently)."""
     if claim and claim not in known:

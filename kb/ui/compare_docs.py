@@ -26,7 +26,10 @@ def main() -> None:
     a0 = DEFAULT[0] if DEFAULT[0] in ids else ids[0]
     b0 = DEFAULT[1] if DEFAULT[1] in ids else ids[-1]
     c1, c2, c3 = st.columns([2, 2, 1])
-    fmt = lambda d: f"{kb.documents[d].date} · {d}"
+
+    def fmt(d):
+        return f"{kb.documents[d].date} · {d}"
+
     a = c1.selectbox("Earlier document", ids, index=ids.index(a0), key="cmp_a", format_func=fmt)
     b = c2.selectbox("Later document", ids, index=ids.index(b0), key="cmp_b", format_func=fmt)
     threshold = c3.slider(
@@ -58,7 +61,7 @@ def main() -> None:
         "numbers of one kind and each states a value the other does not."
     )
     fc = checks()
-    differ = stated_differently(fc.findings, ca, cb) if fc.available else []
+    differ = stated_differently(fc.findings, ca, cb)
     m = st.columns(4)
     m[0].metric("Claims paired", len(cmp.pairs))
     m[1].metric("Numbers that changed", len(cmp.changes) + len(differ))
@@ -67,8 +70,6 @@ def main() -> None:
 
     st.subheader("Numbers that changed")
     st.markdown("**The same kind of figure, stated differently** (fact check, matched by topic)")
-    if not fc.available:
-        st.caption(f"Fact-check results not available: {fc.note}")
     table(
         [
             {

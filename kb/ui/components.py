@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import html
 
+import networkx as nx
 import pandas as pd
 import streamlit as st
 
 from kb import views
+from kb.checks.factcheck import FactCheck
 from kb.graph import UnknownNodeError, claims_resting_on, trace
-from kb.ui.common import PAGES, unavailable_note
+from kb.model import KnowledgeBase
+from kb.ui.common import PAGES
+from kb.ui.state import analyst
 
 SEVERITY_ICON = {"error": "🔴", "warning": "🟠", "info": "🔵"}
 
@@ -67,7 +71,9 @@ def study_facts_table(s) -> None:
     st.table(df, hide_index=True, hide_header=True)
 
 
-def trace_panel(kb, g, checks, claim_id: str, key: str) -> None:
+def trace_panel(
+    kb: KnowledgeBase, g: nx.MultiDiGraph, checks: FactCheck, claim_id: str, key: str
+) -> None:
     """A claim followed to its sources, its numbers against theirs, findings and verdicts."""
     try:
         t = trace(g, claim_id)
@@ -131,9 +137,7 @@ def trace_panel(kb, g, checks, claim_id: str, key: str) -> None:
                 )
 
     st.markdown("**4 · The letter's numbers and the source's**")
-    if not checks.available:
-        unavailable_note(checks.note)
-    rows = views.number_rows(c, checks, kb.outcomes, kb.works)
+    rows = views.number_rows(c, checks, kb.works)
     if not rows:
         st.caption("The claim states no number.")
     # one element per number (not a bordered box of two): a long trace draws much faster
@@ -148,7 +152,7 @@ def trace_panel(kb, g, checks, claim_id: str, key: str) -> None:
     # drawn only on demand: a big grid would slow every claim selection
     if seen_studies and st.toggle(
         "Show every number the knowledge base holds for these studies",
-        value=not checks.available,
+        value=False,
         key=f"{key}_all_numbers",
     ):
         outs = [o for s in seen_studies.values() for o in s.outcomes]
@@ -159,9 +163,7 @@ def trace_panel(kb, g, checks, claim_id: str, key: str) -> None:
 
     st.markdown("**5 · Findings**")
     findings = checks.findings_behind(c.id)
-    if not checks.available:
-        st.caption("No findings: the fact-check did not run.")
-    elif not findings:
+    if not findings:
         st.caption("No findings for this claim.")
     for f in findings:
         st.markdown(
@@ -178,20 +180,18 @@ def trace_panel(kb, g, checks, claim_id: str, key: str) -> None:
     left, right = st.columns(2)
     with left, st.container(border=True):
         st.markdown(verdict_chip(v.label, "machine: "), unsafe_allow_html=True)
-        st.caption(
-            v.reason
-            or ("The fact-check did not run." if not checks.available else "No reason given.")
-        )
+        st.caption(v.reason or "No reason given.")
         if v.codes:
             st.caption("Codes: " + ", ".join(v.codes))
     with right, st.container(border=True):
-        analyst = checks.analyst.get(c.id, ())
-        if not analyst:
+        judged = analyst().get(c.id)
+        if judged is None:
             st.markdown(verdict_chip("no analyst verdict", "analyst: "), unsafe_allow_html=True)
             st.caption("No analyst has judged this claim.")
-        for a in analyst:
-            st.markdown(verdict_chip(a.label, "analyst: "), unsafe_allow_html=True)
-            st.caption(" · ".join(x for x in (a.reason, a.who) if x) or "no note")
+        else:
+            st.markdown(verdict_chip(judged.verdict, "analyst: "), unsafe_allow_html=True)
+            who = views.analyst_label(judged)
+            st.caption(" · ".join(x for x in (judged.note, who) if x) or "no note")
 
 
 def study_panel(kb, g, s, key: str) -> str | None:

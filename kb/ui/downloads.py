@@ -4,34 +4,40 @@ from __future__ import annotations
 
 import logging
 
+import networkx as nx
 import streamlit as st
 
-from kb import views
+from kb.checks.factcheck import FactCheck
+from kb.export import (
+    CLAIM_SOURCE_COLUMNS,
+    DESCRIPTIONS,
+    FORMATS,
+    claim_source_rows,
+    filename,
+    render,
+)
+from kb.export.tables import rows_to_csv
+from kb.model import KnowledgeBase
 
 log = logging.getLogger("kb.ui")
 
 
-def claims_csv_bytes(kb, g, checks, doc_id: str, claim_ids: list[str]) -> bytes:
+def claims_csv_bytes(
+    kb: KnowledgeBase, g: nx.MultiDiGraph, fc: FactCheck, doc_id: str, claim_ids: list[str]
+) -> bytes:
     """The claim-to-source table of these claims as CSV (kb.export's rows and writer)."""
-    try:
-        from kb.export import CLAIM_SOURCE_COLUMNS, claim_source_rows
-        from kb.export.tables import rows_to_csv
-    except ImportError:  # the exports module is missing: a plainer table of our own
-        import csv
-        import io
-
-        rows = views.claim_source_rows_fallback(kb, g, checks, doc_id, claim_ids)
-        out = io.StringIO()
-        if rows:
-            w = csv.DictWriter(out, fieldnames=list(rows[0]))
-            w.writeheader()
-            w.writerows(rows)
-        return out.getvalue().encode("utf-8")
-    rows = claim_source_rows(kb, g, checks.raw, doc_id, claim_ids=claim_ids)
+    rows = claim_source_rows(kb, g, fc, doc_id, claim_ids=claim_ids)
     return rows_to_csv(rows, CLAIM_SOURCE_COLUMNS)
 
 
-def download_buttons(kb, g, checks, doc_id: str, claim_ids: list[str], key: str) -> None:
+def download_buttons(
+    kb: KnowledgeBase,
+    g: nx.MultiDiGraph,
+    fc: FactCheck,
+    doc_id: str,
+    claim_ids: list[str],
+    key: str,
+) -> None:
     """The CSV of the claims listed (current document and filter), plus other formats.
 
     The bytes are made when the button is clicked (a deferred callable), so a rerun that only
@@ -41,7 +47,7 @@ def download_buttons(kb, g, checks, doc_id: str, claim_ids: list[str], key: str)
 
     def csv_bytes() -> bytes:
         try:
-            return claims_csv_bytes(kb, g, checks, doc_id, ids)
+            return claims_csv_bytes(kb, g, fc, doc_id, ids)
         except Exception:
             log.exception("claim-to-source rows failed")
             raise
@@ -58,16 +64,19 @@ def download_buttons(kb, g, checks, doc_id: str, claim_ids: list[str], key: str)
         help="One row per claim, cited reference and matched source number, for the claims "
         "listed above (this document, these filters).",
     )
-    other_formats(kb, g, checks, doc_id, key, cols[1], cols[2])
+    other_formats(kb, g, fc, doc_id, key, cols[1], cols[2])
 
 
-def other_formats(kb, g, checks, doc_id: str, key: str, pick_col, button_col) -> None:
+def other_formats(
+    kb: KnowledgeBase,
+    g: nx.MultiDiGraph,
+    fc: FactCheck,
+    doc_id: str,
+    key: str,
+    pick_col,
+    button_col,
+) -> None:
     """Any other format of kb.export for this document: pick one, then download it."""
-    try:
-        from kb.export import DESCRIPTIONS, FORMATS, filename, render
-    except ImportError:
-        pick_col.caption("Other formats are not available (kb.export is not installed).")
-        return
     names = list(FORMATS)
     name = pick_col.selectbox(
         "Other export of this document",
@@ -78,7 +87,7 @@ def other_formats(kb, g, checks, doc_id: str, key: str, pick_col, button_col) ->
     )
 
     def make() -> bytes:
-        return render(name, kb, g, checks.raw, doc_id)
+        return render(name, kb, g, fc, doc_id)
 
     button_col.download_button(
         f"⬇️ {FORMATS[name].extension}",

@@ -14,7 +14,6 @@ from kb.ui.common import (
     open_claim,
     param,
     table_pick,
-    unavailable_note,
 )
 from kb.ui.components import trace_panel
 from kb.ui.state import checks as get_checks
@@ -57,10 +56,6 @@ def main() -> None:
     checks = get_checks()
     st.title("🚩 Findings")
     doc_id = current_document(kb)
-    if not checks.available:
-        unavailable_note(checks.note)
-        st.info("There are no findings to show until the fact-check runs.")
-        return
     scope = st.radio("Scope", ["this document", "every document"], horizontal=True, key="fd_scope")
     rows = views.finding_rows(checks, doc_id if scope == "this document" else None)
     st.caption(

@@ -6,7 +6,9 @@ import networkx as nx
 import streamlit as st
 
 from kb import views
+from kb.checks.factcheck import FactCheck
 from kb.graph import UnknownNodeError, neighbourhood, trace
+from kb.model import KnowledgeBase
 from kb.ui.common import PAGES, current_document, guarded, need_kb, param, set_params
 from kb.ui.components import table
 from kb.ui.state import checks as get_checks
@@ -84,17 +86,15 @@ def legend() -> None:
     st.markdown("".join(chips), unsafe_allow_html=True)
 
 
-def details(kb, g, nid: str, checks=None) -> None:
+def details(kb: KnowledgeBase, g: nx.MultiDiGraph, nid: str, checks: FactCheck) -> None:
     """What the focused node is, with a way to open it."""
     d = g.nodes[nid]
     kind, rec = d["kind"], d["record"]
     if kind == "claim":
         st.subheader(f"Chain of claim {views.short_claim(rec.id)}")
         st.markdown("> " + " ".join(rec.text.split()))
-        prefer = []
-        if checks is not None:
-            prefer = [m.outcome for m in checks.matches.get(rec.id, ()) if m.outcome]
-            prefer += list(checks.verdict(rec.id).outcomes)
+        prefer = [m.outcome.id for m in checks.matches_of(rec.id) if m.outcome]
+        prefer += list(checks.verdict(rec.id).outcomes)
         st.graphviz_chart(views.chain_dot(trace(g, nid), prefer=prefer), width="stretch")
         st.caption(
             "Each number node names its work, where in the record it stands and whether "
@@ -274,11 +274,8 @@ def edge_styles() -> list[Style]:
 
 def draw(sub, focus: str) -> str | None:
     """The interactive graph; returns the id of a node clicked since the last run."""
-    try:
-        from st_link_analysis import Event, st_link_analysis
-    except ImportError:
-        st.warning("The interactive graph needs st-link-analysis (`pip install -e .`).")
-        return None
+    from st_link_analysis import Event, st_link_analysis
+
     value = st_link_analysis(
         views.graph_elements(sub, focus),
         layout=LAYOUT,

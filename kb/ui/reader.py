@@ -16,7 +16,6 @@ from kb.ui.common import (
     need_kb,
     open_claim,
     param,
-    unavailable_note,
 )
 from kb.ui.components import trace_panel, verdict_chip
 from kb.ui.state import checks as get_checks
@@ -59,8 +58,6 @@ def main() -> None:
             "No claims were found in this document (the reading found none, or it has not "
             "been read)."
         )
-    if not checks.available:
-        unavailable_note(checks.note)
 
     labels = Counter(checks.verdict(c.id).label for c in claims)
     legend = " ".join(

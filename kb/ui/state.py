@@ -4,27 +4,30 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
 import streamlit as st
 
+from kb.checks.factcheck import FactCheck, analyst_verdicts, fact_check
 from kb.graph import build_graph
 from kb.load import LoadError, load_kb
-from kb.model import KnowledgeBase
+from kb.model import Assessment, KnowledgeBase
 from kb.schema import DEFAULT_DATA_DIR
-from kb.views import Checks, analyst_from_assessments, evidence_graph
+from kb.views import evidence_graph
 
 log = logging.getLogger("kb.ui")
 
 
 @dataclass(frozen=True)
 class Loaded:
-    """A loaded KB and its graph, or the error that stopped loading."""
+    """A loaded KB, its graph and its fact check, or the error that stopped loading."""
 
     kb: KnowledgeBase | None
     graph: nx.MultiDiGraph | None
+    checks: FactCheck | None = None
+    analyst: dict[str, Assessment] = field(default_factory=dict)
     error: str | None = None
 
 
@@ -33,18 +36,19 @@ def data_dir() -> Path:
     return Path(os.environ.get("KB_DATA") or DEFAULT_DATA_DIR)
 
 
-@st.cache_resource(show_spinner="Loading the knowledge base…")
+@st.cache_resource(show_spinner="Loading the knowledge base and checking its claims…")
 def load(path: str) -> Loaded:
-    """Load the KB and build its graph once per data directory."""
+    """Load the KB, build its graph and fact-check it once per data directory."""
     try:
         kb = load_kb(Path(path))
-        return Loaded(kb, build_graph(kb))
+        graph = build_graph(kb)
+        return Loaded(kb, graph, fact_check(kb, graph), analyst_verdicts(kb))
     except LoadError as exc:
         log.warning("cannot load %s: %s", path, exc)
-        return Loaded(None, None, str(exc))
+        return Loaded(None, None, error=str(exc))
     except Exception as exc:  # the page must show a message, never a traceback
         log.exception("unexpected error loading %s", path)
-        return Loaded(None, None, f"unexpected error while loading: {exc}")
+        return Loaded(None, None, error=f"unexpected error while loading: {exc}")
 
 
 def current() -> Loaded:
@@ -52,36 +56,17 @@ def current() -> Loaded:
     return load(str(data_dir()))
 
 
-@st.cache_resource(show_spinner="Checking the claims against their sources…")
-def check(path: str) -> Checks:
-    """Run the fact-check engine once per data directory; its absence is a note, not a crash."""
-    loaded = load(path)
-    if loaded.error:
-        return Checks.unavailable("the knowledge base did not load")
-    try:
-        analyst = analyst_from_assessments(loaded.kb)
-    except Exception:  # an analyst fallback must not take the page down
-        log.exception("cannot read analyst assessments")
-        analyst = {}
-    try:
-        from kb.checks import factcheck
-    except ImportError as exc:
-        log.warning("fact-check engine not available: %s", exc)
-        return Checks.unavailable(
-            "the fact-check engine (kb.checks.factcheck) is not installed", analyst
-        )
-    try:
-        fc = factcheck.fact_check(loaded.kb, loaded.graph)
-        get_analyst = getattr(factcheck, "analyst_verdicts", None)
-        return Checks.of(fc, get_analyst(loaded.kb) if get_analyst else analyst)
-    except Exception as exc:
-        log.exception("fact-check failed on %s", path)
-        return Checks.unavailable(f"the fact-check engine failed: {exc}", analyst)
+def checks() -> FactCheck:
+    """The fact check of this session's data directory (call after `need_kb`)."""
+    fc = current().checks
+    if fc is None:
+        raise RuntimeError("the knowledge base is not loaded")
+    return fc
 
 
-def checks() -> Checks:
-    """The fact-check result for this session's data directory."""
-    return check(str(data_dir()))
+def analyst() -> dict[str, Assessment]:
+    """Analysts' judgments by claim id, re-anchored to the current reading."""
+    return current().analyst
 
 
 @st.cache_resource(show_spinner=False)

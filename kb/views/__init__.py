@@ -1,8 +1,8 @@
 """Tables and small structures the app shows, built from the KB, the graph and the fact-check.
 
 One module per page, no Streamlit here: every function takes records and returns plain rows,
-strings or dicts, so the pages only render and everything is unit-tested. The fact-check result is read through
-`Checks`, which tolerates a missing or failing engine (then every claim is "not checked").
+strings or dicts, so the pages only render and everything is unit-tested. The fact check is
+the engine's own `kb.checks.factcheck.FactCheck`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 from kb.views.claims import (
     claim_refs,
     claim_rows,
-    claim_source_rows_fallback,
     claim_sources,
     filter_claims,
     section_titles,
@@ -23,10 +22,7 @@ from kb.views.common import (
     QUIET_LABELS,
     SEVERITY_ORDER,
     UNKNOWN,
-    Checks,
-    MatchView,
-    VerdictView,
-    analyst_from_assessments,
+    analyst_label,
     clip,
     evidence_text,
     fmt,
@@ -35,7 +31,6 @@ from kb.views.common import (
     outcome_rows,
     outcome_value,
     provenance,
-    read_analyst,
     short_claim,
     source_says,
     verdict_badge,
@@ -70,8 +65,6 @@ from kb.views.trace import (
 )
 
 __all__ = [
-    "Checks",
-    "MatchView",
     "NODE_COLOURS",
     "NODE_KIND_LABELS",
     "NOT_CHECKED",
@@ -80,12 +73,10 @@ __all__ = [
     "READER_CSS",
     "SEVERITY_ORDER",
     "UNKNOWN",
-    "VerdictView",
-    "analyst_from_assessments",
+    "analyst_label",
     "chain_dot",
     "claim_refs",
     "claim_rows",
-    "claim_source_rows_fallback",
     "claim_sources",
     "clip",
     "evidence_graph",
@@ -105,7 +96,6 @@ __all__ = [
     "outcome_rows",
     "outcome_value",
     "provenance",
-    "read_analyst",
     "reader_html",
     "section_titles",
     "short_claim",

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
 
 import networkx as nx
 
-from kb.model import Claim
+from kb.checks.factcheck import FactCheck
+from kb.graph import UnknownNodeError, trace
+from kb.model import Assessment, Claim, KnowledgeBase
 from kb.reading import FACTUAL_KINDS
-from kb.views.common import UNKNOWN, Checks, short_claim, verdict_badge
+from kb.views.common import UNKNOWN, short_claim, verdict_badge
 
 
 def claim_refs(c: Claim) -> tuple[int, ...]:
@@ -22,8 +23,6 @@ def claim_refs(c: Claim) -> tuple[int, ...]:
 
 def claim_sources(g: nx.MultiDiGraph, claim_id: str) -> tuple[list[str], list[str]]:
     """Citekeys and study ids a claim rests on (through markers, entries, works)."""
-    from kb.graph import UnknownNodeError, trace
-
     try:
         t = trace(g, claim_id)
     except UnknownNodeError:
@@ -31,23 +30,28 @@ def claim_sources(g: nx.MultiDiGraph, claim_id: str) -> tuple[list[str], list[st
     return [w.citekey for w in t.works], [s.id for s in t.studies]
 
 
-def section_titles(kb: Any, document: str) -> dict[str, str]:
-    """Section id -> title for a document (empty when the reading lists none)."""
+def section_titles(kb: KnowledgeBase, document: str) -> dict[str, str]:
+    """Section id -> title for a document (empty when the document was not read)."""
     reading = kb.readings.get(document)
-    return {
-        s.id: (getattr(s, "title", "") or s.id) for s in (getattr(reading, "sections", ()) or ())
-    }
+    return {s.id: s.title or s.id for s in reading.sections} if reading else {}
 
 
-def claim_rows(kb: Any, g: nx.MultiDiGraph, checks: Checks, document: str) -> list[dict]:
-    """Every claim of a document with its verdict, finding codes, references and sources."""
+def claim_rows(
+    kb: KnowledgeBase,
+    g: nx.MultiDiGraph,
+    checks: FactCheck,
+    document: str,
+    analyst: Mapping[str, Assessment],
+) -> list[dict]:
+    """Every claim of a document with its machine and analyst verdicts, finding codes,
+    references and sources."""
     titles = section_titles(kb, document)
     rows = []
     for c in kb.claims(document):
         works, studies = claim_sources(g, c.id)
         v = checks.verdict(c.id)
         codes = sorted({f.code for f in checks.findings_of(c.id)} | set(v.codes))
-        analyst = checks.analyst.get(c.id, ())
+        judged = analyst.get(c.id)
         rows.append(
             {
                 "claim": c.id,
@@ -57,7 +61,7 @@ def claim_rows(kb: Any, g: nx.MultiDiGraph, checks: Checks, document: str) -> li
                 "text": " ".join(c.text.split()),
                 "verdict": verdict_badge(v.label),
                 "verdict_label": v.label,
-                "analyst": "; ".join(a.label for a in analyst) or "—",
+                "analyst": judged.verdict if judged else "—",
                 "severity": checks.worst_severity(c.id) or "—",
                 "codes": ", ".join(codes),
                 "refs": ", ".join(str(n) for n in claim_refs(c)) or "—",
@@ -104,38 +108,3 @@ def filter_claims(
             continue
         out.append(r)
     return out
-
-
-def claim_source_rows_fallback(
-    kb: Any, g: nx.MultiDiGraph, checks: Checks, document: str, claim_ids: Iterable[str]
-) -> list[dict]:
-    """Claim-to-source rows (one per claim and reference) when kb.export is not there."""
-    from kb.graph import trace
-
-    wanted = set(claim_ids)
-    rows = []
-    for c in kb.claims(document):
-        if c.id not in wanted:
-            continue
-        t = trace(g, c.id)
-        v = checks.verdict(c.id)
-        base = {
-            "document": document,
-            "claim": c.id,
-            "claim_text": " ".join(c.text.split()),
-            "verdict": v.label,
-        }
-        if not t.refs:
-            rows.append({**base, "ref": "", "work": "", "doi": "", "pmid": "", "studies": ""})
-        for r in t.refs:
-            rows.append(
-                {
-                    **base,
-                    "ref": r.number,
-                    "work": r.work.citekey if r.work else "",
-                    "doi": (r.work.doi or "") if r.work else "",
-                    "pmid": (r.work.pmid or "") if r.work else "",
-                    "studies": "; ".join(s.study.id for s in r.studies),
-                }
-            )
-    return rows

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
-from kb.model import Finding, Outcome, Work
+from kb.model import Assessment, Outcome, Work
 
 UNKNOWN = "unknown"
 
@@ -100,174 +99,9 @@ def clip(text: str, n: int = 90) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
-def _get(obj: Any, *names: str, default: Any = None) -> Any:
-    for name in names:
-        if isinstance(obj, dict) and name in obj:
-            return obj[name]
-        if hasattr(obj, name):
-            return getattr(obj, name)
-    return default
-
-
-def _bare(claim_id: str | None) -> str | None:
-    return claim_id.removeprefix("claim:") if claim_id else claim_id
-
-
-@dataclass(frozen=True)
-class VerdictView:
-    """A machine or analyst verdict as shown."""
-
-    label: str
-    reason: str = ""
-    codes: tuple[str, ...] = ()
-    outcomes: tuple[str, ...] = ()
-    who: str = ""
-
-
-@dataclass(frozen=True)
-class MatchView:
-    """One number of a claim compared with the source."""
-
-    number: str
-    status: str
-    outcome: str | None
-    reason: str
-    kind: str = ""
-
-
-@dataclass(frozen=True)
-class Checks:
-    """The fact-check result as the app reads it; `available` is False when there is none."""
-
-    available: bool
-    note: str = ""
-    findings: tuple[Finding, ...] = ()
-    verdicts: dict[str, VerdictView] = field(default_factory=dict)
-    matches: dict[str, tuple[MatchView, ...]] = field(default_factory=dict)
-    analyst: dict[str, tuple[VerdictView, ...]] = field(default_factory=dict)
-    raw: Any = field(default=None, compare=False, repr=False)
-    about: dict[str, tuple[Finding, ...]] = field(default_factory=dict)
-    carriers: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def unavailable(cls, note: str, analyst: dict | None = None) -> Checks:
-        """No machine result; the analysts' verdicts may still be known."""
-        return cls(False, note, analyst=analyst or {})
-
-    @classmethod
-    def of(cls, fc: Any, analyst: Any = None) -> Checks:
-        """Read a FactCheck (attribute names per kb.checks.factcheck, tolerated if they drift)."""
-        findings = tuple(_finding(f) for f in (_get(fc, "findings", default=()) or ()))
-        verdicts = {
-            _bare(k): _verdict(v) for k, v in (_get(fc, "verdicts", default={}) or {}).items()
-        }
-        matches = {
-            _bare(k): tuple(_match(m) for m in (v or ()))
-            for k, v in (_get(fc, "matches", default={}) or {}).items()
-        }
-        about = {
-            _bare(k): tuple(_finding(f) for f in (v or ()))
-            for k, v in (_get(fc, "about", default={}) or {}).items()
-        }
-        carriers = {_bare(k): _bare(v) for k, v in (_get(fc, "carriers", default={}) or {}).items()}
-        return cls(
-            True, "", findings, verdicts, matches, read_analyst(analyst), fc, about, carriers
-        )
-
-    def verdict(self, claim_id: str) -> VerdictView:
-        """The machine verdict of a claim ("not checked" when unknown)."""
-        return self.verdicts.get(claim_id) or VerdictView(NOT_CHECKED)
-
-    def findings_of(self, claim_id: str) -> list[Finding]:
-        """Findings about one claim."""
-        return [f for f in self.findings if _bare(f.claim) == claim_id]
-
-    def findings_behind(self, claim_id: str) -> list[Finding]:
-        """The findings behind a claim's verdict: its own and those about its references."""
-        if claim_id in self.about:
-            return list(self.about[claim_id])
-        return self.findings_of(claim_id)
-
-    def worst_severity(self, claim_id: str) -> str:
-        """The highest severity among a claim's findings ('' when none)."""
-        sev = [f.severity for f in self.findings_of(claim_id)]
-        return max(sev, key=lambda s: SEVERITY_ORDER.get(s, -1)) if sev else ""
-
-
-def _finding(f: Any) -> Finding:
-    return Finding(
-        code=str(_get(f, "code", default="?")),
-        severity=str(_get(f, "severity", default="info")),
-        document=_get(f, "document"),
-        claim=_bare(_get(f, "claim")),
-        message=str(_get(f, "message", default="")),
-        works=tuple(_get(f, "works", default=()) or ()),
-        refs=tuple(_get(f, "refs", default=()) or ()),
-        evidence=tuple(_get(f, "evidence", default=()) or ()),
-    )
-
-
-def _verdict(v: Any) -> VerdictView:
-    if isinstance(v, str):
-        return VerdictView(v)
-    return VerdictView(
-        label=str(_get(v, "label", "verdict", default=NOT_CHECKED)),
-        reason=str(_get(v, "reason", "note", default="") or ""),
-        codes=tuple(_get(v, "codes", default=()) or ()),
-        outcomes=tuple(_get(v, "outcomes", "outcome_ids", default=()) or ()),
-        who=str(_get(v, "analyst", default="") or ""),
-    )
-
-
-def _match(m: Any) -> MatchView:
-    number = _get(m, "number", "mention", default="")
-    text = _get(number, "text", default=None) if not isinstance(number, str) else number
-    outcome = _get(m, "outcome", default=None)
-    if outcome is not None and not isinstance(outcome, str):
-        outcome = _get(outcome, "id", default=str(outcome))
-    return MatchView(
-        number=str(text if text is not None else number),
-        status=str(_get(m, "status", default=NOT_CHECKED)),
-        outcome=outcome,
-        reason=str(_get(m, "reason", default="") or ""),
-        kind="" if isinstance(number, str) else str(_get(number, "kind", default="") or ""),
-    )
-
-
-def read_analyst(analyst: Any) -> dict[str, tuple[VerdictView, ...]]:
-    """Analyst verdicts keyed by claim id, from a dict of verdicts or of lists of them."""
-    out: dict[str, tuple[VerdictView, ...]] = {}
-    for k, v in (analyst or {}).items():
-        items = v if isinstance(v, (list, tuple)) else [v]
-        views = []
-        for a in items:
-            who = ", ".join(x for x in (_get(a, "analyst"), _get(a, "date")) if x)
-            views.append(
-                VerdictView(
-                    label=str(_get(a, "label", "verdict", default=UNKNOWN)),
-                    reason=str(_get(a, "reason", "note", default="") or ""),
-                    who=who,
-                )
-            )
-        out[_bare(k)] = tuple(views)
-    return out
-
-
-def analyst_from_assessments(kb: Any) -> dict[str, tuple[VerdictView, ...]]:
-    """Fallback when the engine is missing: assessments naming a claim or quoting inside it."""
-    out: dict[str, list[VerdictView]] = {}
-    squash = lambda s: " ".join(s.split()).casefold()
-    claims = list(kb.claims())
-    for a in kb.assessments.values():
-        for c in claims:
-            if c.document != a.document:
-                continue
-            named = a.claim and a.claim.removeprefix("claim:") == c.id
-            quoted = not a.claim and a.quote and squash(a.quote) in squash(c.text)
-            if named or quoted:
-                who = ", ".join(x for x in (a.analyst, a.date) if x)
-                out.setdefault(c.id, []).append(VerdictView(a.verdict, a.note or "", who=who))
-    return {k: tuple(v) for k, v in out.items()}
+def analyst_label(a: Assessment) -> str:
+    """Who judged and when, as one line ('' when the row names neither)."""
+    return ", ".join(x for x in (a.analyst, a.date) if x)
 
 
 def fmt(value: float | None) -> str:

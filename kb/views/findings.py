@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from kb.views.common import SEVERITY_ORDER, Checks
+from kb.checks.factcheck import FactCheck
+from kb.views.common import SEVERITY_ORDER
 
 
-def finding_rows(checks: Checks, document: str | None = None) -> list[dict]:
+def finding_rows(checks: FactCheck, document: str | None = None) -> list[dict]:
     """Findings (of one document, or all) as rows."""
     rows = []
     for f in checks.findings:

@@ -7,14 +7,15 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from kb.checks.factcheck import FactCheck
 from kb.model import Claim
-from kb.views.common import QUIET_LABELS, VERDICT_STYLES, Checks, short_claim, verdict_style
+from kb.views.common import QUIET_LABELS, VERDICT_STYLES, short_claim, verdict_style
 
 
 def reader_html(
     text: str,
     claims: Sequence[Claim],
-    checks: Checks,
+    checks: FactCheck,
     selected: str | None = None,
     href: Any = None,
 ) -> str:
