@@ -34,8 +34,15 @@ test: $(STAMP) browser
 bench: $(STAMP) browser
 	$(BIN)/python bench/run.py
 
+# ruff (lint and format), mypy on the typed core, and the layer contract (import-linter).
+LINTED := kb tests app.py bench conftest.py
+TYPED  := kb/model.py kb/schema.py kb/text.py kb/load.py kb/graph.py kb/checks
+
 lint: $(STAMP)
-	$(BIN)/python -m ruff check kb tests app.py bench
+	$(BIN)/python -m ruff check $(LINTED)
+	$(BIN)/python -m ruff format --check $(LINTED)
+	$(BIN)/python -m mypy $(TYPED)
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) .pytest_cache screenshots

@@ -2,7 +2,7 @@
 reviewed golden findings of the 2026 letter.
 
 The golden file was checked entry by entry against the evidence (sources.json). When a change
-is intended, rewrite it with `KB_UPDATE_GOLDEN=1 pytest tests/test_factcheck.py` and review the
+is intended, rewrite it with `UPDATE_GOLDEN=1 pytest tests/test_factcheck.py` and review the
 diff line by line before committing.
 """
 
@@ -116,7 +116,7 @@ def test_analyst_verdicts_are_reanchored_and_kept_apart(tmp_path):
 def test_seed_letter_golden_findings(seed):
     _, fc = seed
     rows = golden_rows([f for f in fc.findings if f.document == "nysipp-2026"])
-    if os.environ.get("KB_UPDATE_GOLDEN"):
+    if os.environ.get("UPDATE_GOLDEN") == "1":
         GOLDEN_2026.write_text(
             json.dumps(rows, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )

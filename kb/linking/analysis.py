@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
-
 from kb.model import KnowledgeBase, Problem, Resolution
-
-
-class LineIndex:
-    """1-based line numbers of character offsets, by bisection over line starts."""
-
-    def __init__(self, text: str):
-        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-
-    def line(self, offset: int) -> int:
-        """The 1-based line holding a character offset."""
-        return bisect_right(self.starts, max(0, offset))
+from kb.text import LineIndex
 
 
 def analyse(kb: KnowledgeBase) -> KnowledgeBase:
     """Fill kb.readings and kb.resolutions; add what they find to kb.problems."""
     from kb.linking.anchors import reanchor
-    from kb.linking.resolve import resolve_entries
+    from kb.linking.resolve import marker_problems, resolve_entries
     from kb.reading import read_document
 
     for doc in kb.documents.values():
@@ -71,23 +59,7 @@ def analyse(kb: KnowledgeBase) -> KnowledgeBase:
                         "warning",
                     )
                 )
-        cited: dict[int, int] = {}
-        for claim in reading.claims:
-            for cit in claim.citations:
-                for n in cit.refs:
-                    cited.setdefault(n, cit.start)
-        for n, offset in sorted(cited.items()):
-            if n not in numbers:
-                kb.problems.append(
-                    Problem(
-                        doc.file,
-                        lines.line(offset),
-                        "marker",
-                        f"citation marker names reference {n}, which the document's "
-                        "reference list does not contain",
-                        "warning",
-                    )
-                )
+        kb.problems.extend(marker_problems(reading))
     for a in kb.assessments.values():
         doc = kb.documents.get(a.document)
         if doc is None:

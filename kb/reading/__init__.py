@@ -7,7 +7,6 @@ sections and numbers. Each pass is a left-to-right scan, so reading is linear in
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Sequence
 
@@ -32,6 +31,7 @@ from kb.reading.lines import (
 from kb.reading.markers import expand_refs, find_markers
 from kb.reading.numbers import NUMBER_KINDS, find_numbers, written_value
 from kb.reading.sentences import split_sentences
+from kb.text import LineIndex
 
 
 # --- sections and claims ------------------------------------------------------------------------
@@ -112,17 +112,6 @@ def split_claims(doc_id: str, text: str) -> tuple[Claim, ...]:
 
 
 # --- the whole document -------------------------------------------------------------------------
-class _LineIndex:
-    """Offset → 1-based line number, by binary search over line starts."""
-
-    def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
-
-    def line(self, offset: int) -> int:
-        """The line holding `offset`."""
-        return bisect_right(self.starts, offset)
-
-
 def is_note_entry(entry: ReferenceEntry) -> bool:
     """A short footnote such as "Based on trocar diameter.": no authors, journal, year or digits."""
     return (
@@ -161,7 +150,7 @@ def read_document(doc_id: str, text: str, file: str = "<text>") -> Reading:
     refs = lay.references
     paren = True if refs and refs.entries else None
     claims, _ = _claims(doc_id, text, lay, sections, paren)
-    lines = _LineIndex(text)
+    lines = LineIndex(text)
     problems: list[Problem] = []
     entries: list[ReferenceEntry] = []
     previous = 0

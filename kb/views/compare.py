@@ -184,7 +184,9 @@ def compare_claims(
 ) -> Comparison:
     """Compare two lists of claims (each with .id, .text, .start and .numbers).
 
-    >>> cmp = compare_claims(kb.claims("nysipp-2024"), kb.claims("nysipp-2026"))  # doctest: +SKIP
+    >>> cmp = compare_claims(kb.claims("nysipp-2024"), kb.claims("nysipp-2026"))
+    >>> len(cmp.pairs) > 0 and all(p.a.document == "nysipp-2024" for p in cmp.pairs)
+    True
     """
     claims_a, claims_b = list(claims_a), list(claims_b)
     pairs = pair_claims(claims_a, claims_b, threshold, min_shared)
