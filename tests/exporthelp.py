@@ -1,19 +1,22 @@
-"""Export-test helpers: loading, a hostile copy of the tiny KB, a hand-made fact check."""
+"""Export-test helpers: loading and fact-checking, a hostile copy of the tiny KB."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
+import networkx as nx
+
+from kb.checks.factcheck import FactCheck, fact_check
+from kb.graph import build_graph
 from kb.load import load_kb
-from kb.model import Claim, Finding, KnowledgeBase
+from kb.model import Claim, KnowledgeBase
 from tests.conftest import TINY
 
 HOSTILE_FORMULA = '=HYPERLINK("http://x","y")'
 HOSTILE_SCRIPT = "<script>alert(1)</script>"
-HOSTILE_SENTENCE = f"{HOSTILE_FORMULA} and {HOSTILE_SCRIPT} were both seen¹."
+# it cites the note (ref 3), so the engine flags it and the report shows it in full
+HOSTILE_SENTENCE = f"{HOSTILE_FORMULA} and {HOSTILE_SCRIPT} were both seen³."
 
 
 def load(data_dir: Path) -> KnowledgeBase:
@@ -47,65 +50,8 @@ def claim_with(kb: KnowledgeBase, fragment: str) -> Claim:
     raise LookupError(fragment)
 
 
-def fake_factcheck(kb: KnowledgeBase) -> Any:
-    """A hand-made fact check for the tiny KB, shaped like kb.checks.factcheck.FactCheck."""
-    pain = claim_with(kb, "pain scores improved")
-    harms = claim_with(kb, "Harms were rare")
-    small = claim_with(kb, "The device is small")
-    three = next(n for n in pain.numbers if n.value == 3.0)
-    p_value = next(n for n in pain.numbers if n.value == 0.001)
-    o_pain = kb.outcomes["alpha-1y-pain"]
-    findings = (
-        Finding(
-            "NUM-NOT-IN-SOURCE",
-            "warning",
-            pain.document,
-            pain.id,
-            "the p value is not reported by the cited work",
-            ("doe2020alpha",),
-            (1,),
-        ),
-        Finding(
-            "REF-CITED-ONLY",
-            "info",
-            harms.document,
-            harms.id,
-            "the cited record was not read",
-            ("poe2022alpha2y",),
-            (2,),
-        ),
-        Finding(
-            "REF-NOT-PUBLICATION",
-            "warning",
-            small.document,
-            small.id,
-            "reference 3 is a note, not a publication",
-            ("tinynote",),
-            (3,),
-        ),
-    )
-    verdict = lambda label, reason, codes: SimpleNamespace(
-        label=label, reason=reason, codes=codes, outcomes=()
-    )
-    verdicts = {
-        pain.id: verdict(
-            "partly supported",
-            "the device figure matches; the comparator does not",
-            ("NUM-NOT-IN-SOURCE",),
-        ),
-        harms.id: verdict("cannot verify", "the two-year paper was not read", ("REF-CITED-ONLY",)),
-        small.id: verdict("non-publication", "rests on a note", ("REF-NOT-PUBLICATION",)),
-    }
-    hostile = [c for c in kb.claims() if HOSTILE_FORMULA in c.text]
-    for c in hostile:
-        verdicts[c.id] = verdict("not supported", f"quoted as {HOSTILE_SCRIPT}", ())
-    match = lambda n, status, o, why: SimpleNamespace(
-        claim=pain.id, number=n, status=status, outcome=o, reason=why
-    )
-    matches = {
-        pain.id: (
-            match(three, "matched", o_pain, "same value, same arm"),
-            match(p_value, "not in source", None, "no such number recorded"),
-        )
-    }
-    return SimpleNamespace(findings=findings, verdicts=verdicts, matches=matches)
+def checked(data_dir: Path) -> tuple[KnowledgeBase, nx.MultiDiGraph, FactCheck]:
+    """(kb, graph, the engine's fact check) of a data directory."""
+    kb = load(data_dir)
+    g = build_graph(kb)
+    return kb, g, fact_check(kb, g)

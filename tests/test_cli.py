@@ -93,8 +93,8 @@ def test_trace_text_and_json(capsys):
     code, text, _ = run(capsys, "--data", str(TINY), "trace", cid)
     assert code == 0
     assert (
-        "work: doe2020alpha (journal-article; PMID 11111111, doi:10.5555/example.2020.1; record read"
-        in text
+        "work: doe2020alpha (journal-article; PMID 11111111, "
+        "doi:10.5555/example.2020.1; record read" in text
     )
     assert "study: alpha: Alpha trial [RCT]" in text
     assert "NPRS device 1 year = 3 points vs 1 p <0.001" in text
@@ -146,8 +146,8 @@ def test_trace_of_a_motion_claim_shows_all_five_motion_works(capsys):
     assert "surgery mild+CMM through 3 years = 4 (5.6%)" in text
     # numbers from a source other than the article itself are flagged
     assert (
-        "(deer2022motion1y, manufacturer press release (not the article)) [not verified in the record]"
-        in text
+        "(deer2022motion1y, manufacturer press release (not the article)) "
+        "[not verified in the record]" in text
     )
 
 

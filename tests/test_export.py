@@ -7,10 +7,11 @@ import dataclasses
 import io
 import json
 import zipfile
-from types import SimpleNamespace
 
 import pytest
 
+from kb.checks.context import NumberMatch
+from kb.checks.factcheck import fact_check
 from kb.export import (
     BINARY_FORMATS,
     CLAIM_SOURCE_COLUMNS,
@@ -25,14 +26,21 @@ from kb.export.common import FORMULA_STARTS, json_text, neutralise
 from kb.graph import build_graph
 from kb.model import NumberMention
 from tests.conftest import ROOT, TINY
-from tests.exporthelp import claim_with, fake_factcheck, load
+from tests.exporthelp import checked, claim_with, load
+
+CHECKS = ROOT / "tests" / "fixtures" / "checks"
 
 
 @pytest.fixture(scope="module")
 def tiny():
-    """(kb, graph, fact check) of the tiny KB."""
-    kb = load(TINY)
-    return kb, build_graph(kb), fake_factcheck(kb)
+    """(kb, graph, the engine's fact check) of the tiny KB."""
+    return checked(TINY)
+
+
+@pytest.fixture(scope="module")
+def bad():
+    """(kb, graph, the engine's fact check) of the checks fixture (documents 'bad', 'prior')."""
+    return checked(CHECKS)
 
 
 def rows_by_claim(rows: list[dict[str, str]], claim_id: str) -> list[dict[str, str]]:
@@ -54,52 +62,99 @@ def test_one_row_per_reference_and_matched_number(tiny):
     kb, g, fc = tiny
     pain = claim_with(kb, "pain scores improved")
     rows = rows_by_claim(claim_source_rows(kb, g, fc, "tiny"), pain.id)
-    three = next(n for n in pain.numbers if n.value == 3.0)
-    p_value = next(n for n in pain.numbers if n.value == 0.001)
-    # ref 1 carries the matched 3.0; ref 2 has no matched number but still gets its row
-    assert [(r["reference numbers"], r["match status"]) for r in rows] == [
-        ("1", "matched"),
-        ("2", f"{p_value.text}: not in source"),
+    # ref 1 carries both matched numbers (one row each); ref 2, never read, still gets its row
+    assert [(r["reference numbers"], r["stated numbers"], r["match status"]) for r in rows] == [
+        ("1", "3.0 points with the device versus 1.0 point", "matched"),
+        ("1", "p < 0.001", "matched"),
+        ("2", "; ".join(n.text for n in pain.numbers), ""),
     ]
+    assert (
+        rows[2]["stated numbers"]
+        == "one year; 3.0 points with the device versus 1.0 point; p < 0.001"
+    )
     first = rows[0]
-    assert first["stated numbers"] == three.text
-    assert rows[1]["stated numbers"] == "; ".join(n.text for n in pain.numbers)
     assert first["source measure"] == "NPRS: mean improvement"
     assert (first["source arm"], first["source timepoint"]) == ("device", "1 year")
-    assert first["source value"].startswith("3 points; vs 1; p <0.001 [abstract, results]")
+    assert first["source value"] == "3 points; vs 1; p <0.001 [abstract, results]"
     assert first["citekey"] == "doe2020alpha" and first["PMID"] == "11111111"
     assert first["formatted citation"].startswith("Doe J, Roe R. Alpha")
     assert (first["study"], first["design"]) == ("Alpha trial", "RCT")
-    assert first["verdict"] == "partly supported"
-    assert first["finding codes"] == "NUM-NOT-IN-SOURCE"
-    assert rows[1]["citekey"] == "poe2022alpha2y" and rows[1]["source value"] == ""
+    assert {r["verdict"] for r in rows} == {"supported"}
+    # the claim's own NUM-MATCH goes with ref 1; the document's CIT-UNVERIFIED with ref 2
+    assert [r["finding codes"] for r in rows] == ["NUM-MATCH", "NUM-MATCH", "CIT-UNVERIFIED"]
+    assert rows[2]["citekey"] == "poe2022alpha2y" and rows[2]["source value"] == ""
+    assert rows[2]["DOI"] == "" and rows[2]["PMID"] == ""
+
+
+def test_rows_of_the_other_claims(tiny):
+    kb, g, fc = tiny
+    rows = claim_source_rows(kb, g, fc, "tiny")
+    got = {
+        r["claim id"]: (r["reference numbers"], r["citekey"], r["match status"], r["verdict"])
+        for r in rows
+        if r["claim id"] != "tiny:s02.c02"
+    }
+    assert got == {
+        "tiny:s02.c01": ("1", "doe2020alpha", "matched", "supported"),
+        "tiny:s02.c03": ("2", "poe2022alpha2y", "", "cannot verify"),
+        "tiny:s02.c04": ("3", "tinynote", "", "cites a non-publication"),
+    }
+    n = rows_by_claim(rows, "tiny:s02.c01")[0]
+    assert (n["stated numbers"], n["source value"]) == (
+        "100 patients",
+        "100 patients [abstract, methods]",
+    )
+    assert rows_by_claim(rows, "tiny:s02.c04")[0]["finding codes"] == "CIT-NON-PUBLICATION"
 
 
 def test_claim_without_references_still_gets_a_row(tiny):
     kb, _g, _fc = tiny
     pain = claim_with(kb, "pain scores improved")
     bare = type(pain)(pain.id, pain.document, pain.section, pain.text, pain.start, pain.end)
-    reading = kb.readings["tiny"]
-    if dataclasses.is_dataclass(reading):
-        reading = dataclasses.replace(reading, claims=[bare])
-    else:
-        reading = SimpleNamespace(**{**vars(reading), "claims": [bare]})
+    reading = dataclasses.replace(kb.readings["tiny"], claims=[bare])
     kb2 = dataclasses.replace(kb, readings={"tiny": reading})
     g2 = build_graph(kb2)
-    rows = claim_source_rows(kb2, g2, None, "tiny")
+    fc2 = fact_check(kb2, g2)
+    rows = claim_source_rows(kb2, g2, fc2, "tiny")
     assert len(rows) == 1 and rows[0]["reference numbers"] == "" and rows[0]["citekey"] == ""
+    # rebuilt without its numbers or markers, the sentence states nothing checkable
+    assert rows[0]["verdict"] == fc2.verdict(pain.id).label == "no factual claim"
+    assert rows[0]["match status"] == ""
 
 
-def test_without_fact_check_verdict_and_match_cells_are_empty(tiny):
-    kb, g, _ = tiny
-    rows = claim_source_rows(kb, g, None, "tiny")
-    for col in ("match status", "finding codes", "verdict", "source value"):
-        assert {r[col] for r in rows} == {""}, col
-    # analyst judgments come from the KB, not from the fact check
+def test_the_analyst_note_sits_beside_the_machine_verdict(tiny):
+    kb, g, fc = tiny
+    rows = claim_source_rows(kb, g, fc, "tiny")
     harms = claim_with(kb, "Harms were rare")
-    assert rows_by_claim(rows, harms.id)[0]["analyst note"] == (
-        "partly supported: only two-year data (tester, 2026-01-06)"
+    (row,) = rows_by_claim(rows, harms.id)
+    assert row["verdict"] == "cannot verify"  # the machine's, not merged with the analyst's
+    assert row["analyst note"] == "partly supported: only two-year data (tester, 2026-01-06)"
+    assert {r["analyst note"] for r in rows if r["claim id"] != harms.id} == {""}
+
+
+def test_near_miss_and_elsewhere_rows_of_the_checks_fixture(bad):
+    kb, g, fc = bad
+    rows = claim_source_rows(kb, g, fc, "bad")
+    (near,) = rows_by_claim(rows, "bad:s02.c04")
+    assert (near["stated numbers"], near["match status"], near["source value"]) == (
+        "16 patients",
+        "near miss",
+        "160 patients [abstract]",
     )
+    assert near["finding codes"] == "NUM-NEAR-MISS"
+    assert near["verdict"] == "not supported by the cited source"
+    assert near["analyst note"] == "contradicted: the record says 160 (tester, 2026-03-20)"
+    (other,) = rows_by_claim(rows, "bad:s02.c05")
+    # 5.0% is in able2020trial, another report of the study cole2021followup (ref 2) reports
+    assert (other["reference numbers"], other["citekey"], other["match status"]) == (
+        "2",
+        "cole2021followup",
+        "elsewhere",
+    )
+    assert other["source measure"] == "harms: patients with a harm"
+    contradicted = rows_by_claim(rows, "bad:s02.c02")
+    assert {r["verdict"] for r in contradicted} == {"contradicted"}
+    assert "contradicted" in {r["match status"] for r in contradicted}
 
 
 def test_claim_ids_filter(tiny):
@@ -167,7 +222,15 @@ def test_xlsx_sheets_header_freeze_filter_links(tiny):
     assert 20 <= ws.column_dimensions[col["claim text"]].width <= 72
     findings = wb["Findings"]
     assert [c.value for c in findings[1]][:4] == ["document", "claim id", "severity", "code"]
-    assert findings.max_row == 4 and findings.freeze_panes == "A2"
+    assert findings.max_row == 6 and findings.freeze_panes == "A2"
+    # the engine's findings about tiny: three about its references, one per matched claim
+    assert [(r[1].value, r[2].value, r[3].value) for r in findings.iter_rows(min_row=2)] == [
+        (None, "warning", "CIT-NON-PUBLICATION"),
+        (None, "warning", "CIT-UNVERIFIED"),
+        (None, "info", "EVID-SPONSOR"),
+        ("tiny:s02.c01", "info", "NUM-MATCH"),
+        ("tiny:s02.c02", "info", "NUM-MATCH"),
+    ]
     refs = wb["References"]
     assert [r[3].value for r in refs.iter_rows(min_row=2)] == [
         "doe2020alpha",
@@ -251,9 +314,40 @@ def test_every_format_is_deterministic_and_pathless(tiny, name):
 
 
 @pytest.mark.parametrize("name", sorted(set(FORMATS) - {"report-html"}))
-def test_every_format_works_without_a_fact_check_or_a_document(tiny, name):
-    kb, g, _ = tiny
-    assert render(name, kb, g, None, None) is not None
+def test_every_format_works_without_a_document(tiny, name):
+    kb, g, fc = tiny
+    out = render(name, kb, g, fc, None)
+    assert out and out == render(name, kb, g, fc, None)
+
+
+REFERENCE_AND_GRAPH_FORMATS = [
+    "ama-md",
+    "ama-txt",
+    "bibtex",
+    "csl-json",
+    "graph-json",
+    "graphml",
+    "ris",
+]
+
+
+@pytest.mark.parametrize("name", REFERENCE_AND_GRAPH_FORMATS)
+def test_reference_and_graph_exports_need_no_fact_check(tiny, name):
+    kb, g, fc = tiny
+    assert render(name, kb, g, None, "tiny") == render(name, kb, g, fc, "tiny")
+
+
+def test_claims_json_of_every_document(tiny):
+    kb, g, fc = tiny
+    data = json.loads(render("claims-json", kb, g, fc, None))
+    assert data["document"] is None
+    assert data["rows"] == claim_source_rows(kb, g, fc, None)
+    assert {r["claim id"] for r in data["rows"]} == {
+        "tiny:s02.c01",
+        "tiny:s02.c02",
+        "tiny:s02.c03",
+        "tiny:s02.c04",
+    }
 
 
 def test_report_needs_a_document(tiny):
@@ -266,24 +360,56 @@ def test_report_lists_flagged_claims_with_evidence(tiny):
     text = render("report-html", kb, g, fc, "tiny").decode()
     assert text.startswith("<!DOCTYPE html>") and "@media print" in text
     assert "<script" not in text and "http://" not in text.replace("http://www.w3.org", "")
+    # only the claim resting on a note is flagged; the two supported claims are not
+    assert "Flagged claims (1)" in text and text.count('<section class="claim"') == 1
     flagged = text.split("Flagged claims", 1)[1].split("Left for an analyst")[0]
-    assert text.count('<section class="claim"') == 2
-    for fragment in ("pain scores improved", "The device is small"):
-        assert fragment in flagged
-    assert "The Alpha trial randomized" not in flagged and "Harms were rare" not in flagged
+    assert "The device is small" in flagged and "cites a non-publication" in flagged
+    assert "Its only support is tinynote (note), not a publication." in flagged
+    assert "cited only, record not read" in flagged
+    for fragment in ("The Alpha trial randomized", "pain scores improved", "Harms were rare"):
+        assert fragment not in flagged
     # "cannot verify" with no warning is listed for an analyst, with the analyst's judgment
     left = text.split("Left for an analyst (1)", 1)[1].split("Reference list")[0]
-    assert "Harms were rare" in left and "the two-year paper was not read" in left
-    assert "only two-year data" in left
-    assert "NUM-NOT-IN-SOURCE" in text and "same value, same arm" in text
+    assert "Harms were rare" in left
+    assert "poe2022alpha2y is known only from the letter&#x27;s citation." in left
+    assert "partly supported: only two-year data (tester, 2026-01-06)" in left
     assert 'href="https://doi.org/10.5555/example.2020.1"' in text
-    assert "cited only, record not read" in text
 
 
-def test_report_without_fact_check_says_so(tiny):
-    kb, g, _ = tiny
-    text = render("report-html", kb, g, None, "tiny").decode()
-    assert "No fact check was run" in text and "Flagged claims" not in text
+def test_report_summary_counts_the_engines_results(tiny):
+    kb, g, fc = tiny
+    text = render("report-html", kb, g, fc, "tiny").decode()
+    summary = text.split("Summary", 1)[1].split("Flagged claims")[0]
+
+    def count(label: str) -> str:
+        return summary.split(f'<td>{label}</td><td class="n">', 1)[1].split("<", 1)[0]
+
+    assert count("flagged claims") == "1"
+    assert (count("supported"), count("cannot verify"), count("cites a non-publication")) == (
+        "2",
+        "1",
+        "1",
+    )
+    assert (count("NUM-MATCH"), count("CIT-UNVERIFIED"), count("EVID-SPONSOR")) == ("2", "1", "1")
+    assert (count("info"), count("warning"), count("matched")) == ("3", "2", "3")
+
+
+def test_report_shows_the_numbers_of_a_flagged_claim(bad):
+    kb, g, fc = bad
+    text = render("report-html", kb, g, fc, "bad").decode()
+    cards = {c.split('"', 1)[0]: c for c in text.split('<section class="claim" id="')[1:]}
+    near = cards["claim-bad-s02.c04"]
+    assert "not supported by the cited source" in near and "NUM-NEAR-MISS" in near
+    assert "16 patients" in near and "near miss" in near and "160 patients" in near
+    assert 'analyst">contradicted</span> the record says 160' in near  # beside the machine
+    contradicted = cards["claim-bad-s02.c02"]
+    assert "‼ contradicted" in contradicted
+    assert "NUM-CONTRADICTED" in contradicted and "CONS-NEGATION" in contradicted
+    # a wrong p value on a claim resting on a note: the verdict names the note, the finding stays
+    flipped = cards["claim-bad-s03.c09"]
+    assert "cites a non-publication" in flipped and "ARITH-P-VALUE-FLIP" in flipped
+    assert "claim-bad-s02.c01" not in cards  # supported
+    assert "claim-bad-s02.c07" not in cards  # cannot verify, with only an info finding
 
 
 # ---------------------------------------------------------------------------------------
@@ -292,27 +418,24 @@ def test_report_without_fact_check_says_so(tiny):
 
 @pytest.fixture
 def cli(monkeypatch):
-    """The kb command, loading through the export-test loader and without a fact-check engine."""
+    """The kb command, loading through the export-test loader."""
     import kb.cli
-    import kb.export
 
     monkeypatch.setattr(kb.cli, "load_kb", load)
-    monkeypatch.setattr(kb.export, "fact_check_or_none", lambda kb_, g_: None)
     return kb.cli.main
 
 
 def test_cli_export_stdout_matches_render(cli, capsysbinary):
     code = cli(["--data", str(TINY), "export", "--format", "claims-csv", "--doc", "tiny"])
     out = capsysbinary.readouterr().out
-    kb = load(TINY)
-    assert code == 0 and out == render("claims-csv", kb, build_graph(kb), None, "tiny")
+    assert code == 0 and out == render("claims-csv", *checked(TINY), "tiny")
+    assert b"cites a non-publication" in out  # the engine ran: verdicts are filled in
 
 
 def test_cli_export_to_file(cli, tmp_path):
     out = tmp_path / "claims.xlsx"
     code = cli(["--data", str(TINY), "export", "--format", "claims-xlsx", "--out", str(out)])
-    kb = load(TINY)
-    assert code == 0 and out.read_bytes() == render("claims-xlsx", kb, build_graph(kb))
+    assert code == 0 and out.read_bytes() == render("claims-xlsx", *checked(TINY))
 
 
 def test_cli_binary_format_needs_out(cli, capsys):
@@ -353,18 +476,8 @@ def test_readme_documents_every_format_and_column():
 # with the real fact-check engine
 
 
-@pytest.fixture(scope="module")
-def checked():
-    """(kb, graph, real fact check) of the tiny KB."""
-    from kb.checks import factcheck
-
-    kb = load(TINY)
-    g = build_graph(kb)
-    return kb, g, factcheck.fact_check(kb, g)
-
-
-def test_rows_carry_the_engines_verdicts_and_matches(checked):
-    kb, g, fc = checked
+def test_rows_carry_the_engines_verdicts_and_matches(tiny):
+    kb, g, fc = tiny
     rows = claim_source_rows(kb, g, fc, "tiny")
     codes = {f.code for f in fc.findings}
     for r in rows:
@@ -378,31 +491,25 @@ def test_rows_carry_the_engines_verdicts_and_matches(checked):
     assert all(r["reference numbers"] == "1" and r["source value"] for r in matched)
 
 
-def test_report_flags_what_the_engine_flags(checked):
+def test_report_flags_what_the_engine_flags(bad):
     from kb.export.report import is_flagged
 
-    kb, g, fc = checked
-    text = render("report-html", kb, g, fc, "tiny").decode()
-    flagged = [c for c in kb.claims("tiny") if is_flagged(fc, c)]
+    kb, g, fc = bad
+    text = render("report-html", kb, g, fc, "bad").decode()
+    flagged = [c for c in kb.claims("bad") if is_flagged(fc, c)]
+    assert len(flagged) > 10
     assert f"Flagged claims ({len(flagged)})" in text
     for c in flagged:
         assert fc.verdicts[c.id].label in text
 
 
 def test_number_found_in_an_uncited_work_gets_a_parenthesised_reference(tiny):
+    # no fixture has such a match, so one is added to the engine's result for the note claim
     kb, g, fc = tiny
     small = claim_with(kb, "The device is small")
     number = NumberMention("100 patients", 100.0, "sample_size", small.start, small.start + 3)
-    match = SimpleNamespace(
-        claim=small.id,
-        number=number,
-        status="elsewhere",
-        outcome=kb.outcomes["alpha-n"],
-        reason="found in another work",
-    )
-    fc2 = SimpleNamespace(
-        findings=fc.findings, verdicts=fc.verdicts, matches={**fc.matches, small.id: (match,)}
-    )
+    match = NumberMatch(small.id, number, "elsewhere", kb.outcomes["alpha-n"], "found elsewhere")
+    fc2 = dataclasses.replace(fc, matches={**fc.matches, small.id: (match,)})
     rows = rows_by_claim(claim_source_rows(kb, g, fc2, "tiny"), small.id)
     assert [(r["reference numbers"], r["citekey"], r["match status"]) for r in rows] == [
         ("3", "tinynote", ""),
@@ -410,6 +517,7 @@ def test_number_found_in_an_uncited_work_gets_a_parenthesised_reference(tiny):
     ]
     assert rows[1]["source measure"] == "sample size: randomized"
     assert rows[1]["study"] == "Alpha trial"
+    assert rows[0]["finding codes"] == "CIT-NON-PUBLICATION"
 
 
 def test_source_value_says_when_a_number_was_not_read_in_the_record():

@@ -12,16 +12,26 @@ from kb.export import render
 from kb.export.common import claims_of
 from kb.export.graphs import scalar_graph
 from kb.export.linked import text_selectors
-from kb.graph import build_graph
-from tests.conftest import TINY
-from tests.exporthelp import claim_with, fake_factcheck, load
+from tests.conftest import ROOT, TINY
+from tests.exporthelp import checked, claim_with
+
+CHECKS = ROOT / "tests" / "fixtures" / "checks"
 
 
 @pytest.fixture(scope="module")
 def tiny():
-    """(kb, graph, fact check) of the tiny KB."""
-    kb = load(TINY)
-    return kb, build_graph(kb), fake_factcheck(kb)
+    """(kb, graph, the engine's fact check) of the tiny KB."""
+    return checked(TINY)
+
+
+@pytest.fixture(scope="module")
+def bad():
+    """(kb, graph, the engine's fact check) of the checks fixture."""
+    return checked(CHECKS)
+
+
+def review_of(reviews: list[dict], claim_id: str) -> dict:
+    return next(r for r in reviews if r["identifier"] == claim_id)
 
 
 # ---------------------------------------------------------------------------------------
@@ -31,9 +41,17 @@ def tiny():
 def test_claimreview_one_per_claim_with_a_verdict(tiny):
     kb, g, fc = tiny
     reviews = json.loads(render("claimreview", kb, g, fc, "tiny"))
-    assert [r["identifier"] for r in reviews] == [
-        c.id for c in claims_of(kb, "tiny") if c.id in fc.verdicts
-    ]
+    # the letterhead lines (no factual claim) get no review
+    assert (
+        [r["identifier"] for r in reviews]
+        == [c.id for c in claims_of(kb, "tiny")]
+        == [
+            "tiny:s02.c01",
+            "tiny:s02.c02",
+            "tiny:s02.c03",
+            "tiny:s02.c04",
+        ]
+    )
     for r in reviews:
         assert r["@context"] == "https://schema.org" and r["@type"] == "ClaimReview"
         assert r["claimReviewed"] and r["@id"].startswith("urn:uuid:")
@@ -41,6 +59,7 @@ def test_claimreview_one_per_claim_with_a_verdict(tiny):
         rating = r["reviewRating"]
         assert rating["@type"] == "Rating"
         assert rating["alternateName"] == fc.verdicts[r["identifier"]].label
+        assert rating["ratingExplanation"] == fc.verdicts[r["identifier"]].reason
         item = r["itemReviewed"]
         assert item["@type"] == "Claim"
         appearance = item["appearance"]
@@ -52,40 +71,54 @@ def test_claimreview_one_per_claim_with_a_verdict(tiny):
 def test_claimreview_rating_scale_and_sources(tiny):
     kb, g, fc = tiny
     pain = claim_with(kb, "pain scores improved")
-    review = next(
-        r
-        for r in json.loads(render("claimreview", kb, g, fc, "tiny"))
-        if r["identifier"] == pain.id
-    )
+    review = review_of(json.loads(render("claimreview", kb, g, fc, "tiny")), pain.id)
     rating = review["reviewRating"]
-    assert (rating["ratingValue"], rating["worstRating"], rating["bestRating"]) == (3, 1, 5)
-    assert rating["ratingExplanation"].startswith("the device figure matches")
+    assert rating["alternateName"] == "supported"
+    assert (rating["ratingValue"], rating["worstRating"], rating["bestRating"]) == (5, 1, 5)
+    assert rating["ratingExplanation"] == (
+        "3.0 points with the device versus 1.0 point and p < 0.001 match doe2020alpha."
+    )
     assert [c["name"] for c in review["citation"]] == [
         kb.works["doe2020alpha"].title,
         kb.works["poe2022alpha2y"].title,
     ]
     assert "https://doi.org/10.5555/example.2020.1" in review["citation"][0]["sameAs"]
-    assert review["keywords"] == ["NUM-NOT-IN-SOURCE"]
+    assert review["keywords"] == ["CIT-UNVERIFIED", "NUM-MATCH"]
+
+
+def test_claimreview_rates_the_faults_low(bad):
+    kb, g, fc = bad
+    reviews = json.loads(render("claimreview", kb, g, fc, "bad"))
+    ratings = {
+        cid: review_of(reviews, cid)["reviewRating"].get("ratingValue")
+        for cid in ("bad:s02.c01", "bad:s02.c02", "bad:s02.c04", "bad:s02.c07")
+    }
+    # supported, contradicted, not supported by the cited source, cannot verify (no value)
+    assert ratings == {
+        "bad:s02.c01": 5,
+        "bad:s02.c02": 1,
+        "bad:s02.c04": 2,
+        "bad:s02.c07": None,
+    }
+    assert review_of(reviews, "bad:s02.c02")["keywords"] == [
+        "CIT-DUPLICATE-WORK",
+        "CONS-NEGATION",
+        "NUM-CONTRADICTED",
+    ]
 
 
 def test_claimreview_keeps_the_analyst_apart(tiny):
     kb, g, fc = tiny
     harms = claim_with(kb, "Harms were rare")
-    review = next(
-        r
-        for r in json.loads(render("claimreview", kb, g, fc, "tiny"))
-        if r["identifier"] == harms.id
-    )
+    reviews = json.loads(render("claimreview", kb, g, fc, "tiny"))
+    review = review_of(reviews, harms.id)
     assert review["reviewRating"]["alternateName"] == "cannot verify"
     assert "ratingValue" not in review["reviewRating"]
     analyst = review["review"][0]
     assert analyst["author"] == {"@type": "Person", "name": "tester"}
     assert analyst["reviewRating"]["alternateName"] == "partly supported"
-
-
-def test_claimreview_without_fact_check_is_empty(tiny):
-    kb, g, _ = tiny
-    assert json.loads(render("claimreview", kb, g, None, "tiny")) == []
+    assert analyst["reviewBody"] == "only two-year data"
+    assert all("review" not in r for r in reviews if r["identifier"] != harms.id)
 
 
 # ---------------------------------------------------------------------------------------
@@ -97,11 +130,11 @@ def test_web_annotations_anchor_each_claim(tiny):
     doc = kb.documents["tiny"]
     annos = json.loads(render("annotations", kb, g, fc, "tiny"))
     claims = claims_of(kb, "tiny")
-    assert len(annos) == len(claims)
+    assert len(annos) == len(claims) == 4
     for a, c in zip(annos, claims, strict=True):
         assert a["@context"] == "http://www.w3.org/ns/anno.jsonld"
         assert a["type"] == "Annotation" and a["id"].startswith("urn:uuid:")
-        assert a["motivation"] in ("assessing", "linking")
+        assert a["motivation"] == "assessing"
         target = a["target"]
         assert target["source"]["id"].startswith("urn:uuid:")
         sel = {s["type"]: s for s in target["selector"]}
@@ -109,6 +142,11 @@ def test_web_annotations_anchor_each_claim(tiny):
         assert quote["exact"] == c.text == doc.text[pos["start"] : pos["end"]]
         assert doc.text[pos["start"] - len(quote["prefix"]) : pos["start"]] == quote["prefix"]
         assert doc.text[pos["end"] : pos["end"] + len(quote["suffix"])] == quote["suffix"]
+        assert a["body"][1] == {
+            "purpose": "tagging",
+            "type": "TextualBody",
+            "value": fc.verdict(c.id).label,
+        }
     assert len({a["id"] for a in annos}) == len(annos)
 
 
@@ -119,8 +157,15 @@ def test_web_annotation_body_has_verdict_and_sources(tiny):
     a = annos[[c.id for c in claims_of(kb, "tiny")].index(pain.id)]
     assert a["motivation"] == "assessing"
     purposes = [b["purpose"] for b in a["body"]]
-    assert purposes[:2] == ["assessing", "tagging"]
-    assert a["body"][1]["value"] == "partly supported"
+    assert purposes[:4] == ["assessing", "tagging", "classifying", "classifying"]
+    assert a["body"][0]["value"] == (
+        "supported: 3.0 points with the device versus 1.0 point and p < 0.001 match doe2020alpha."
+    )
+    assert a["body"][1]["value"] == "supported"
+    assert [b["value"] for b in a["body"] if b["purpose"] == "classifying"] == [
+        "CIT-UNVERIFIED",
+        "NUM-MATCH",
+    ]
     assert {
         "type": "SpecificResource",
         "purpose": "linking",
@@ -128,6 +173,16 @@ def test_web_annotation_body_has_verdict_and_sources(tiny):
     } in a["body"]
     described = [b["value"] for b in a["body"] if b["purpose"] == "describing"]
     assert len(described) == 2 and described[1].startswith("Poe P.")
+
+
+def test_web_annotation_carries_the_analyst_as_a_comment(tiny):
+    kb, g, fc = tiny
+    harms = claim_with(kb, "Harms were rare")
+    annos = json.loads(render("annotations", kb, g, fc, "tiny"))
+    a = annos[[c.id for c in claims_of(kb, "tiny")].index(harms.id)]
+    comments = [b["value"] for b in a["body"] if b["purpose"] == "commenting"]
+    assert comments == ["analyst (tester): partly supported: only two-year data"]
+    assert a["body"][1]["value"] == "cannot verify"
 
 
 def test_text_selectors_at_the_edges():

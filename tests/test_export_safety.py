@@ -15,16 +15,8 @@ import rispy
 
 from kb.export import BINARY_FORMATS, FORMATS, render
 from kb.export.common import FORMULA_STARTS
-from kb.graph import build_graph
 from tests.conftest import ROOT
-from tests.exporthelp import (
-    HOSTILE_FORMULA,
-    HOSTILE_SCRIPT,
-    claim_with,
-    fake_factcheck,
-    hostile_copy,
-    load,
-)
+from tests.exporthelp import HOSTILE_FORMULA, HOSTILE_SCRIPT, checked, claim_with, hostile_copy
 
 HOSTILE_TITLE = "=cmd|' /C calc'!A0 <img src=x onerror=alert(2)>"
 PLAIN_TEXT_FORMATS = frozenset({"claims-csv", "claims-csv-excel", "bibtex", "ris", "ama-txt"})
@@ -35,8 +27,7 @@ LIVE_HTML = re.compile(r"<\s*(script|img)\b", re.IGNORECASE)
 def hostile(tmp_path_factory):
     """(kb, graph, fact check, data dir) of the tiny KB with hostile text in letter and bib."""
     data = hostile_copy(tmp_path_factory.mktemp("kb"))
-    kb = load(data)
-    return kb, build_graph(kb), fake_factcheck(kb), data
+    return (*checked(data), data)
 
 
 def outputs(hostile) -> dict[str, bytes]:
@@ -89,7 +80,19 @@ def test_html_and_markdown_carry_no_live_markup(hostile, name):
 def test_report_shows_the_hostile_claim_escaped(hostile):
     kb, g, fc, _ = hostile
     text = render("report-html", kb, g, fc, "tiny").decode()
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    card = text.split('<section class="claim"')[1:]
+    hostile = [c for c in card if "&lt;script&gt;alert(1)&lt;/script&gt;" in c]
+    assert len(hostile) == 1
+    assert "cites a non-publication" in hostile[0]  # the engine flagged it: it rests on the note
+    assert "&lt;img src=x onerror=alert(2)&gt;" in hostile[0]  # the note's title, in its sources
+
+
+def test_the_engine_judges_the_hostile_claim_like_any_other(hostile):
+    kb, _g, fc, _ = hostile
+    claim = claim_with(kb, "=HYPERLINK")
+    v = fc.verdict(claim.id)
+    assert (v.label, v.codes) == ("cites a non-publication", ("CIT-NON-PUBLICATION",))
+    assert v.reason.startswith("Its only support is tinynote (note)")
 
 
 @pytest.mark.parametrize(

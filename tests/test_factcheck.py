@@ -1,5 +1,5 @@
-"""kb.checks.factcheck: one immutable fact check, verdicts, analyst verdicts kept apart, the CLI, and the
-reviewed golden findings of the 2026 letter.
+"""kb.checks.factcheck: one immutable fact check, verdicts, analyst verdicts kept apart, the
+CLI, and the reviewed golden findings of the 2026 letter.
 
 The golden file was checked entry by entry against the evidence (sources.json). When a change
 is intended, rewrite it with `UPDATE_GOLDEN=1 pytest tests/test_factcheck.py` and review the

@@ -83,7 +83,10 @@ def test_trace_of_marker_without_entry(tiny_kb):
     claim = claim_starting(kb, "tiny", "The device is small")
     (ref,) = trace(g, claim.id).refs
     assert ref.number == 4 and ref.entry is None and ref.work is None
-    assert any("reference 4" in p.message and p.field == "marker" for p in kb.problems)
+    # reported once (by resolution), naming the claim where the marker first stands
+    (missing,) = [p for p in kb.problems if "reference 4" in p.message]
+    assert (missing.field, missing.severity, missing.line) == ("ref 4", "warning", 7)
+    assert "first in tiny:s02.c04" in missing.message and "no entry 4" in missing.message
 
 
 def test_claims_resting_on_study_and_work(tiny_kb, tiny_graph):

@@ -60,7 +60,8 @@ def test_malformed_bib_entry_is_reported_with_its_line(tiny: Path):
 def test_duplicate_citekey_is_reported(tiny: Path):
     with open(tiny / "references.bib", "a", encoding="utf-8") as fh:
         fh.write(
-            "\n@misc{tinynote,\n  title = {Again},\n  kind = {note},\n  verified = {cited-only},\n}\n"
+            "\n@misc{tinynote,\n  title = {Again},\n  kind = {note},\n"
+            "  verified = {cited-only},\n}\n"
         )
     kb = load_tables(tiny)
     dup = only(kb.problems, file="references.bib")

@@ -1,4 +1,4 @@
-"""kb.checks.stats: precision, proportions, denominators, p-values, changes (tables + properties)."""
+"""kb.checks.stats: precision, proportions, denominators, p-values and changes."""
 
 from __future__ import annotations
 

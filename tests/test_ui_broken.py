@@ -47,6 +47,22 @@ def test_a_document_without_text_is_an_empty_state(monkeypatch, tmp_path, page):
     assert at.title
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_a_failing_fact_check_is_a_message_on_every_page(monkeypatch, caplog, page):
+    import kb.ui.state
+
+    def boom(kb, graph):
+        raise RuntimeError("engine exploded")
+
+    monkeypatch.setattr(kb.ui.state, "fact_check", boom)
+    at = run_page(monkeypatch, TINY, page)
+    no_traceback(at)
+    assert at.error[0].value == (
+        "The knowledge base could not be loaded: unexpected error while loading: engine exploded"
+    )
+    assert any("unexpected error loading" in r.getMessage() for r in caplog.records)
+
+
 @pytest.mark.parametrize(
     "page, module, name",
     [
@@ -62,12 +78,10 @@ def test_a_bug_in_a_page_is_a_message_and_a_log_line(monkeypatch, caplog, page, 
     import importlib
 
     from tests.conftest import DATA
-    from tests.ui_helpers import install_fake_factcheck
 
     def boom(*a, **k):
         raise RuntimeError("kaboom")
 
-    install_fake_factcheck(monkeypatch)
     monkeypatch.setattr(importlib.import_module(module), name, boom)
     at = run_page(monkeypatch, DATA if "compare" in page else TINY, page)
     no_traceback(at)

@@ -5,16 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.conftest import DATA, TINY
-from tests.ui_helpers import (
-    hide_factcheck,
-    install_fake_factcheck,
-    no_traceback,
-    number_lines,
-    run_page,
-    select_row,
-    texts,
-)
+from tests.conftest import DATA, ROOT, TINY
+from tests.ui_helpers import no_traceback, number_lines, run_page, select_row, texts
+
+CHECKS = ROOT / "tests" / "fixtures" / "checks"
 
 PAGE = "kb/ui/claims.py"
 
@@ -24,30 +18,47 @@ def table(at):
 
 
 def test_every_claim_with_verdict_codes_and_refs(tiny_kb, monkeypatch):
-    install_fake_factcheck(monkeypatch)
     at = run_page(monkeypatch, TINY, PAGE)
     no_traceback(at)
     df = table(at)
     # the letterhead lines (s01.c01, s01.c02) are hidden until asked for
     assert list(df["id"]) == ["s02.c01", "s02.c02", "s02.c03", "s02.c04"]
+    assert list(df["verdict"]) == [
+        "✓ supported",
+        "✓ supported",
+        "? cannot verify",
+        "§ cites a non-publication",
+    ]
     row = df[df["id"] == "s02.c02"].iloc[0]
-    assert row["verdict"] == "✗ not supported" and row["codes"] == "NUM_MISMATCH"
-    assert row["refs"] == "1, 2" and row["studies"] == "alpha" and row["severity"] == "error"
+    assert row["codes"] == "CIT-UNVERIFIED, NUM-MATCH" and row["severity"] == "info"
+    assert row["refs"] == "1, 2" and row["studies"] == "alpha"
+    assert list(df["analyst"]) == ["—", "—", "partly supported", "—"]
     assert "4 of 4 claims shown. (2 letterhead or signature lines hidden)" in texts(at)
     at.checkbox(key="f_all_lines").check().run()
     assert len(table(at)) == len(list(tiny_kb.claims("tiny")))
+    assert set(table(at)[table(at)["id"].str.startswith("s01")]["verdict"]) == {
+        "– no factual claim"
+    }
     assert "6 of 6 claims shown." in texts(at)
 
 
 def test_filters_and_search(monkeypatch):
-    install_fake_factcheck(monkeypatch)
     at = run_page(monkeypatch, TINY, PAGE)
-    at.multiselect(key="f_verdict").select("not supported").run()
-    assert list(table(at)["id"]) == ["s02.c02"]
-    at.multiselect(key="f_verdict").unselect("not supported").run()
-    at.multiselect(key="f_code").select("CITED_ONLY").run()
-    assert list(table(at)["id"]) == ["s02.c03"]
-    at.multiselect(key="f_code").unselect("CITED_ONLY").run()
+    assert at.multiselect(key="f_verdict").options == [
+        "cannot verify",
+        "cites a non-publication",
+        "no factual claim",
+        "supported",
+    ]
+    at.multiselect(key="f_verdict").select("cites a non-publication").run()
+    assert list(table(at)["id"]) == ["s02.c04"]
+    at.multiselect(key="f_verdict").unselect("cites a non-publication").run()
+    at.multiselect(key="f_code").select("CIT-UNVERIFIED").run()
+    assert list(table(at)["id"]) == ["s02.c02", "s02.c03"]
+    at.multiselect(key="f_code").unselect("CIT-UNVERIFIED").run()
+    at.multiselect(key="f_severity").select("info").run()
+    assert list(table(at)["id"]) == ["s02.c01", "s02.c02"]
+    at.multiselect(key="f_severity").unselect("info").run()
     at.checkbox(key="f_all_lines").check().run()
     at.multiselect(key="f_section").select("Preamble").run()
     assert list(table(at)["id"]) == ["s01.c01", "s01.c02"]
@@ -61,20 +72,30 @@ def test_filters_and_search(monkeypatch):
 
 
 def test_selecting_a_row_opens_its_trace_and_sets_the_url(monkeypatch):
-    install_fake_factcheck(monkeypatch)
     at = run_page(monkeypatch, TINY, PAGE)
     ids = list(table(at)["id"])
     select_row(at, "claims_table", ids.index("s02.c02"))
     no_traceback(at)
     assert at.query_params["claim"] == "tiny:s02.c02"
     page = texts(at)
-    assert "Claim s02.c02" in page and "NUM_MISMATCH" in page
+    assert "Claim s02.c02" in page and "NUM-MATCH" in page and "CIT-UNVERIFIED" in page
     lines = number_lines(at)
-    assert ["✓ matched" in lines[0], "≈ near miss" in lines[1]] == [True, True]
+    assert len(lines) == 2 and all("✓ matched" in line for line in lines)
+    assert lines[0].startswith("Letter: **3.0 points with the device versus 1.0 point**")
+    assert lines[1].startswith("Letter: **p < 0.001**")
+
+
+def test_a_claim_whose_numbers_were_not_compared_says_not_checked(monkeypatch):
+    # "Five-year results are expected…": its one number is a time span, matched to nothing
+    at = run_page(monkeypatch, CHECKS, PAGE, {"doc": "bad"})
+    ids = list(table(at)["id"])
+    select_row(at, "claims_table", ids.index("s02.c10"))
+    no_traceback(at)
+    (line,) = number_lines(at)
+    assert line.startswith("Letter: **Five-year**") and "○ not checked" in line
 
 
 def test_download_button_offers_the_filtered_csv(monkeypatch):
-    install_fake_factcheck(monkeypatch)
     at = run_page(monkeypatch, TINY, PAGE)
     at.multiselect(key="f_study").select("alpha").run()
     labels = [b.proto.label for b in at.get("download_button")]
@@ -82,24 +103,33 @@ def test_download_button_offers_the_filtered_csv(monkeypatch):
 
 
 def test_claims_csv_bytes_are_the_filtered_claims(tiny_kb, tiny_graph):
-    from kb import views
+    from kb.checks.factcheck import fact_check
     from kb.ui.downloads import claims_csv_bytes
 
-    checks = views.Checks.unavailable("none")
-    data = claims_csv_bytes(tiny_kb, tiny_graph, checks, "tiny", ["tiny:s02.c02"])
+    fc = fact_check(tiny_kb, tiny_graph)
+    data = claims_csv_bytes(tiny_kb, tiny_graph, fc, "tiny", ["tiny:s02.c02"])
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
-    assert rows and {r.get("claim id") or r.get("claim") for r in rows} <= {
-        "tiny:s02.c02",
-        "claim:tiny:s02.c02",
-    }
+    assert [(r["claim id"], r["reference numbers"], r["match status"]) for r in rows] == [
+        ("tiny:s02.c02", "1", "matched"),
+        ("tiny:s02.c02", "1", "matched"),
+        ("tiny:s02.c02", "2", ""),
+    ]
+    assert {r["verdict"] for r in rows} == {"supported"}
 
 
-def test_without_factcheck_the_table_says_not_checked(monkeypatch):
-    hide_factcheck(monkeypatch)
+def test_an_engine_failure_is_a_message_not_a_traceback(monkeypatch):
+    import kb.ui.state
+
+    def boom(kb, graph):
+        raise RuntimeError("engine exploded")
+
+    monkeypatch.setattr(kb.ui.state, "fact_check", boom)
     at = run_page(monkeypatch, TINY, PAGE)
     no_traceback(at)
-    assert set(table(at)["verdict"]) == {"○ not checked"}
-    assert "Fact-check results not available" in texts(at)
+    assert [e.value for e in at.error] == [
+        "The knowledge base could not be loaded: unexpected error while loading: engine exploded"
+    ]
+    assert not at.dataframe
 
 
 def test_bundled_letter_has_its_claims(monkeypatch):

@@ -2,39 +2,84 @@
 
 from __future__ import annotations
 
-from tests.conftest import TINY
-from tests.ui_helpers import hide_factcheck, install_fake_factcheck, no_traceback, run_page, texts
+import shutil
+
+from tests.conftest import ROOT, TINY
+from tests.ui_helpers import no_traceback, run_page, texts
 
 PAGE = "kb/ui/findings.py"
+CHECKS = ROOT / "tests" / "fixtures" / "checks"
 
 
 def test_counts_table_and_jump(monkeypatch):
-    install_fake_factcheck(monkeypatch)
     at = run_page(monkeypatch, TINY, PAGE)
     no_traceback(at)
     assert at.get("vega_lite_chart")
-    assert {m.label: m.value for m in at.metric} == {"error": "1", "warning": "1", "info": "1"}
+    assert {m.label: m.value for m in at.metric} == {"warning": "2", "info": "3"}
     df = at.dataframe(key="findings_table").value
-    assert list(df["code"]) == ["NUM_MISMATCH", "CITED_ONLY", "NON_PUBLICATION"]
-    at.session_state["findings_table"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    assert list(df["code"]) == [
+        "CIT-NON-PUBLICATION",
+        "CIT-UNVERIFIED",
+        "EVID-SPONSOR",
+        "NUM-MATCH",
+        "NUM-MATCH",
+    ]
+    assert list(df["claim"]) == ["—", "—", "—", "tiny:s02.c01", "tiny:s02.c02"]
+    at.session_state["findings_table"] = {"selection": {"rows": [4], "columns": [], "cells": []}}
     at.run()
     no_traceback(at)
-    assert at.query_params["claim"] == "tiny:s02.c03"
-    assert "Claim s02.c03" in texts(at)
+    assert at.query_params["claim"] == "tiny:s02.c02"
+    assert "Claim s02.c02" in texts(at)
     assert "Open in the letter reader" in [p.proto.label for p in at.get("page_link")]
 
 
+def test_a_finding_about_a_reference_opens_no_claim(monkeypatch):
+    at = run_page(monkeypatch, TINY, PAGE)
+    at.session_state["findings_table"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    at.run()
+    no_traceback(at)
+    assert "claim" not in at.query_params
+    assert "Open in the letter reader" not in [p.proto.label for p in at.get("page_link")]
+
+
 def test_filter_by_severity(monkeypatch):
-    install_fake_factcheck(monkeypatch)
     at = run_page(monkeypatch, TINY, PAGE)
     at.multiselect(key="fd_sev").select("warning").run()
-    assert list(at.dataframe(key="findings_table").value["code"]) == ["CITED_ONLY"]
+    assert list(at.dataframe(key="findings_table").value["code"]) == [
+        "CIT-NON-PUBLICATION",
+        "CIT-UNVERIFIED",
+    ]
+    assert "Findings (2)" in texts(at)
 
 
-def test_no_engine_no_findings_said_plainly(monkeypatch):
-    hide_factcheck(monkeypatch)
-    at = run_page(monkeypatch, TINY, PAGE)
+def test_errors_come_first_and_scope_widens(monkeypatch):
+    at = run_page(monkeypatch, CHECKS, PAGE, {"doc": "bad"})
     no_traceback(at)
-    page = texts(at)
-    assert "Fact-check results not available" in page
-    assert "There are no findings to show" in page
+    metrics = {m.label: int(m.value) for m in at.metric}
+    assert list(metrics) == ["error", "warning", "info"] and metrics["error"] == 4
+    df = at.dataframe(key="findings_table").value
+    assert set(df["code"][:4]) == {
+        "ARITH-P-VALUE-FLIP",
+        "CIT-NO-ENTRY",
+        "CONS-NEGATION",
+        "NUM-CONTRADICTED",
+    }
+    assert "CIT-UNCITED" not in set(df["code"])  # about the other document
+    at.radio(key="fd_scope").set_value("every document").run()
+    no_traceback(at)
+    assert "CIT-UNCITED" in set(at.dataframe(key="findings_table").value["code"])
+
+
+def test_no_findings_said_plainly(monkeypatch, tmp_path):
+    data = tmp_path / "quiet"
+    shutil.copytree(TINY, data)
+    (data / "letters" / "tiny.txt").write_text(
+        "Tiny Society of Examples\n\nJanuary 5, 2026\n\nOverview\n\nThe device is small.\n",
+        encoding="utf-8",
+    )
+    at = run_page(monkeypatch, data, PAGE)
+    no_traceback(at)
+    assert [s.value for s in at.success] == [
+        "No findings: the fact-check found nothing to report here."
+    ]
+    assert not at.dataframe

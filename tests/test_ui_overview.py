@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from tests.conftest import DATA, TINY
-from tests.ui_helpers import hide_factcheck, no_traceback, run_page, texts
+from tests.ui_helpers import no_traceback, run_page, texts
 
 
 def test_overview_counts_and_links(monkeypatch):
-    hide_factcheck(monkeypatch)
     at = run_page(monkeypatch, DATA)
     no_traceback(at)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Documents"] == "2" and int(metrics["Claims"]) > 100
     labels = [p.proto.label for p in at.get("page_link")]
     assert "Read a letter, claim by claim" in labels
-    assert "Fact-check results not available" in texts(at)
+    line = next(c.value for c in at.caption if c.value.startswith("Fact-check: "))
+    assert int(line.split()[1]) > 0  # findings about the bundled letters
+
+
+def test_overview_states_the_fact_check_of_the_tiny_kb(monkeypatch):
+    at = run_page(monkeypatch, TINY)
+    no_traceback(at)
+    assert "Fact-check: 5 finding(s) about 6 claim(s)." in texts(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Documents"], metrics["Claims"]) == ("1", "6")
 
 
 def test_sidebar_picks_the_document(monkeypatch):

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from tests.conftest import DATA, TINY
-from tests.ui_helpers import (
-    hide_factcheck,
-    install_fake_factcheck,
-    no_traceback,
-    number_lines,
-    run_page,
-    texts,
-)
+from tests.conftest import DATA, ROOT, TINY
+from tests.ui_helpers import no_traceback, number_lines, run_page, texts
 
 PAGE = "kb/ui/reader.py"
+CHECKS = ROOT / "tests" / "fixtures" / "checks"
 
 
 def reader_html(at) -> str:
@@ -20,18 +14,24 @@ def reader_html(at) -> str:
 
 
 def test_reader_shows_the_document_with_verdict_labels(monkeypatch):
-    install_fake_factcheck(monkeypatch)
     at = run_page(monkeypatch, TINY, PAGE)
     no_traceback(at)
     html = reader_html(at)
-    assert "✗ not supported · s02.c02" in html and "✓ supported · s02.c01" in html
-    assert "○ not checked · s01.c01" in html
-    assert "Verdicts in this document" in texts(at)
+    assert "✓ supported · s02.c02" in html and "✓ supported · s02.c01" in html
+    assert "? cannot verify · s02.c03" in html and "§ cites a non-publication · s02.c04" in html
+    assert "– no factual claim · s01.c01" in html
+    legend = next(m.value for m in at.markdown if m.value.startswith("Verdicts in this document"))
+    for chip in (
+        "✓ supported · 2",
+        "§ cites a non-publication · 1",
+        "? cannot verify · 1",
+        "– no factual claim · 2",
+    ):
+        assert chip in legend
     assert any("Pick a claim" in s.placeholder for s in at.selectbox if s.key == "reader_pick")
 
 
 def test_a_deep_link_opens_the_claim_trace(monkeypatch):
-    install_fake_factcheck(monkeypatch)
     at = run_page(monkeypatch, TINY, params={"doc": "tiny", "claim": "tiny:s02.c02"})
     no_traceback(at)
     assert at.title[0].value == "📄 Letter reader"  # the home URL routed to the reader
@@ -41,52 +41,68 @@ def test_a_deep_link_opens_the_claim_trace(monkeypatch):
     assert "https://doi.org/10.5555/example.2020.1" in page
     assert "https://pubmed.ncbi.nlm.nih.gov/11111111/" in page
     assert "3 · Study:** Alpha trial" in page
-    assert "NUM_MISMATCH" in page and "1.0 point is not what the source says" in page
+    # its own finding and the one about ref 2 it rests on
+    assert "`NUM-MATCH`" in page and "`CIT-UNVERIFIED` — Reference 2 (poe2022alpha2y)" in page
+    assert "3.0 points with the device versus 1.0 point and p < 0.001 match doe2020alpha." in page
+    assert "Codes: CIT-UNVERIFIED, NUM-MATCH" in page
     lines = number_lines(at)
-    assert lines[0].startswith("Letter: **3.0 points** &nbsp;·&nbsp; ✓ matched")
+    assert len(lines) == 2
+    assert lines[0].startswith(
+        "Letter: **3.0 points with the device versus 1.0 point** &nbsp;·&nbsp; ✓ matched"
+    )
     assert "source: **3 points vs 1 points** · NPRS · device · 1 year" in lines[0]
-    assert "≈ near miss" in lines[1]
+    assert lines[1].startswith("Letter: **p < 0.001** &nbsp;·&nbsp; ✓ matched")
+    assert "source: **p <0.001**" in lines[1]
     assert (
         "doe2020alpha, PMID 11111111 / DOI 10.5555/example.2020.1, abstract, results, "
-        "verified — same value"
+        'verified — "3.0 points with the device versus 1.0 point" is in alpha-1y-pain'
     ) in page
     assert 'kb-selected" id="tiny:s02.c02"' in reader_html(at)
 
 
 def test_machine_and_analyst_verdicts_side_by_side(monkeypatch):
-    install_fake_factcheck(monkeypatch)
     at = run_page(monkeypatch, TINY, PAGE, {"claim": "tiny:s02.c03"})
     no_traceback(at)
     page = texts(at)
     assert "machine: ? cannot verify" in page
-    assert "analyst: ◐ partly supported" in page and "tester" in page
+    assert "poe2022alpha2y is known only from the letter's citation." in page
+    assert "analyst: ◐ partly supported" in page and "only two-year data · tester" in page
+
+
+def test_a_claim_without_an_analyst_says_so(monkeypatch):
+    at = run_page(monkeypatch, TINY, PAGE, {"claim": "tiny:s02.c04"})
+    no_traceback(at)
+    page = texts(at)
+    assert "machine: § cites a non-publication" in page
+    assert "`CIT-NON-PUBLICATION`" in page  # the finding about ref 3, behind the verdict
+    assert "No analyst has judged this claim." in page
+    assert "The claim states no number." in page
 
 
 def test_picking_a_claim_puts_it_in_the_url(monkeypatch):
-    install_fake_factcheck(monkeypatch)
     at = run_page(monkeypatch, TINY, PAGE)
     at.selectbox(key="reader_pick").set_value("tiny:s02.c01").run()
     no_traceback(at)
     assert at.query_params["claim"] == "tiny:s02.c01"
     assert "Claim s02.c01" in texts(at)
+    (line,) = number_lines(at)
+    assert line.startswith("Letter: **100 patients** &nbsp;·&nbsp; ✓ matched")
 
 
-def test_without_factcheck_the_reader_says_so_and_lists_source_numbers(monkeypatch):
-    hide_factcheck(monkeypatch)
-    at = run_page(monkeypatch, TINY, PAGE, {"claim": "tiny:s02.c02"})
-    no_traceback(at)
-    page = texts(at)
-    assert "Fact-check results not available" in page
-    assert "○ not checked · s02.c02" in reader_html(at)
-    lines = number_lines(at)
-    assert lines and all("○ not checked" in line for line in lines)
+def test_an_engine_failure_is_a_message(monkeypatch):
+    import kb.ui.state
 
+    def boom(kb, graph):
+        raise RuntimeError("engine exploded")
 
-def test_factcheck_that_raises_is_a_note(monkeypatch):
-    install_fake_factcheck(monkeypatch, raise_error=True)
+    monkeypatch.setattr(kb.ui.state, "fact_check", boom)
     at = run_page(monkeypatch, TINY, PAGE)
     no_traceback(at)
-    assert "the fact-check engine failed: engine exploded" in texts(at)
+    assert (
+        "The knowledge base could not be loaded: unexpected error while loading: engine exploded"
+        in [e.value for e in at.error]
+    )
+    assert not [m for m in at.markdown if 'class="kb-doc"' in m.value]
 
 
 def test_unknown_claim_in_url_opens_no_trace(monkeypatch):
@@ -105,13 +121,22 @@ def test_bundled_motion_three_year_claim(monkeypatch):
     assert "Costandi SJ" in page and "MOTION" in page
 
 
-def test_without_a_selection_the_flagged_claims_are_offered(monkeypatch):
-    install_fake_factcheck(monkeypatch)
-    at = run_page(monkeypatch, TINY, PAGE)
+def test_without_a_selection_the_claims_to_look_at_first_are_offered(monkeypatch):
+    at = run_page(monkeypatch, CHECKS, PAGE, {"doc": "bad"})
     no_traceback(at)
     links = [p.proto.label for p in at.get("page_link")]
-    assert any(label.startswith("s02.c02 · ✗ not supported") for label in links)
-    assert not any(label.startswith("s02.c01") for label in links)  # supported: not flagged
+    assert [lab.split(" · ")[:2] for lab in links] == [
+        ["s02.c02", "‼ contradicted"],
+        ["s02.c04", "✗ not supported by the cited source"],
+        ["s02.c05", "✗ not supported by the cited source"],
+    ]
+
+
+def test_tiny_has_no_claim_to_look_at_first(monkeypatch):
+    at = run_page(monkeypatch, TINY, PAGE)
+    no_traceback(at)
+    assert "Claims to look at first" not in texts(at)
+    assert not at.get("page_link")
 
 
 def test_unknown_claim_or_document_in_the_url_is_said_not_dropped(monkeypatch):

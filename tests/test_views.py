@@ -5,20 +5,29 @@ from __future__ import annotations
 import pytest
 
 from kb import views
-from kb.graph import neighbourhood, trace
+from kb.checks.factcheck import analyst_verdicts, fact_check
+from kb.graph import build_graph, neighbourhood, trace
+from kb.load import load_kb
 from kb.model import Outcome
-from tests.ui_helpers import fake_factcheck_module
+from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="module")
 def checks(tiny_kb, tiny_graph):
-    mod = fake_factcheck_module()
-    return views.Checks.of(mod.fact_check(tiny_kb, tiny_graph), mod.analyst_verdicts(tiny_kb))
+    """The engine's fact check of the tiny KB."""
+    return fact_check(tiny_kb, tiny_graph)
 
 
 @pytest.fixture(scope="module")
-def none_checks():
-    return views.Checks.unavailable("engine missing")
+def analyst(tiny_kb):
+    return analyst_verdicts(tiny_kb)
+
+
+@pytest.fixture(scope="module")
+def bad():
+    """(kb, fact check) of the checks fixture."""
+    kb = load_kb(ROOT / "tests" / "fixtures" / "checks")
+    return kb, fact_check(kb, build_graph(kb))
 
 
 @pytest.mark.parametrize(
@@ -30,6 +39,9 @@ def none_checks():
         ("cannot verify", "?"),
         (None, "○"),
         ("something new", "•"),
+        ("contradicted", "‼"),
+        ("cites a non-publication", "§"),
+        ("no factual claim", "–"),
     ],
 )
 def test_verdict_badge_reads_without_colour(label, symbol):
@@ -38,68 +50,89 @@ def test_verdict_badge_reads_without_colour(label, symbol):
     assert (label or "not checked") in badge
 
 
-def test_checks_read_the_engine_result(checks):
-    assert checks.available
-    assert checks.verdict("tiny:s02.c02").label == "not supported"
-    assert checks.verdict("claim:tiny:s02.c02").label == "not checked"  # ids are bare
-    assert checks.verdict("tiny:s01.c01").label == "not checked"
-    assert [f.code for f in checks.findings_of("tiny:s02.c02")] == ["NUM_MISMATCH"]
-    assert checks.worst_severity("tiny:s02.c02") == "error"
+def test_the_engines_verdicts_on_the_tiny_kb(checks):
+    labels = {cid: v.label for cid, v in checks.verdicts.items()}
+    assert labels == {
+        "tiny:s01.c01": "no factual claim",
+        "tiny:s01.c02": "no factual claim",
+        "tiny:s02.c01": "supported",
+        "tiny:s02.c02": "supported",
+        "tiny:s02.c03": "cannot verify",
+        "tiny:s02.c04": "cites a non-publication",
+    }
+    with pytest.raises(KeyError, match="claim:tiny:s02.c02"):  # ids are bare, none is guessed
+        checks.verdict("claim:tiny:s02.c02")
+    assert [f.code for f in checks.findings_of("tiny:s02.c02")] == ["NUM-MATCH"]
+    assert checks.verdict_codes("tiny:s02.c02") == ("CIT-UNVERIFIED", "NUM-MATCH")
+    # the note claim's finding is about its reference, not the claim itself
+    assert checks.findings_of("tiny:s02.c04") == ()
+    assert [f.code for f in checks.findings_behind("tiny:s02.c04")] == ["CIT-NON-PUBLICATION"]
+    assert checks.worst_severity("tiny:s02.c02") == "info"
     assert checks.worst_severity("tiny:s01.c01") == ""
-    assert [m.status for m in checks.matches["tiny:s02.c02"]] == ["matched", "near miss"]
-    assert checks.analyst["tiny:s02.c03"][0].label == "partly supported"
-    assert "tester" in checks.analyst["tiny:s02.c03"][0].who
+    assert [(m.number.text, m.status, m.outcome.id) for m in checks.matches_of("tiny:s02.c02")] == [
+        ("3.0 points with the device versus 1.0 point", "matched", "alpha-1y-pain"),
+        ("p < 0.001", "matched", "alpha-1y-pain"),
+    ]
+    assert [(m.number.text, m.outcome.id) for m in checks.matches_of("tiny:s02.c01")] == [
+        ("100 patients", "alpha-n")
+    ]
 
 
-def test_checks_tolerate_claim_prefixes_and_plain_labels():
-    fc = {"verdicts": {"claim:d:s1.c1": "supported"}, "findings": [], "matches": {}}
-    c = views.Checks.of(fc)
-    assert c.verdict("d:s1.c1").label == "supported"
+def test_analyst_judgments_are_anchored_to_claims(analyst):
+    assert list(analyst) == ["tiny:s02.c03"]
+    a = analyst["tiny:s02.c03"]
+    assert (a.verdict, a.note, a.claim) == (
+        "partly supported",
+        "only two-year data",
+        "tiny:s02.c03",
+    )
+    assert views.analyst_label(a) == "tester, 2026-01-06"
 
 
-def test_unavailable_checks_say_not_checked(none_checks):
-    assert not none_checks.available and none_checks.note == "engine missing"
-    assert none_checks.verdict("tiny:s02.c01").label == "not checked"
-    assert none_checks.findings_of("tiny:s02.c01") == []
-
-
-def test_analyst_fallback_anchors_quotes_to_claims(tiny_kb):
-    analyst = views.analyst_from_assessments(tiny_kb)
-    assert [a.label for a in analyst["tiny:s02.c03"]] == ["partly supported"]
-    assert "only two-year data" in analyst["tiny:s02.c03"][0].reason
-
-
-def test_claim_rows_carry_verdict_codes_refs_and_sources(tiny_kb, tiny_graph, checks):
-    rows = {r["claim"]: r for r in views.claim_rows(tiny_kb, tiny_graph, checks, "tiny")}
+def test_claim_rows_carry_verdict_codes_refs_and_sources(tiny_kb, tiny_graph, checks, analyst):
+    rows = {r["claim"]: r for r in views.claim_rows(tiny_kb, tiny_graph, checks, "tiny", analyst)}
     assert len(rows) == len(list(tiny_kb.claims("tiny")))
     r = rows["tiny:s02.c02"]
-    assert r["verdict"] == "✗ not supported" and r["verdict_label"] == "not supported"
-    assert r["codes"] == "NUM_MISMATCH" and r["severity"] == "error"
+    assert r["verdict"] == "✓ supported" and r["verdict_label"] == "supported"
+    assert r["codes"] == "CIT-UNVERIFIED, NUM-MATCH" and r["severity"] == "info"
     assert r["refs"] == "1, 2"
     assert r["works"] == "doe2020alpha, poe2022alpha2y" and r["studies"] == "alpha"
-    assert r["section"] == "Overview" and r["id"] == "s02.c02"
+    assert r["section"] == "Overview" and r["id"] == "s02.c02" and r["analyst"] == "—"
     assert rows["tiny:s02.c03"]["analyst"] == "partly supported"
-    assert rows["tiny:s01.c01"]["refs"] == "—" and rows["tiny:s01.c01"]["severity"] == "—"
+    assert rows["tiny:s02.c03"]["verdict"] == "? cannot verify"
+    assert rows["tiny:s02.c04"]["verdict"] == "§ cites a non-publication"
+    assert rows["tiny:s02.c04"]["codes"] == "CIT-NON-PUBLICATION"
+    assert rows["tiny:s02.c04"]["studies"] == ""
+    letterhead = rows["tiny:s01.c01"]
+    assert letterhead["verdict"] == "– no factual claim" and not letterhead["factual"]
+    assert letterhead["refs"] == "—" and letterhead["severity"] == "—" and letterhead["codes"] == ""
 
 
 @pytest.mark.parametrize(
     "filters, expected",
     [
         ({}, None),
-        ({"verdicts": ["not supported"]}, ["tiny:s02.c02"]),
-        ({"severities": ["warning"]}, ["tiny:s02.c03"]),
-        ({"codes": ["NON_PUBLICATION"]}, ["tiny:s02.c04"]),
+        ({"verdicts": ["cites a non-publication"]}, ["tiny:s02.c04"]),
+        (
+            {"verdicts": ["supported", "cannot verify"]},
+            ["tiny:s02.c01", "tiny:s02.c02", "tiny:s02.c03"],
+        ),
+        ({"severities": ["info"]}, ["tiny:s02.c01", "tiny:s02.c02"]),
+        ({"severities": ["warning"]}, []),
+        ({"codes": ["CIT-NON-PUBLICATION"]}, ["tiny:s02.c04"]),
+        ({"codes": ["CIT-UNVERIFIED"]}, ["tiny:s02.c02", "tiny:s02.c03"]),
         ({"studies": ["alpha"]}, ["tiny:s02.c01", "tiny:s02.c02", "tiny:s02.c03"]),
         ({"sections": ["Preamble"]}, ["tiny:s01.c01", "tiny:s01.c02"]),
         ({"query": "HARMS rare"}, ["tiny:s02.c03"]),
         ({"query": "poe2022alpha2y"}, ["tiny:s02.c02", "tiny:s02.c03"]),
         ({"verdicts": ["supported"], "query": "harms"}, []),
+        ({"verdicts": ["supported"], "codes": ["CIT-UNVERIFIED"]}, ["tiny:s02.c02"]),
         ({"factual_only": True}, ["tiny:s02.c01", "tiny:s02.c02", "tiny:s02.c03", "tiny:s02.c04"]),
         ({"factual_only": True, "sections": ["Preamble"]}, []),
     ],
 )
-def test_filter_claims(tiny_kb, tiny_graph, checks, filters, expected):
-    rows = views.claim_rows(tiny_kb, tiny_graph, checks, "tiny")
+def test_filter_claims(tiny_kb, tiny_graph, checks, analyst, filters, expected):
+    rows = views.claim_rows(tiny_kb, tiny_graph, checks, "tiny", analyst)
     got = [r["claim"] for r in views.filter_claims(rows, **filters)]
     assert got == (expected if expected is not None else [r["claim"] for r in rows])
 
@@ -112,37 +145,73 @@ def test_reader_html_highlights_each_claim_with_its_label(tiny_kb, checks):
     )
     assert out.count('class="kb-claim') == len(claims)
     assert 'kb-claim kb-selected" id="tiny:s02.c02"' in out
-    assert "✗ not supported · s02.c02" in out
+    assert "✓ supported · s02.c02" in out and "✓ supported · s02.c01" in out
+    assert "? cannot verify · s02.c03" in out and "§ cites a non-publication · s02.c04" in out
+    # letterhead lines are labelled quietly, not highlighted
+    assert '<a class="kb-label kb-quiet" href="?claim=tiny:s01.c01"' in out
+    assert 'data-verdict="no factual claim"' in out
     assert 'href="?claim=tiny:s02.c03"' in out
     assert "¹" in out and "^{1,2}" in out  # markers stay visible
     assert "<p>" in out and "References" in out  # text outside claims is kept
 
 
-def test_reader_html_escapes_text():
-    from types import SimpleNamespace as NS
+def test_reader_html_escapes_text(tiny_kb, checks):
+    from dataclasses import replace
 
     text = "Risk <b>1</b> & more."
-    c = NS(id="d:s1.c1", start=0, end=len(text))
-    out = views.reader_html(text, [c], views.Checks.unavailable("x"))
+    claim = next(c for c in tiny_kb.claims("tiny") if c.id == "tiny:s02.c01")
+    out = views.reader_html(text, [replace(claim, start=0, end=len(text))], checks)
     assert "<b>" not in out and "&lt;b&gt;" in out and "&amp;" in out
+    assert "✓ supported · s02.c01" in out
 
 
 def test_number_rows_side_by_side_with_provenance(tiny_kb, checks):
     claim = next(c for c in tiny_kb.claims("tiny") if c.id == "tiny:s02.c02")
-    rows = views.number_rows(claim, checks, tiny_kb.outcomes, tiny_kb.works)
-    assert [r["letter says"] for r in rows] == ["3.0 points", "1.0 point"]
-    assert [r["status"] for r in rows] == ["✓ matched", "≈ near miss"]
-    assert rows[0]["source says"] == "3 points vs 1 points"  # the value with its comparator
+    rows = views.number_rows(claim, checks, tiny_kb.works)
+    assert [r["letter says"] for r in rows] == [
+        "3.0 points with the device versus 1.0 point",
+        "p < 0.001",
+    ]
+    assert [r["status"] for r in rows] == ["✓ matched", "✓ matched"]
+    # each answered in the terms of the stated number: the comparison, then the p value
+    assert [r["source says"] for r in rows] == ["3 points vs 1 points", "p <0.001"]
+    assert rows[0]["measure"] == "NPRS · device · 1 year"
     assert rows[0]["provenance"] == (
         "doe2020alpha, PMID 11111111 / DOI 10.5555/example.2020.1, abstract, results, verified"
     )
+    assert rows[0]["why"].startswith('"3.0 points with the device versus 1.0 point" is in')
+    sample = next(c for c in tiny_kb.claims("tiny") if c.id == "tiny:s02.c01")
+    (row,) = views.number_rows(sample, checks, tiny_kb.works)
+    assert (row["letter says"], row["source says"], row["measure"]) == (
+        "100 patients",
+        "100 patients",
+        "sample size · both · baseline",
+    )
 
 
-def test_number_rows_without_factcheck_are_not_checked(tiny_kb, none_checks):
-    claim = next(c for c in tiny_kb.claims("tiny") if c.id == "tiny:s02.c02")
-    rows = views.number_rows(claim, none_checks, tiny_kb.outcomes, tiny_kb.works)
-    assert rows and {r["status"] for r in rows} == {"○ not checked"}
-    assert [r["letter says"] for r in rows] == [n.text for n in claim.numbers]
+def test_number_rows_of_a_claim_with_no_match_are_not_checked(bad):
+    kb, fc = bad
+    claim = next(c for c in kb.claims("bad") if c.id == "bad:s02.c10")  # "Five-year results…"
+    assert fc.matches_of(claim.id) == ()
+    rows = views.number_rows(claim, fc, kb.works)
+    assert [(r["letter says"], r["status"], r["source says"]) for r in rows] == [
+        ("Five-year", "○ not checked", "—")
+    ]
+
+
+def test_number_rows_of_the_checks_fixture_show_each_status(bad):
+    kb, fc = bad
+    claims = {c.id: c for c in kb.claims("bad")}
+    near = views.number_rows(claims["bad:s02.c04"], fc, kb.works)
+    assert [(r["letter says"], r["status"]) for r in near] == [("16 patients", "≈ near miss")]
+    assert near[0]["source says"] == "160 patients"
+    missing = views.number_rows(claims["bad:s02.c06"], fc, kb.works)
+    assert [(r["status"], r["source says"], r["provenance"]) for r in missing] == [
+        (views.match_label("not in source"), views.UNKNOWN, "")
+    ]
+    note = views.number_rows(claims["bad:s03.c04"], fc, kb.works)
+    assert [r["status"] for r in note] == ["○ not checked", "○ not checked"]
+    assert note[0]["why"] == "cites only a non-publication: datanote (note)"
 
 
 def test_outcome_rows_show_locator_and_verified_flag(tiny_kb):
@@ -172,7 +241,10 @@ def test_study_and_work_rows_and_filters(tiny_kb):
     assert views.filter_studies(tiny_kb, s_rows, years=(2021, 2023)) == s_rows
     assert views.filter_studies(tiny_kb, s_rows, measures=["cost"]) == []
     w_rows = views.work_rows(tiny_kb)
-    keys = lambda rows: sorted(r["work"] for r in rows)
+
+    def keys(rows):
+        return sorted(r["work"] for r in rows)
+
     assert keys(w_rows) == ["doe2020alpha", "poe2022alpha2y", "tinynote"]
     assert keys(views.filter_works(tiny_kb, w_rows, years=(2021, 2025))) == ["poe2022alpha2y"]
     assert keys(views.filter_works(tiny_kb, w_rows, measures=["harms"])) == ["poe2022alpha2y"]
@@ -192,14 +264,40 @@ def test_study_facts_say_unknown(tiny_kb):
 
 def test_finding_rows_and_counts(checks):
     rows = views.finding_rows(checks, "tiny")
-    assert [r["severity"] for r in rows] == ["error", "warning", "info"]
+    assert [(r["severity"], r["code"], r["claim"]) for r in rows] == [
+        ("warning", "CIT-NON-PUBLICATION", "—"),
+        ("warning", "CIT-UNVERIFIED", "—"),
+        ("info", "EVID-SPONSOR", "—"),
+        ("info", "NUM-MATCH", "tiny:s02.c01"),
+        ("info", "NUM-MATCH", "tiny:s02.c02"),
+    ]
+    assert rows[1]["works"] == "poe2022alpha2y" and rows[1]["refs"] == "2"
     assert views.finding_rows(checks, "other") == []
+    assert views.finding_rows(checks) == rows  # one document: all findings are its own
     counts = views.finding_counts(rows)
     assert {(c["code"], c["severity"], c["count"]) for c in counts} == {
-        ("NUM_MISMATCH", "error", 1),
-        ("CITED_ONLY", "warning", 1),
-        ("NON_PUBLICATION", "info", 1),
+        ("CIT-NON-PUBLICATION", "warning", 1),
+        ("CIT-UNVERIFIED", "warning", 1),
+        ("EVID-SPONSOR", "info", 1),
+        ("NUM-MATCH", "info", 2),
     }
+
+
+def test_finding_rows_keep_documents_apart(bad):
+    _kb, fc = bad
+    prior = views.finding_rows(fc, "prior")
+    assert [(r["severity"], r["code"], r["claim"]) for r in prior] == [
+        ("warning", "CIT-UNCITED", "prior:s01.c03")
+    ]
+    rows = views.finding_rows(fc, "bad")
+    assert [r["severity"] for r in rows[:4]] == ["error"] * 4
+    assert {r["code"] for r in rows[:4]} == {
+        "ARITH-P-VALUE-FLIP",
+        "CIT-NO-ENTRY",
+        "CONS-NEGATION",
+        "NUM-CONTRADICTED",
+    }
+    assert len(rows) + len(prior) == len(fc.findings)
 
 
 def test_evidence_graph_links_claims_straight_to_works(tiny_graph):
@@ -228,17 +326,6 @@ def test_chain_dot_is_a_digraph_of_the_claim(tiny_graph):
     assert "doe2020alpha" in dot and "poe2022alpha2y" in dot and "Alpha trial" in dot
     assert "ref1 -> w_doe2020alpha" in dot
     assert dot.count("{") == dot.count("}")
-
-
-def test_fallback_claim_source_rows(tiny_kb, tiny_graph, checks):
-    rows = views.claim_source_rows_fallback(
-        tiny_kb, tiny_graph, checks, "tiny", ["tiny:s02.c02", "tiny:s01.c01"]
-    )
-    assert [(r["claim"], r["ref"]) for r in rows] == [
-        ("tiny:s01.c01", ""),
-        ("tiny:s02.c02", 1),
-        ("tiny:s02.c02", 2),
-    ]
 
 
 def test_chain_dot_puts_preferred_numbers_first_with_provenance(tiny_graph):

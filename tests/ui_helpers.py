@@ -1,9 +1,6 @@
-"""Helpers for the AppTest page tests: run a page on a data directory, a fake fact-check."""
+"""Helpers for the AppTest page tests: run a page on a data directory, read what it shows."""
 
 from __future__ import annotations
-
-import sys
-import types
 
 from streamlit.testing.v1 import AppTest
 
@@ -54,123 +51,6 @@ def texts(at: AppTest) -> str:
 def no_traceback(at: AppTest) -> None:
     """The page raised nothing and shows no exception element."""
     assert not at.exception, [e.value for e in at.exception]
-
-
-class FakeFinding(types.SimpleNamespace):
-    """A finding as kb.checks.factcheck makes them (attribute names per its documented interface)."""
-
-
-def fake_factcheck_module(raise_error: bool = False) -> types.ModuleType:
-    """A stand-in for kb.checks.factcheck with verdicts, findings and matches about the tiny KB."""
-    mod = types.ModuleType("kb.checks.factcheck")
-    NS = types.SimpleNamespace
-
-    def fact_check(kb, graph):
-        if raise_error:
-            raise RuntimeError("engine exploded")
-        findings = (
-            FakeFinding(
-                code="NUM_MISMATCH",
-                severity="error",
-                document="tiny",
-                claim="tiny:s02.c02",
-                message="1.0 point is not what the source says",
-                works=("doe2020alpha",),
-                refs=(1,),
-                evidence=(("source", "1.0"),),
-            ),
-            FakeFinding(
-                code="CITED_ONLY",
-                severity="warning",
-                document="tiny",
-                claim="tiny:s02.c03",
-                message="the cited work was not read",
-                works=("poe2022alpha2y",),
-                refs=(2,),
-                evidence=(),
-            ),
-            FakeFinding(
-                code="NON_PUBLICATION",
-                severity="info",
-                document="tiny",
-                claim="tiny:s02.c04",
-                message="cites a note",
-                works=("tinynote",),
-                refs=(3,),
-                evidence=(),
-            ),
-        )
-        verdicts = {
-            "tiny:s02.c01": NS(
-                label="supported", reason="100 randomized", codes=(), outcomes=("alpha-n",)
-            ),
-            "tiny:s02.c02": NS(
-                label="not supported",
-                reason="a number differs",
-                codes=("NUM_MISMATCH",),
-                outcomes=("alpha-1y-pain",),
-            ),
-            "tiny:s02.c03": NS(
-                label="cannot verify", reason="cited only", codes=("CITED_ONLY",), outcomes=()
-            ),
-            "tiny:s02.c04": NS(label="non-publication", reason="a note", codes=(), outcomes=()),
-        }
-        matches = {
-            "tiny:s02.c01": (
-                NS(
-                    number=NS(text="100 patients"),
-                    status="matched",
-                    outcome=kb.outcomes["alpha-n"],
-                    reason="sample size 100",
-                ),
-            ),
-            "tiny:s02.c02": (
-                NS(
-                    number=NS(text="3.0 points"),
-                    status="matched",
-                    outcome=kb.outcomes["alpha-1y-pain"],
-                    reason="same value",
-                ),
-                NS(
-                    number=NS(text="1.0 point"),
-                    status="near miss",
-                    outcome=kb.outcomes["alpha-1y-pain"],
-                    reason="comparator differs",
-                ),
-            ),
-        }
-        return NS(findings=findings, verdicts=verdicts, matches=matches)
-
-    def analyst_verdicts(kb):
-        return {
-            "tiny:s02.c03": NS(
-                verdict="partly supported",
-                note="only two-year data",
-                analyst="tester",
-                date="2026-01-06",
-            )
-        }
-
-    mod.fact_check = fact_check
-    mod.analyst_verdicts = analyst_verdicts
-    return mod
-
-
-def install_fake_factcheck(monkeypatch, raise_error: bool = False) -> None:
-    """Make `from kb import factcheck` give the fake, whether or not the real one exists."""
-    import kb
-
-    mod = fake_factcheck_module(raise_error)
-    monkeypatch.setitem(sys.modules, "kb.checks.factcheck", mod)
-    monkeypatch.setattr(kb, "factcheck", mod, raising=False)
-
-
-def hide_factcheck(monkeypatch) -> None:
-    """Make `from kb import factcheck` fail, as when the engine is not installed."""
-    import kb
-
-    monkeypatch.setitem(sys.modules, "kb.checks.factcheck", None)
-    monkeypatch.delattr(kb, "factcheck", raising=False)
 
 
 def number_lines(at: AppTest) -> list[str]:

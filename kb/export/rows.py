@@ -259,7 +259,7 @@ def claim_source_rows(
     # states was found in some work, those numbers' rows); a reference with no matched number
     # gets a row with empty source cells; a number found only in a work the claim does not
     # cite gets a row whose reference number, in parentheses, is that work's number in the
-    # document's list. With `fc` None the match, finding and verdict cells stay empty.
+    # document's list.
     rows: list[dict[str, str]] = []
     sections: dict[str, dict[str, str]] = {}
     analyst = analyst_map(kb)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -47,6 +48,8 @@ def _free_port() -> int:
 def _start(app: Path, env_extra: dict[str, str] | None = None):
     port = _free_port()
     env = {**os.environ, **(env_extra or {})}
+    # the server imports kb from this checkout, whatever the caller's PYTHONPATH points at
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -143,12 +146,11 @@ def settle(page, start_timeout: float = 2_000) -> None:
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    try:
+    # the run may be quicker than the poll, or there may be none: the wait below decides
+    with contextlib.suppress(PlaywrightTimeout):
         page.wait_for_selector(
             '[data-testid="stApp"][data-test-script-state="running"]', timeout=start_timeout
         )
-    except PlaywrightTimeout:
-        pass  # the run was quicker than the poll, or there was none: the wait below decides
     wait_for_app(page)
 
 
