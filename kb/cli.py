@@ -222,7 +222,7 @@ def cmd_check(kb: KnowledgeBase, args: argparse.Namespace) -> int:
             for f in group:
                 where = f.claim or (f"refs {','.join(map(str, f.refs))}" if f.refs else f.document)
                 print(f"  {f.code:26} {where:22} {f.message}")
-        counts = {s: sum(f.severity == s for f in found) for s in SEVERITIES}
+        counts = {str(s): sum(f.severity == s for f in found) for s in SEVERITIES}
         print(
             f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} "
             f"info in {args.doc}"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import bibtexparser
 from bibtexparser.middlewares.names import split_multiple_persons_names
+from bibtexparser.model import Block
 
 from kb import schema
 from kb.linking.analysis import analyse
@@ -195,6 +196,12 @@ def _bib_line(lines: list[str], start_line: int, key: str) -> int:
     return start_line + 1
 
 
+def _start_line(block: Block) -> int:
+    """The 0-based line a block starts on. The parser sets it on every block it reads; only a
+    block built in code has none, and that is taken to start the file."""
+    return block.start_line if block.start_line is not None else 0
+
+
 _FAILED_MESSAGES = {
     "DuplicateBlockKeyBlock": "duplicate citekey {key!r}: this entry was not loaded",
     "DuplicateFieldKeyBlock": "an entry repeats a field: this entry was not loaded",
@@ -215,17 +222,18 @@ def parse_bib(
         template = _FAILED_MESSAGES.get(name, "entry could not be parsed: not loaded")
         problems.append(
             Problem(
-                file, block.start_line + 1, None, template.format(key=getattr(block, "key", ""))
+                file, _start_line(block) + 1, None, template.format(key=getattr(block, "key", ""))
             )
         )
     works: dict[str, Work] = {}
     lines = text.splitlines()
     for entry in lib.entries:
         fields = {f.key.lower(): str(f.value).strip() for f in entry.fields}
-        line = entry.start_line + 1
+        start = _start_line(entry)
+        line = start + 1
 
-        def where(key: str, _entry=entry) -> tuple[str, int, str]:
-            return (file, _bib_line(lines, _entry.start_line, key), key)
+        def where(key: str, _start: int = start) -> tuple[str, int, str]:
+            return (file, _bib_line(lines, _start, key), key)
 
         for key in schema.BIB_REQUIRED:
             if not fields.get(key):
@@ -284,7 +292,8 @@ def parse_studies(
 ) -> tuple[dict[str, Study], list[Problem]]:
     """Parse studies.csv; a study naming an unknown work is kept and reported."""
     parsed = parse_csv(text, file, schema.STUDY_COLUMNS, schema.STUDY_REQUIRED)
-    problems, studies = parsed.problems, {}
+    problems = parsed.problems
+    studies: dict[str, Study] = {}
     for line, row, sid in _unique_rows(parsed, file, "study", problems, studies):
         design = _blank(row.get("design"))
         _vocab(design, schema.STUDY_DESIGNS, (file, line, "design"), problems)
@@ -319,7 +328,8 @@ def parse_outcomes(
 ) -> tuple[dict[str, Outcome], list[Problem]]:
     """Parse outcomes.csv; rows naming unknown studies or works are kept and reported."""
     parsed = parse_csv(text, file, schema.OUTCOME_COLUMNS, schema.OUTCOME_REQUIRED)
-    problems, outcomes = parsed.problems, {}
+    problems = parsed.problems
+    outcomes: dict[str, Outcome] = {}
     for line, row, oid in _unique_rows(parsed, file, "outcome", problems, outcomes):
         study, work = row["study"].strip(), row["work"].strip()
         if study and study not in studies:
@@ -374,7 +384,8 @@ def parse_documents(
 ) -> tuple[dict[str, Document], list[Problem]]:
     """Parse documents.csv and read each document's text file."""
     parsed = parse_csv(text, file, schema.DOCUMENT_COLUMNS, schema.DOCUMENT_REQUIRED)
-    problems, documents = parsed.problems, {}
+    problems = parsed.problems
+    documents: dict[str, Document] = {}
     for line, row, did in _unique_rows(parsed, file, "document", problems, documents):
         date = row["date"].strip()
         if date and not ISO_DATE_RE.match(date):
@@ -410,7 +421,8 @@ def parse_reference_map(
 ) -> tuple[dict[tuple[str, int], str], list[Problem]]:
     """Parse reference_map.csv: (document, reference number) -> citekey, curated by hand."""
     parsed = parse_csv(text, file, schema.REFERENCE_MAP_COLUMNS, schema.REFERENCE_MAP_REQUIRED)
-    problems, mapping = parsed.problems, {}
+    problems = parsed.problems
+    mapping: dict[tuple[str, int], str] = {}
     for line, row in parsed.rows:
         doc, raw_ref, work = row["document"].strip(), row["ref"].strip(), row["work"].strip()
         if doc and doc not in documents:
@@ -435,14 +447,15 @@ def parse_assessments(
 ) -> tuple[dict[str, Assessment], list[Problem]]:
     """Parse assessments.csv: analysts' judgments, anchored by quote."""
     parsed = parse_csv(text, file, schema.ASSESSMENT_COLUMNS, schema.ASSESSMENT_REQUIRED)
-    problems, out = parsed.problems, {}
+    problems = parsed.problems
+    out: dict[str, Assessment] = {}
     for line, row, aid in _unique_rows(parsed, file, "assessment", problems, out):
         doc = row["document"].strip()
         if doc and doc not in documents:
             problems.append(Problem(file, line, "document", f"unknown document {doc!r}"))
         verdict = _blank(row.get("verdict"))
         _vocab(verdict, schema.ASSESSMENT_VERDICTS, (file, line, "verdict"), problems)
-        pos = {}
+        pos: dict[str, int | None] = {}
         for col in ("start", "end"):
             num = _number(row, col, file, line, problems)
             pos[col] = int(num) if num is not None else None

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kb.schema import Severity
+
 
 @dataclass(frozen=True)
 class Source:
@@ -223,7 +225,7 @@ class Finding:
     """A machine-made observation about a claim, entry or work."""
 
     code: str
-    severity: str
+    severity: Severity
     document: str | None
     claim: str | None
     message: str
@@ -269,9 +271,9 @@ class KnowledgeBase:
     @property
     def errors(self) -> list[Problem]:
         """Problems of severity error."""
-        return [p for p in self.problems if p.severity == "error"]
+        return [p for p in self.problems if p.severity == Severity.ERROR]
 
-    def claims(self, document: str | None = None) -> Iterator:
+    def claims(self, document: str | None = None) -> Iterator[Claim]:
         """All claims, or those of one document, in reading order."""
         for doc_id, reading in self.readings.items():
             if document is None or doc_id == document:

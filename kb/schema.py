@@ -2,15 +2,62 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 """The bundled knowledge base; `--data DIR` or `$KB_DATA` choose another."""
 
-# Claim kinds. Only the first three are factual statements of the letter; the rest are kept so
-# that nothing of the text silently disappears, but a consumer should filter on FACTUAL_KINDS.
-FACTUAL_KINDS = ("sentence", "list-item", "caption")
-CLAIM_KINDS = FACTUAL_KINDS + ("letterhead", "salutation", "signature")
+# Closed vocabularies are StrEnums: a member equals its string ("warning" == Severity.WARNING),
+# hashes like it, and prints as it in f-strings, str(), json.dumps and CSV, so data files and
+# outputs hold the plain words. The tuples next to them keep the members in their order.
+
+
+class ClaimKind(StrEnum):
+    """What a claim of a document is. Only the first three are factual statements of the letter;
+    the rest are kept so that nothing of the text silently disappears, but a consumer should
+    filter on FACTUAL_KINDS."""
+
+    SENTENCE = "sentence"
+    LIST_ITEM = "list-item"
+    CAPTION = "caption"
+    LETTERHEAD = "letterhead"
+    SALUTATION = "salutation"
+    SIGNATURE = "signature"
+
+
+CLAIM_KINDS = tuple(ClaimKind)
+FACTUAL_KINDS = (ClaimKind.SENTENCE, ClaimKind.LIST_ITEM, ClaimKind.CAPTION)
+
+
+class NumberKind(StrEnum):
+    """The type of a number a claim states (NumberMention.kind). Years, dates, codes, labels and
+    ages are typed so that CPT codes, phone numbers, years, "Grade 3" and "age<65" are never
+    counted as counts."""
+
+    PERCENT = "percent"
+    COUNT = "count"
+    COUNT_PERCENT = "count_percent"
+    MEAN = "mean"
+    RANGE = "range"
+    CHANGE = "change"
+    COMPARISON = "comparison"
+    P_VALUE = "p_value"
+    SAMPLE_SIZE = "sample_size"
+    WRITTEN = "written"
+    RATIO_WORDS = "ratio_words"
+    DURATION = "duration"
+    MEASUREMENT = "measurement"
+    MONEY = "money"
+    NUMBER = "number"
+    AGE = "age"
+    YEAR = "year"
+    DATE = "date"
+    CODE = "code"
+    LABEL = "label"
+
+
+NUMBER_KINDS = tuple(NumberKind)
 
 # --- file names inside a data directory -------------------------------------------------
 REFERENCES_FILE = "references.bib"
@@ -157,7 +204,46 @@ ASSESSMENT_VERDICTS = (
     "cannot verify",
 )
 
-SEVERITIES = ("info", "warning", "error")
+
+class Severity(StrEnum):
+    """How much a finding (or a loading problem) matters, from least to most."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+SEVERITIES = tuple(Severity)
+
+
+class MatchStatus(StrEnum):
+    """How a number a claim states stands against the numbers its cited sources report."""
+
+    MATCHED = "matched"
+    NEAR_MISS = "near miss"
+    ELSEWHERE = "elsewhere"
+    NOT_IN_SOURCE = "not in source"
+    CONTRADICTED = "contradicted"
+    NOT_CHECKED = "not checked"
+
+
+STATUSES = tuple(MatchStatus)
+
+
+class VerdictLabel(StrEnum):
+    """The machine's verdict on a claim (analysts' verdicts are ASSESSMENT_VERDICTS)."""
+
+    SUPPORTED = "supported"
+    PARTLY_SUPPORTED = "partly supported"
+    NOT_SUPPORTED = "not supported by the cited source"
+    CONTRADICTED = "contradicted"
+    UNCITED = "uncited"
+    NON_PUBLICATION = "cites a non-publication"
+    CANNOT_VERIFY = "cannot verify"
+    NO_FACTUAL_CLAIM = "no factual claim"
+
+
+VERDICT_LABELS = tuple(VerdictLabel)
 
 # --- node kinds in the graph (also the id prefixes) --------------------------------------
 NODE_KINDS = ("document", "claim", "citation", "entry", "work", "study", "outcome")

@@ -18,6 +18,7 @@ survive: ø → o, ł → l, ß → ss (NFKD would turn "Søren Ørsted" into "s
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from anyascii import anyascii
 
@@ -103,3 +104,14 @@ def initials(given: str) -> str:
     return " ".join(
         "-".join(f"{p[0]}." for p in part.split("-") if p) for part in given.split() if part
     )
+
+
+class LineIndex:
+    """1-based line numbers of character offsets, by bisection over the line starts."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line(self, offset: int) -> int:
+        """The 1-based line holding a character offset."""
+        return bisect_right(self.starts, max(0, offset))

@@ -30,7 +30,7 @@ def test_every_claim_with_verdict_codes_and_refs(tiny_kb, monkeypatch):
         "§ cites a non-publication",
     ]
     row = df[df["id"] == "s02.c02"].iloc[0]
-    assert row["codes"] == "CIT-UNVERIFIED, NUM-MATCH" and row["severity"] == "info"
+    assert row["codes"] == "CIT-UNVERIFIED, NUM-MATCH" and row["severity"] == "warning"
     assert row["refs"] == "1, 2" and row["studies"] == "alpha"
     assert list(df["analyst"]) == ["—", "—", "partly supported", "—"]
     assert "4 of 4 claims shown. (2 letterhead or signature lines hidden)" in texts(at)
@@ -57,8 +57,11 @@ def test_filters_and_search(monkeypatch):
     assert list(table(at)["id"]) == ["s02.c02", "s02.c03"]
     at.multiselect(key="f_code").unselect("CIT-UNVERIFIED").run()
     at.multiselect(key="f_severity").select("info").run()
-    assert list(table(at)["id"]) == ["s02.c01", "s02.c02"]
+    assert list(table(at)["id"]) == ["s02.c01"]
     at.multiselect(key="f_severity").unselect("info").run()
+    at.multiselect(key="f_severity").select("warning").run()
+    assert list(table(at)["id"]) == ["s02.c02", "s02.c03", "s02.c04"]
+    at.multiselect(key="f_severity").unselect("warning").run()
     at.checkbox(key="f_all_lines").check().run()
     at.multiselect(key="f_section").select("Preamble").run()
     assert list(table(at)["id"]) == ["s01.c01", "s01.c02"]

@@ -67,7 +67,11 @@ def test_the_engines_verdicts_on_the_tiny_kb(checks):
     # the note claim's finding is about its reference, not the claim itself
     assert checks.findings_of("tiny:s02.c04") == ()
     assert [f.code for f in checks.findings_behind("tiny:s02.c04")] == ["CIT-NON-PUBLICATION"]
-    assert checks.worst_severity("tiny:s02.c02") == "info"
+    # the severity counts what the verdict rests on: the claim's own NUM-MATCH (info) and the
+    # CIT-UNVERIFIED warning about ref 2 it cites; a note reference's warning likewise
+    assert checks.worst_severity("tiny:s02.c02") == "warning"
+    assert checks.worst_severity("tiny:s02.c04") == "warning"
+    assert checks.worst_severity("tiny:s02.c01") == "info"
     assert checks.worst_severity("tiny:s01.c01") == ""
     assert [(m.number.text, m.status, m.outcome.id) for m in checks.matches_of("tiny:s02.c02")] == [
         ("3.0 points with the device versus 1.0 point", "matched", "alpha-1y-pain"),
@@ -94,7 +98,7 @@ def test_claim_rows_carry_verdict_codes_refs_and_sources(tiny_kb, tiny_graph, ch
     assert len(rows) == len(list(tiny_kb.claims("tiny")))
     r = rows["tiny:s02.c02"]
     assert r["verdict"] == "✓ supported" and r["verdict_label"] == "supported"
-    assert r["codes"] == "CIT-UNVERIFIED, NUM-MATCH" and r["severity"] == "info"
+    assert r["codes"] == "CIT-UNVERIFIED, NUM-MATCH" and r["severity"] == "warning"
     assert r["refs"] == "1, 2"
     assert r["works"] == "doe2020alpha, poe2022alpha2y" and r["studies"] == "alpha"
     assert r["section"] == "Overview" and r["id"] == "s02.c02" and r["analyst"] == "—"
@@ -117,8 +121,8 @@ def test_claim_rows_carry_verdict_codes_refs_and_sources(tiny_kb, tiny_graph, ch
             {"verdicts": ["supported", "cannot verify"]},
             ["tiny:s02.c01", "tiny:s02.c02", "tiny:s02.c03"],
         ),
-        ({"severities": ["info"]}, ["tiny:s02.c01", "tiny:s02.c02"]),
-        ({"severities": ["warning"]}, []),
+        ({"severities": ["info"]}, ["tiny:s02.c01"]),
+        ({"severities": ["warning"]}, ["tiny:s02.c02", "tiny:s02.c03", "tiny:s02.c04"]),
         ({"codes": ["CIT-NON-PUBLICATION"]}, ["tiny:s02.c04"]),
         ({"codes": ["CIT-UNVERIFIED"]}, ["tiny:s02.c02", "tiny:s02.c03"]),
         ({"studies": ["alpha"]}, ["tiny:s02.c01", "tiny:s02.c02", "tiny:s02.c03"]),

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kb.model import Finding
-from kb.schema import SEVERITIES
+from kb.schema import SEVERITIES, Severity
 
 FAMILIES = ("citations", "numbers", "arithmetic", "consistency", "evidence")
 CheckFn = Callable[[Any], list[Finding]]
@@ -29,7 +29,7 @@ class CheckSpec:
     """A registered check: its code, default severity, family, title and an example message."""
 
     code: str
-    severity: str
+    severity: Severity
     family: str
     title: str
     example: str
@@ -43,16 +43,17 @@ _BY_CODE: dict[str, CheckSpec] = {}
 def check(
     *, code: str, severity: str, family: str, title: str, example: str
 ) -> Callable[[CheckFn], CheckFn]:
-    """Register a check function under a stable code."""
+    """Register a check function under a stable code (severity: a Severity or its word)."""
     if severity not in SEVERITIES:
         raise ValueError(f"unknown severity {severity!r} for {code}")
+    level = Severity(severity)
     if family not in FAMILIES:
         raise ValueError(f"unknown family {family!r} for {code}")
 
     def deco(fn: CheckFn) -> CheckFn:
         if code in _BY_CODE:
             raise ValueError(f"check code {code} registered twice")
-        spec = CheckSpec(code, severity, family, title, example, fn)
+        spec = CheckSpec(code, level, family, title, example, fn)
         CHECKS.append(spec)
         # families in FAMILIES order, checks of a family in the order they are written
         CHECKS.sort(key=lambda s: FAMILIES.index(s.family))

@@ -18,6 +18,7 @@ from kb.checks.text import (
     stated_sizes,
 )
 from kb.model import Claim, Finding, NumberMention, Outcome
+from kb.schema import MatchStatus
 from kb.text import fold_lower
 
 _APPROX = {"approximately", "approx.", "about", "around", "roughly", "nearly", "almost", "~", "≈"}
@@ -50,13 +51,14 @@ def _sizes_before(ctx: CheckContext, claim: Claim, offset: int) -> list[Atom]:
     return own or [a for a, _ in sized]
 
 
-def _study_sizes(ctx: CheckContext, o: Outcome | None) -> list[Outcome]:
-    """Sample sizes the record gives for the same study and arm as a matched outcome."""
+def _study_sizes(ctx: CheckContext, o: Outcome | None) -> list[tuple[Outcome, float]]:
+    """Sample sizes the record gives for the same study and arm as a matched outcome, as
+    (outcome, size) pairs."""
     if o is None:
         return []
     arm = fold_lower(o.arm or "")
     return [
-        x
+        (x, x.value)
         for x in ctx.kb.outcomes.values()
         if x.study == o.study
         and x.measure == "sample size"
@@ -69,7 +71,7 @@ def _study_sizes(ctx: CheckContext, o: Outcome | None) -> list[Outcome]:
 
 def _matched_outcome(ctx: CheckContext, claim: Claim, m: NumberMention) -> Outcome | None:
     for nm in ctx.matches.get(claim.id, ()):
-        if nm.number.start == m.start and nm.status in ("matched", "near miss"):
+        if nm.number.start == m.start and nm.status in (MatchStatus.MATCHED, MatchStatus.NEAR_MISS):
             return nm.outcome
     return None
 
@@ -122,8 +124,15 @@ def percent_denominator(ctx: CheckContext) -> list[Finding]:
 
     Totals are the patient counts stated earlier in the same paragraph (or sentence); each
     percentage is taken within its stated precision (5.6 means 5.55–5.65).
-    >>> # "Forty-eight patients ... were available ... only 4 (5.6 %) patients had received SLSIs"
-    >>> # -> ARITH-PERCENT-DENOMINATOR: "4 (5.6 %)" does not fit the 48 patients stated ...
+
+    Seen in the bundled letter:
+        "Forty-eight patients ... were available ... only 4 (5.6 %) patients had received SLSIs"
+        -> ARITH-PERCENT-DENOMINATOR: "4 (5.6 %)" does not fit the 48 patients stated ...
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> percent_denominator(ctx_fixture)[0].message[:56]
+    '"3 (7.0%)" does not fit the 40 patients stated (3/40 = 7'
     """
     out = []
     for c in ctx.claims:
@@ -153,7 +162,9 @@ def percent_denominator(ctx: CheckContext) -> list[Finding]:
                 fits = stats.fitting_denominators(int(k.value), pct.text, int(k.value), top)
                 record = _study_sizes(ctx, _matched_outcome(ctx, c, m))
                 rec_fit = [
-                    o for o in record if stats.percent_fits(int(k.value), int(o.value), pct.text)
+                    (o, size)
+                    for o, size in record
+                    if stats.percent_fits(int(k.value), int(size), pct.text)
                 ]
                 stated = " or ".join(str(n) for n in ns)
                 ratios = ", ".join(
@@ -166,17 +177,17 @@ def percent_denominator(ctx: CheckContext) -> list[Finding]:
                 if rec_fit:
                     msg += (
                         ", as the record's "
-                        + ", ".join(f"{stats.fmt(o.value)} ({o.analysis_set})" for o in rec_fit)
+                        + ", ".join(f"{stats.fmt(size)} ({o.analysis_set})" for o, size in rec_fit)
                         + " is"
                     )
                 elif record:
                     shown = ", ".join(
                         sorted(
-                            {stats.fmt(o.value) for o in record},
+                            {stats.fmt(size) for _, size in record},
                             key=lambda s: -float(s.replace(",", "")),
                         )
                     )
-                    msg += f", none of which the record gives for {record[0].arm} ({shown})"
+                    msg += f", none of which the record gives for {record[0][0].arm} ({shown})"
                 problems.append((msg, (show(m.text), tuple(ns), tuple(fits[:10]))))
             elif m.kind == "percent" and (atoms(m)[0].text, m.start) not in in_pair:
                 pct = atoms(m)[0]
@@ -186,7 +197,7 @@ def percent_denominator(ctx: CheckContext) -> list[Finding]:
                 if not ns or any(stats.fitting_counts(pct.text, n) for n in ns):
                     continue
                 record = _study_sizes(ctx, _matched_outcome(ctx, c, m))
-                rec_fit = [o for o in record if stats.fitting_counts(pct.text, int(o.value))]
+                rec_fit = [(o, n) for o, n in record if stats.fitting_counts(pct.text, int(n))]
                 stated = " or ".join(str(n) for n in ns)
                 near = ", ".join(_near_count(pct, n) for n in ns)
                 msg = (
@@ -194,10 +205,11 @@ def percent_denominator(ctx: CheckContext) -> list[Finding]:
                     f"stated ({near})"
                 )
                 if rec_fit:
-                    o = rec_fit[0]
-                    k = stats.fitting_counts(pct.text, int(o.value))[0]
+                    o, size = rec_fit[0]
+                    count = stats.fitting_counts(pct.text, int(size))[0]
                     msg += (
-                        f"; it fits {k} of {stats.fmt(o.value)} ({o.id}: {o.analysis_set}, {o.arm})"
+                        f"; it fits {count} of {stats.fmt(size)} "
+                        f"({o.id}: {o.analysis_set}, {o.arm})"
                     )
                 problems.append((msg, (show(m.text), tuple(ns))))
         for msg, ev in problems:
@@ -234,8 +246,14 @@ def _pair_for(claim: Claim, m: NumberMention) -> PercentPair | None:
 def ratio_words(ctx: CheckContext) -> list[Finding]:
     """ "less than half", "twice", "three-fold" set against the two numbers they describe.
 
-    >>> # "The rate of harms with mild was less than half that of ... (5.6% vs. 12.1%; ...)"
-    >>> # 5.6/12.1 = 0.46 (0.46–0.47 within rounding): consistent, no finding.
+    Seen in the bundled letter:
+        "The rate of harms with mild was less than half that of ... (5.6% vs. 12.1%; ...)"
+        5.6/12.1 = 0.46 (0.46–0.47 within rounding): consistent, no finding.
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> ratio_words(ctx_fixture)[0].message[:56]
+    '"less than half" does not fit 6.2% vs. 12.0%: the ratio '
     """
     out = []
     for c in ctx.claims:
@@ -299,8 +317,14 @@ def _from_to(m: NumberMention) -> tuple[Atom, Atom] | None:
 def change(ctx: CheckContext) -> list[Finding]:
     """A percentage or points change set against the before and after values stated with it.
 
-    >>> # "Walking distance rose from 40 to 60 metres (a 60% increase)."
-    >>> # -> ARITH-CHANGE: "from 40 to 60" is a 50% increase (...), not the 60% stated.
+    Seen in the bundled letter:
+        "Walking distance rose from 40 to 60 metres (a 60% increase)."
+        -> ARITH-CHANGE: "from 40 to 60" is a 50% increase (...), not the 60% stated.
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> change(ctx_fixture)[0].message[:56]
+    '"from 40 to 60 metres" is a 50% increase (47–53% allowin'
     """
     out = []
     for c in ctx.claims:
@@ -382,8 +406,14 @@ def change(ctx: CheckContext) -> list[Finding]:
 def direction(ctx: CheckContext) -> list[Finding]:
     """A before→after pair moves the other way from the verb that introduces it.
 
-    >>> # "... increasing from 246 to 3,956 feet, 8 to 56 mins, and 7.1 to 3.6 points"
-    >>> # -> ARITH-DIRECTION: The sentence says "increasing" of "7.1 to 3.6 points", a fall.
+    Seen in the bundled letter:
+        "... increasing from 246 to 3,956 feet, 8 to 56 mins, and 7.1 to 3.6 points"
+        -> ARITH-DIRECTION: The sentence says "increasing" of "7.1 to 3.6 points", a fall.
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> direction(ctx_fixture)[0].message[:56]
+    'The sentence says "fell" of "from 3.0 to 5.0 points", wh'
     """
     out = []
     for c in ctx.claims:
@@ -476,7 +506,11 @@ def p_checks(ctx: CheckContext) -> list[PCheck]:
                 flip = said is not None and computed is not None and said != computed
             inherited = None
             for nm in ctx.matches.get(c.id, ()):
-                if nm.number.start == pair.p.start and nm.status == "matched" and nm.outcome:
+                if (
+                    nm.number.start == pair.p.start
+                    and nm.status == MatchStatus.MATCHED
+                    and nm.outcome
+                ):
                     inherited = nm.outcome.id
             out.append(PCheck(c, pair, n1, n2, op, pa.text, z, z_mid, fisher, ok, flip, inherited))
     return out
@@ -543,8 +577,15 @@ def p_value(ctx: CheckContext) -> list[Finding]:
 
     The stated percentages stand for every whole count that rounds to them; the stated p must
     overlap the range of p those counts give (z-test; Fisher's exact test for small groups).
-    >>> # "The study included 2229 ... and 3401 ..." / "(24.9% for mild vs. 26.1%; p = 0.7679)"
-    >>> # -> ARITH-P-VALUE: p = 0.7679 does not follow from 24.9% of 2229 vs 26.1% of 3401 ...
+
+    Seen in the bundled letter:
+        "The study included 2229 ... and 3401 ..." / "(24.9% for mild vs. 26.1%; p = 0.7679)"
+        -> ARITH-P-VALUE: p = 0.7679 does not follow from 24.9% of 2229 vs 26.1% of 3401 ...
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> p_value(ctx_fixture)[0].message[:56]
+    'p = 0.90 does not follow from 10.0% of 200 vs 12.0% of 3'
     """
     return [
         _p_finding("ARITH-P-VALUE", ctx, pc)
@@ -565,8 +606,14 @@ def p_value(ctx: CheckContext) -> list[Finding]:
 def p_value_flip(ctx: CheckContext) -> list[Finding]:
     """As ARITH-P-VALUE, but the recomputed p falls on the other side of 0.05.
 
-    >>> # "... 10% vs. 12% (p < 0.05)" with 50 patients in each group
-    >>> # -> ARITH-P-VALUE-FLIP: p < 0.05 does not follow from 10% of 50 vs 12% of 50: ...
+    Seen in the bundled letter:
+        "... 10% vs. 12% (p < 0.05)" with 50 patients in each group
+        -> ARITH-P-VALUE-FLIP: p < 0.05 does not follow from 10% of 50 vs 12% of 50: ...
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> p_value_flip(ctx_fixture)[0].message[:56]
+    'p < 0.05 does not follow from 10% of 50 vs 12% of 50: an'
     """
     return [_p_finding("ARITH-P-VALUE-FLIP", ctx, pc) for pc in p_checks(ctx) if pc.flip]
 
@@ -600,9 +647,16 @@ def composite(ctx: CheckContext) -> list[Finding]:
     """A composite rate must be at least its largest part and at most the sum of its parts.
 
     The parts are the pairs of rates stated earlier in the same paragraph (overlap allowed).
-    >>> # "... 9.0 % for mild ... 5.5 % ..." / "... (1.9 % vs. 5.8 %) ..." /
-    >>> # "Overall composite rate ... 10.8 % for mild and 11.0 % for laminectomy"
-    >>> # 9.0 ≤ 10.8 ≤ 10.9 and 5.8 ≤ 11.0 ≤ 11.3: consistent, no finding.
+
+    Seen in the bundled letter:
+        "... 9.0 % for mild ... 5.5 % ..." / "... (1.9 % vs. 5.8 %) ..." /
+        "Overall composite rate ... 10.8 % for mild and 11.0 % for laminectomy"
+        9.0 ≤ 10.8 ≤ 10.9 and 5.8 ≤ 11.0 ≤ 11.3: consistent, no finding.
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> composite(ctx_fixture)[0].message[:56]
+    'The composite 7.5% is more than the sum of its parts (4.'
     """
     out = []
     for c in ctx.claims:

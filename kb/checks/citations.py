@@ -56,8 +56,15 @@ def uncited(ctx: CheckContext) -> list[Finding]:
 
     A sentence without a marker counts as cited when a later sentence of the same paragraph
     carries one (the usual end-of-run placement).
-    >>> # "Analysis of the evidence found that approximately 42% of mild publications ..."
-    >>> # -> CIT-UNCITED: States "approximately 42%" but cites no reference, ...
+
+    Seen in the bundled letter:
+        "Analysis of the evidence found that approximately 42% of mild publications ..."
+        -> CIT-UNCITED: States "approximately 42%" but cites no reference, ...
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> uncited(ctx_fixture)[0].message[:56]
+    '"Over two million patients are diagnosed with example pa'
     """
     out = []
     for c in ctx.claims:
@@ -95,8 +102,15 @@ def no_entry(ctx: CheckContext) -> list[Finding]:
     """A citation marker names a reference number missing from the document's list.
 
     A document with markers and no reference list at all gets one finding, not one per marker.
-    >>> # "... nationwide are diagnosed and treated annually (1)" in a statement without a list
-    >>> # -> CIT-NO-ENTRY: nysipp-2024 cites references 1–6 but has no reference list, ...
+
+    Seen in the bundled letter:
+        "... nationwide are diagnosed and treated annually (1)" in a statement without a list
+        -> CIT-NO-ENTRY: nysipp-2024 cites references 1–6 but has no reference list, ...
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> no_entry(ctx_fixture)[0].message[:56]
+    'Marker ⁹ names reference 9, which the reference list (1–'
     """
     out = []
     for doc_id, claims in ctx.doc_claims.items():
@@ -148,8 +162,14 @@ def no_entry(ctx: CheckContext) -> list[Finding]:
 def unresolved(ctx: CheckContext) -> list[Finding]:
     """A reference-list entry could not be tied to any work (no DOI/PMID, no fuzzy match).
 
-    >>> # 12. Smith J. A trial of something. J Things. 2020.
-    >>> # -> CIT-UNRESOLVED: Reference 12 ("Smith J. ...") matches no work ...
+    Seen in the bundled letter:
+        12. Smith J. A trial of something. J Things. 2020.
+        -> CIT-UNRESOLVED: Reference 12 ("Smith J. ...") matches no work ...
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> unresolved(ctx_fixture)[0].message[:56]
+    'Reference 8 ("Zed Q. Quantum gardening for beginners. Ho'
     """
     out = []
     for doc_id, entries in ctx.entries.items():
@@ -179,8 +199,14 @@ def unresolved(ctx: CheckContext) -> list[Finding]:
 def non_publication(ctx: CheckContext) -> list[Finding]:
     """A cited reference is a footnote or a coding document, not a publication.
 
-    >>> # 2. Based on trocar diameter.
-    >>> # -> CIT-NON-PUBLICATION: Reference 2 (...) is a note, not a publication, ...
+    Seen in the bundled letter:
+        2. Based on trocar diameter.
+        -> CIT-NON-PUBLICATION: Reference 2 (...) is a note, not a publication, ...
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> non_publication(ctx_fixture)[0].message[:56]
+    'Reference 3 ("Data on file.") is a note (no record of it'
     """
     citing = claims_citing(ctx)
     out = []
@@ -218,9 +244,15 @@ def non_publication(ctx: CheckContext) -> list[Finding]:
 def duplicate_work(ctx: CheckContext) -> list[Finding]:
     """Two or more reference numbers of one document resolve to the same work.
 
-    >>> # 6. PS Staats et al. ... Pain practice ... 2023;23(7), 776-784.
-    >>> # 19. Staats PS, et al. ... Pain Pract. 2023 Sep;23(7):776-784.
-    >>> # -> CIT-DUPLICATE-WORK: References 6 and 19 are the same work ...
+    Seen in the bundled letter:
+        6. PS Staats et al. ... Pain practice ... 2023;23(7), 776-784.
+        19. Staats PS, et al. ... Pain Pract. 2023 Sep;23(7):776-784.
+        -> CIT-DUPLICATE-WORK: References 6 and 19 are the same work ...
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> duplicate_work(ctx_fixture)[0].message[:56]
+    'References 1 and 5 are the same work (able2020trial), ci'
     """
     out = []
     for doc_id in ctx.entries:
@@ -324,8 +356,15 @@ def detail_mismatch(ctx: CheckContext) -> list[Finding]:
     """The letter's citation gives a year, volume, issue, pages or journal the record does not.
 
     Fields the record took from the letter itself (the work's `unconfirmed` list) are skipped.
-    >>> # 1. ... In: StatPearls [Internet]. ... 2026 Jan-.   (record: 2024)
-    >>> # -> CIT-DETAIL-MISMATCH: ... year 2026 in the letter, 2024 in the record.
+
+    Seen in the bundled letter:
+        1. ... In: StatPearls [Internet]. ... 2026 Jan-.   (record: 2024)
+        -> CIT-DETAIL-MISMATCH: ... year 2026 in the letter, 2024 in the record.
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> detail_mismatch(ctx_fixture)[0].message[:56]
+    'Reference 5 differs from the record of able2020trial: vo'
     """
     out = []
     for doc_id, entries in ctx.entries.items():
@@ -363,8 +402,14 @@ def detail_mismatch(ctx: CheckContext) -> list[Finding]:
 def unverified(ctx: CheckContext) -> list[Finding]:
     """A cited publication has no record (PubMed, publisher, registry) behind it.
 
-    >>> # 26. Deer TR, et al. The MOTION ... 5 year results. Interventional Pain Med. 2026 June.
-    >>> # -> CIT-UNVERIFIED: Reference 26 (deer2026motion5y) was not found in any record ...
+    Seen in the bundled letter:
+        26. Deer TR, et al. The MOTION ... 5 year results. Interventional Pain Med. 2026 June.
+        -> CIT-UNVERIFIED: Reference 26 (deer2026motion5y) was not found in any record ...
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> unverified(ctx_fixture)[0].message[:56]
+    'Reference 7 (future2026) was not found in any record: it'
     """
     out = []
     for doc_id, entries in ctx.entries.items():
@@ -419,8 +464,15 @@ def dated_after(ctx: CheckContext) -> list[Finding]:
 
     Only dates the record gives are compared; a work with a year but no month is flagged only
     when the year is later than the document's.
-    >>> # letter dated 2026-06-26 cites "... 2026 June;5(2):100768"
-    >>> # -> CIT-DATED-AFTER: ... dated June 2026, the month of the letter ...
+
+    Seen in the bundled letter:
+        letter dated 2026-06-26 cites "... 2026 June;5(2):100768"
+        -> CIT-DATED-AFTER: ... dated June 2026, the month of the letter ...
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> dated_after(ctx_fixture)[0].message[:56]
+    'Reference 7 (future2026) is dated April 2026, after the '
     """
     out = []
     for doc_id, entries in ctx.entries.items():

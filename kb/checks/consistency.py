@@ -46,9 +46,15 @@ def _quote(text: str, limit: int = 70) -> str:
 def negation(ctx: CheckContext) -> list[Finding]:
     """Two sentences of a document are the same words but for a negation ("no", "not").
 
-    >>> # "Significant device- or procedure-related AEs were reported¹⁷."
-    >>> # "No significant device- or procedure-related AEs were reported."
-    >>> # -> CONS-NEGATION: Two sentences of nysipp-2026 say opposite things: ...
+    Seen in the bundled letter:
+        "Significant device- or procedure-related AEs were reported¹⁷."
+        "No significant device- or procedure-related AEs were reported."
+        -> CONS-NEGATION: Two sentences of nysipp-2026 say opposite things: ...
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> negation(ctx_fixture)[0].message[:56]
+    'Two sentences of bad say opposite things: "Serious devic'
     """
     out = []
     for doc_id, claims in ctx.doc_claims.items():
@@ -147,9 +153,15 @@ def cross_document(ctx: CheckContext) -> list[Finding]:
     """The same kind of figure (people with the condition, a share of publications) differs
     between two documents of the knowledge base; reported on the later document.
 
-    >>> # 2024: "Over two million LSS patients nationwide are diagnosed and treated annually (1)"
-    >>> # 2026: "... reported to affect more than 200,000 individuals in the US¹"
-    >>> # -> CONS-CROSS-DOCUMENT on the 2026 letter: ... a tenfold difference.
+    Seen in the bundled letter:
+        2024: "Over two million LSS patients nationwide are diagnosed and treated annually (1)"
+        2026: "... reported to affect more than 200,000 individuals in the US¹"
+        -> CONS-CROSS-DOCUMENT on the 2026 letter: ... a tenfold difference.
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> cross_document(ctx_fixture)[0].message[:56]
+    'bad says "about 200,000 people" (how many people have th'
     """
     docs = ctx.kb.documents
     by_key: dict[str, list[Quantity]] = defaultdict(list)

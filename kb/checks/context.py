@@ -20,8 +20,8 @@ from kb.checks.stats import NUMBER_RE, parse_ps
 from kb.checks.text import Atom, atoms, event_statements, norm_unit, outcome_event_qualifiers
 from kb.graph import RefTrace, Trace, trace
 from kb.model import Claim, Document, KnowledgeBase, NumberMention, Outcome, ReferenceEntry, Work
+from kb.schema import STATUSES, MatchStatus
 
-STATUSES = ("matched", "near miss", "elsewhere", "not in source", "contradicted", "not checked")
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0\u200b]*\n")
 _PARTIAL = re.compile(r"abstract|opening|truncated|summary|press|snippet|excerpt", re.IGNORECASE)
 
@@ -30,13 +30,13 @@ _PARTIAL = re.compile(r"abstract|opening|truncated|summary|press|snippet|excerpt
 class NumberMatch:
     """A number a claim states, set against the numbers its cited sources report.
 
-    status is one of STATUSES; outcome is the recorded number matched (or the nearest one for
-    a near miss or a contradiction), None when there is none.
+    outcome is the recorded number matched (or the nearest one for a near miss or a
+    contradiction), None when there is none (not in source, not checked).
     """
 
     claim: str
     number: NumberMention
-    status: str
+    status: MatchStatus
     outcome: Outcome | None
     reason: str
 
@@ -260,6 +260,7 @@ def base_context(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> CheckContext:
 
 __all__ = [
     "STATUSES",
+    "MatchStatus",
     "Atom",
     "CheckContext",
     "NumberMatch",

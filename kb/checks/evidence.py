@@ -39,8 +39,14 @@ def _studies(ctx: CheckContext, claim_id: str) -> list[tuple[int, Work, Study]]:
 def consensus_only(ctx: CheckContext) -> list[Finding]:
     """A sentence about efficacy, safety or grades of evidence cites only consensus guidance.
 
-    >>> # "Consensus Point 6 recommends that PILD should be considered ... (Level of evidence
-    >>> #  1-A)²²"  -> EVID-CONSENSUS-ONLY: Rests only on consensus guidance (ref 22: ...)
+    Seen in the bundled letter:
+        "Consensus Point 6 recommends that PILD should be considered ... (Level of evidence
+        1-A)²²"  -> EVID-CONSENSUS-ONLY: Rests only on consensus guidance (ref 22: ...)
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> consensus_only(ctx_fixture)[0].message[:56]
+    'Rests only on consensus guidance (ref 4: dunn2019consens'
     """
     out = []
     for c in ctx.claims:
@@ -80,8 +86,14 @@ def design_word(ctx: CheckContext) -> list[Finding]:
 
     Only a sentence's own markers count here.
 
-    >>> # "A 2-year prospective longitudinal Medicare Claims Benchmark Study compared ...¹⁹"
-    >>> # -> EVID-DESIGN-WORD: The letter calls the study behind ref 19 "prospective", but ...
+    Seen in the bundled letter:
+        "A 2-year prospective longitudinal Medicare Claims Benchmark Study compared ...¹⁹"
+        -> EVID-DESIGN-WORD: The letter calls the study behind ref 19 "prospective", but ...
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> design_word(ctx_fixture)[0].message[:56]
+    'The letter calls the study behind ref 6 "prospective", b'
     """
     out = []
     for c in ctx.claims:
@@ -137,8 +149,14 @@ def work_sponsor(ctx: CheckContext, w: Work) -> str | None:
 def sponsor(ctx: CheckContext) -> list[Finding]:
     """Two or more of a document's cited works name the same sponsor or funder.
 
-    >>> # refs 3, 11-16, 19, 26 ... all name Vertos Medical as sponsor or funder
-    >>> # -> EVID-SPONSOR: 10 of the 25 works nysipp-2026 cites (...) name Vertos Medical ...
+    Seen in the bundled letter:
+        refs 3, 11-16, 19, 26 ... all name Vertos Medical as sponsor or funder
+        -> EVID-SPONSOR: 10 of the 25 works nysipp-2026 cites (...) name Vertos Medical ...
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> sponsor(ctx_fixture)[0].message[:56]
+    '3 of the 6 works bad cites (refs 1–2, 5, 7) name Acme De'
     """
     out = []
     for doc_id in ctx.entries:
@@ -186,15 +204,21 @@ def author_overlap(ctx: CheckContext) -> list[Finding]:
     """Officers or signatories of the document are authors of a work it cites.
 
     Names match on last name and first initial.
-    >>> # officers: "Sudhir Diwan (CEO); ... Christopher Gharibo (Past President)"
-    >>> # ref 21 authors: "Diwan, Sudhir and ... Gharibo, Christopher"
-    >>> # -> EVID-AUTHOR-OVERLAP: Sudhir Diwan (CEO) and ... are among the 28 authors ...
+
+    Seen in the bundled letter:
+        officers: "Sudhir Diwan (CEO); ... Christopher Gharibo (Past President)"
+        ref 21 authors: "Diwan, Sudhir and ... Gharibo, Christopher"
+        -> EVID-AUTHOR-OVERLAP: Sudhir Diwan (CEO) and ... are among the 28 authors ...
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> author_overlap(ctx_fixture)[0].message[:56]
+    'Ann Able (President) of bad is among the 2 authors of ab'
     """
     out = []
     for doc_id in ctx.entries:
         doc = ctx.kb.documents[doc_id]
-        officers = [(o, person_name(o)) for o in doc.officers]
-        officers = [(o, n) for o, n in officers if n]
+        officers = [(o, n) for o in doc.officers if (n := person_name(o))]
         if not officers:
             continue
         for key, numbers in sorted(ctx.cited_works(doc_id).items()):

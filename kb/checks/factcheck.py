@@ -4,9 +4,11 @@
 UI and the exporters read. Verdicts are the machine's; analysts' assessments are kept apart
 (`analyst_verdicts`) so both can be shown side by side, never merged.
 
->>> fc = fact_check(kb, graph)                                     # doctest: +SKIP
->>> fc.verdicts["nysipp-2026:s10.c03"].label                       # doctest: +SKIP
-'contradicted'
+>>> fc = fact_check(kb, g)
+>>> fc.verdict("nysipp-2026:s09.c04").label
+<VerdictLabel.CONTRADICTED: 'contradicted'>
+>>> print(fc.verdict("nysipp-2026:s09.c04").label)
+contradicted
 """
 
 from __future__ import annotations
@@ -22,18 +24,13 @@ from kb.checks.context import CheckContext, NumberMatch, record_scope
 from kb.checks.matching import build_context
 from kb.checks.text import factual, is_heading, show
 from kb.model import Assessment, Claim, Finding, KnowledgeBase
-from kb.schema import SEVERITIES
-
-VERDICT_LABELS = (
-    "supported",
-    "partly supported",
-    "not supported by the cited source",
-    "contradicted",
-    "uncited",
-    "cites a non-publication",
-    "cannot verify",
-    "no factual claim",
+from kb.schema import (
+    SEVERITIES,
+    VERDICT_LABELS,  # noqa: F401  (re-exported)
+    MatchStatus,
+    VerdictLabel,
 )
+
 CONTRADICTING = frozenset({"NUM-CONTRADICTED", "ARITH-P-VALUE-FLIP", "ARITH-RATIO-WORDS"})
 DOWNGRADING = frozenset({"ARITH-PERCENT-DENOMINATOR", "ARITH-CHANGE", "ARITH-COMPOSITE"})
 
@@ -43,7 +40,7 @@ class Verdict:
     """The machine's verdict on one claim, the reason, and the findings and outcomes behind it."""
 
     claim: str
-    label: str
+    label: VerdictLabel
     reason: str
     codes: tuple[str, ...] = ()
     outcomes: tuple[str, ...] = ()
@@ -97,8 +94,9 @@ class FactCheck:
         return tuple(sorted(set(own or (f.code for f in self.findings_of(claim_id)))))
 
     def worst_severity(self, claim_id: str) -> str:
-        """The highest severity among a claim's own findings ('' when it has none)."""
-        ranks = [SEVERITIES.index(f.severity) for f in self.findings_of(claim_id)]
+        """The highest severity among the findings behind a claim's verdict, those about the
+        references it rests on included ('' when there are none)."""
+        ranks = [SEVERITIES.index(f.severity) for f in self.findings_behind(claim_id)]
         return SEVERITIES[max(ranks)] if ranks else ""
 
     def of_document(self, document: str) -> tuple[Finding, ...]:
@@ -127,21 +125,24 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
     ms = list(ctx.matches.get(claim.id, ()))
     outcome_ids = tuple(dict.fromkeys(m.outcome.id for m in ms if m.outcome is not None))
 
-    def v(label: str, reason: str) -> Verdict:
+    def v(label: VerdictLabel, reason: str) -> Verdict:
         return Verdict(claim.id, label, reason, codes, outcome_ids)
 
     if is_heading(claim):
-        return v("no factual claim", "A heading, not a statement.")
+        return v(VerdictLabel.NO_FACTUAL_CLAIM, "A heading, not a statement.")
     if sup.via == "none":
         if factual(claim):
             stated = [m.number.text for m in ms if m.number.kind != "events"]
             what = f"states {_join(stated)}" if stated else "states a result"
             return v(
-                "uncited",
+                VerdictLabel.UNCITED,
                 f"It {what} but cites no reference, and no later sentence of "
                 "its paragraph carries a marker.",
             )
-        return v("no factual claim", "It states no number or checkable result and cites nothing.")
+        return v(
+            VerdictLabel.NO_FACTUAL_CLAIM,
+            "It states no number or checkable result and cites nothing.",
+        )
     via = (
         f" (through ref{'s' if len(sup.numbers) > 1 else ''} "
         f"{', '.join(map(str, sup.numbers))}, cited later in the paragraph)"
@@ -155,16 +156,20 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
             refs = (
                 f"Refs {', '.join(no_entry)} are" if len(no_entry) > 1 else f"Ref {no_entry[0]} is"
             )
-            return v("cannot verify", f"{refs} not in the document's reference list{via}.")
+            return v(
+                VerdictLabel.CANNOT_VERIFY, f"{refs} not in the document's reference list{via}."
+            )
         return v(
-            "cannot verify",
+            VerdictLabel.CANNOT_VERIFY,
             f"Ref {', '.join(map(str, sup.numbers))} matches no work in the knowledge base{via}.",
         )
     pubs = [w for w in works if w.is_publication]
     if not pubs:
         kinds = _join([f"{w.citekey} ({w.kind})" for w in works])
-        return v("cites a non-publication", f"Its only support is {kinds}, not a publication{via}.")
-    contradictions = [m for m in ms if m.status == "contradicted"]
+        return v(
+            VerdictLabel.NON_PUBLICATION, f"Its only support is {kinds}, not a publication{via}."
+        )
+    contradictions = [m for m in ms if m.status == MatchStatus.CONTRADICTED]
     if contradictions or set(codes) & CONTRADICTING:
         if contradictions:
             m = contradictions[0]
@@ -172,24 +177,26 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
         else:
             hit = next(f for f in findings if f.code in CONTRADICTING)
             reason = hit.message
-        return v("contradicted", reason)
-    checkable = [m for m in ms if m.status != "not checked"]
+        return v(VerdictLabel.CONTRADICTED, reason)
+    checkable = [m for m in ms if m.status != MatchStatus.NOT_CHECKED]
     if not checkable:
         if ms:
-            return v("cannot verify", f"{ms[0].reason[0].upper()}{ms[0].reason[1:]}.")
+            return v(VerdictLabel.CANNOT_VERIFY, f"{ms[0].reason[0].upper()}{ms[0].reason[1:]}.")
         verified = [w for w in pubs if w.verified]
         if not verified:
             keys = _join([w.citekey for w in pubs])
-            return v("cannot verify", f"{keys} is known only from the letter's citation{via}.")
+            return v(
+                VerdictLabel.CANNOT_VERIFY, f"{keys} is known only from the letter's citation{via}."
+            )
         keys = _join([w.citekey for w in verified])
         return v(
-            "cannot verify",
+            VerdictLabel.CANNOT_VERIFY,
             f"It states no number the checks can compare; an analyst must read {keys}{via}.",
         )
-    matched = [m for m in checkable if m.status == "matched"]
-    near = [m for m in checkable if m.status == "near miss"]
-    elsewhere = [m for m in checkable if m.status == "elsewhere"]
-    missing = [m for m in checkable if m.status == "not in source"]
+    matched = [m for m in checkable if m.status == MatchStatus.MATCHED]
+    near = [m for m in checkable if m.status == MatchStatus.NEAR_MISS]
+    elsewhere = [m for m in checkable if m.status == MatchStatus.ELSEWHERE]
+    missing = [m for m in checkable if m.status == MatchStatus.NOT_IN_SOURCE]
     where = _join(list(dict.fromkeys(m.outcome.work for m in matched if m.outcome)))
     found = f"{_texts(matched)} {_match_verb(matched)} {where}{via}"
     if matched and not (near or elsewhere or missing):
@@ -198,16 +205,19 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
         ]
         down = [f for f in findings if f.code in DOWNGRADING] + p_own
         if down:
-            return v("partly supported", f"{found}, but {down[0].code} applies: {down[0].message}")
+            return v(
+                VerdictLabel.PARTLY_SUPPORTED,
+                f"{found}, but {down[0].code} applies: {down[0].message}",
+            )
         also = sorted({f.code for f in findings if f.severity != "info" and f.claim})
         note = f" ({', '.join(also)} also applies)" if also else ""
-        return v("supported", f"{found}{note}.")
+        return v(VerdictLabel.SUPPORTED, f"{found}{note}.")
     if matched:
         off = near + elsewhere + missing
-        return v("partly supported", f"{found}; {off[0].reason}.")
+        return v(VerdictLabel.PARTLY_SUPPORTED, f"{found}; {off[0].reason}.")
     if near or elsewhere:
         m = (near or elsewhere)[0]
-        return v("not supported by the cited source", f"{m.reason[0].upper()}{m.reason[1:]}.")
+        return v(VerdictLabel.NOT_SUPPORTED, f"{m.reason[0].upper()}{m.reason[1:]}.")
     partial = all(
         record_scope(w, ctx.outcomes_by_work.get(w.citekey, ())) != "record"
         for w in pubs
@@ -215,14 +225,12 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
     )
     if partial:
         return v(
-            "cannot verify",
+            VerdictLabel.CANNOT_VERIFY,
             f"{_texts(missing)}: not in the cited record as read (only "
             f"an abstract or part of it), so it may be in the full "
             f"text{via}.",
         )
-    return v(
-        "not supported by the cited source", f"{_texts(missing)}: not in the cited record{via}."
-    )
+    return v(VerdictLabel.NOT_SUPPORTED, f"{_texts(missing)}: not in the cited record{via}.")
 
 
 def _findings_by_claim(ctx: CheckContext, findings: list[Finding]) -> dict[str, list[Finding]]:
@@ -251,9 +259,9 @@ def fact_check(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> FactCheck:
     per_claim = _findings_by_claim(ctx, findings)
     verdicts = {c.id: verdict_for(ctx, c, per_claim[c.id]) for c in ctx.claims}
     carriers = {
-        c.id: ctx.support[c.id].carrier
+        c.id: carrier
         for c in ctx.claims
-        if ctx.support[c.id].via == "paragraph" and ctx.support[c.id].carrier
+        if ctx.support[c.id].via == "paragraph" and (carrier := ctx.support[c.id].carrier)
     }
     about = {cid: tuple(fs) for cid, fs in per_claim.items()}
     return FactCheck(tuple(findings), verdicts, dict(ctx.matches), about, carriers)

@@ -10,6 +10,7 @@ non-publication, a work known only from the letter's citation, or not a reported
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from types import MappingProxyType
 
@@ -35,12 +36,16 @@ from kb.checks.text import (
     tokens,
 )
 from kb.model import Claim, KnowledgeBase, NumberMention, Outcome, Work
+from kb.schema import MatchStatus
 
 MEASURE_UNITS = frozenset(
     {"points", "feet", "mins", "years", "months", "weeks", "days", "hours", "seconds", "mm",
      "cm", "m", "km", "kg", "mg", "g", "ml", "usd", "inches"}
 )  # fmt: skip
 EVENT_MEASURES = ("adverse events", "harms")
+# The recorded numbers a stated one is looked for in: the cited works' verified outcomes, the
+# verified outcomes of the same studies' other works, and the cited works' unverified outcomes.
+Pools = tuple[list[SourceNumber], list[SourceNumber], list[SourceNumber]]
 
 
 def compatible(a: str, s: str) -> bool:
@@ -155,12 +160,12 @@ def via_note(sup: Support) -> str:
     return f" (ref {refs} cited later in the paragraph)"
 
 
-def _candidates(
-    ctx: CheckContext, sup: Support
-) -> tuple[list[SourceNumber], list[SourceNumber], list[SourceNumber]]:
+def _candidates(ctx: CheckContext, sup: Support) -> Pools:
     """Recorded numbers of the cited works; of their studies' other works; unverified ones."""
     cited_keys = {w.citekey for w in sup.works}
-    cited, unverified, study = [], [], []
+    cited: list[SourceNumber] = []
+    unverified: list[SourceNumber] = []
+    study: list[SourceNumber] = []
     for w in sup.works:
         for o in ctx.outcomes_by_work.get(w.citekey, ()):
             (cited if o.verified and w.verified else unverified).extend(ctx.numbers_of[o.id])
@@ -180,29 +185,30 @@ def _significant_digits(atom: Atom) -> int:
 
 
 def _match_atom(
-    ctx: CheckContext, atom: Atom, sup: Support, pools: tuple
-) -> tuple[str, list[SourceNumber], str]:
-    """(status, recorded numbers that fit, note) for one stated number."""
+    ctx: CheckContext, atom: Atom, sup: Support, pools: Pools
+) -> tuple[MatchStatus, list[SourceNumber], str]:
+    """(status, recorded numbers that fit, note) for one stated number; the list is empty
+    exactly when the status is "not in source"."""
     cited, study, unverified = pools
     hits = [sn for sn in cited if agrees(atom, sn)]
     if hits:
-        return ("matched", hits, "")
+        return (MatchStatus.MATCHED, hits, "")
     described = _described(ctx, atom, sup)
     if described:
-        return ("matched", described, "described")
-    near = [(sn, slip(atom, sn.value)) for sn in cited if compatible(atom.cls, sn.cls)]
-    near = [(sn, why) for sn, why in near if why and sn.cls == atom.cls]
-    if near:
-        sn, why = near[0]
-        return ("near miss", [sn], why)
+        return (MatchStatus.MATCHED, described, "described")
+    for sn in cited:
+        # a slip is looked for only between numbers of one class (compatible() is then true)
+        why = slip(atom, sn.value) if sn.cls == atom.cls else None
+        if why:
+            return (MatchStatus.NEAR_MISS, [sn], why)
     if atom.cls == "p":
-        return ("not in source", [], "")
+        return (MatchStatus.NOT_IN_SOURCE, [], "")
     hits = [sn for sn in study if agrees(atom, sn)]
     if hits:
-        return ("elsewhere", hits, "same study")
+        return (MatchStatus.ELSEWHERE, hits, "same study")
     hits = [sn for sn in unverified if agrees(atom, sn)]
     if hits:
-        return ("elsewhere", hits, "unverified")
+        return (MatchStatus.ELSEWHERE, hits, "unverified")
     if _significant_digits(atom) >= 3:
         cited_keys = {w.citekey for w in sup.works}
         lo, hi = atom.interval()
@@ -212,8 +218,8 @@ def _match_atom(
             if sn.outcome.work not in cited_keys and sn.outcome.verified and agrees(atom, sn)
         ]
         if hits:
-            return ("elsewhere", hits, "other study")
-    return ("not in source", [], "")
+            return (MatchStatus.ELSEWHERE, hits, "other study")
+    return (MatchStatus.NOT_IN_SOURCE, [], "")
 
 
 def _described(ctx: CheckContext, atom: Atom, sup: Support) -> list[SourceNumber]:
@@ -266,7 +272,12 @@ def narrower_outcome(sentence: str, o: Outcome) -> str | None:
     return None
 
 
-_RANK = {"matched": 0, "not in source": 1, "elsewhere": 2, "near miss": 3}
+_RANK = {
+    MatchStatus.MATCHED: 0,
+    MatchStatus.NOT_IN_SOURCE: 1,
+    MatchStatus.ELSEWHERE: 2,
+    MatchStatus.NEAR_MISS: 3,
+}
 _STOP = frozenset(
     {
         "with",
@@ -294,7 +305,10 @@ def keywords(text: str) -> set[str]:
 
 
 def _score(
-    sn: SourceNumber, prefer: set[str], window: set[str], used: set[str] = frozenset()
+    sn: SourceNumber,
+    prefer: AbstractSet[str],
+    window: AbstractSet[str],
+    used: AbstractSet[str] = frozenset(),
 ) -> tuple[int, bool, bool]:
     """Words the sentence shares with the outcome, then an outcome not yet taken by another
     number of the sentence, then one the claim's other numbers point to."""
@@ -308,9 +322,9 @@ def _mention_match(
     claim: Claim,
     m: NumberMention,
     sup: Support,
-    pools: tuple,
-    prefer: set[str] = frozenset(),
-    used: set[str] = frozenset(),
+    pools: Pools,
+    prefer: AbstractSet[str] = frozenset(),
+    used: AbstractSet[str] = frozenset(),
 ) -> NumberMatch:
     ats = atoms(m)
     results = [(a, *_match_atom(ctx, a, sup, pools)) for a in ats]
@@ -319,7 +333,7 @@ def _mention_match(
     via = via_note(sup)
     rel = m.start - claim.start
     window = keywords(claim.text[max(0, rel - 90) : rel + len(m.text) + 30])
-    if status == "matched":
+    if status == MatchStatus.MATCHED:
         # prefer one outcome that holds every stated number (a value and its comparator), then
         # one the claim's other numbers point to, then one whose words the sentence uses
         cover: dict[str, int] = {}
@@ -335,7 +349,7 @@ def _mention_match(
             return NumberMatch(
                 claim.id,
                 m,
-                "near miss",
+                MatchStatus.NEAR_MISS,
                 o,
                 f'"{show(m.text)}" is in {describe(o)} [{where}], but that figure counts '
                 f"{o.measure} only, while the sentence speaks of {broad}{via}",
@@ -355,17 +369,21 @@ def _mention_match(
     parts = []
     chosen: SourceNumber | None = None
     for a, st, hits, note in results:
-        sn = max(hits, key=lambda h: _score(h, prefer, window)) if hits else None
+        if not hits:  # not in source
+            notes = "; ".join(f"{w.citekey}: {scope_note(w, ctx)}" for w in sup.works if w.verified)
+            parts.append(f"{a.label()} is not in the cited source ({notes})")
+            continue
+        sn = max(hits, key=lambda h: _score(h, prefer, window))
         if st == worst[1] and chosen is None:
             chosen = sn
-        if st == "matched":
+        if st == MatchStatus.MATCHED:
             parts.append(f"{a.label()} matches {sn.outcome.id}")
-        elif st == "near miss":
+        elif st == MatchStatus.NEAR_MISS:
             parts.append(
                 f"{a.label()} is not in {sn.outcome.work}, which reports {stats.fmt(sn.value)} "
                 f"in {describe(sn.outcome)} ({note}?)"
             )
-        elif st == "elsewhere":
+        else:  # elsewhere
             where = {
                 "same study": "another report of the same study",
                 "unverified": f"an unverified source ({sn.outcome.locator})",
@@ -375,9 +393,6 @@ def _mention_match(
                 f"{a.label()} is not in the cited record but in {where}: "
                 f"{sn.outcome.work}, {describe(sn.outcome)}"
             )
-        else:
-            notes = "; ".join(f"{w.citekey}: {scope_note(w, ctx)}" for w in sup.works if w.verified)
-            parts.append(f"{a.label()} is not in the cited source ({notes})")
     outcome = chosen.outcome if chosen is not None else None
     return NumberMatch(claim.id, m, status, outcome, "; ".join(parts) + via)
 
@@ -395,17 +410,24 @@ def event_mention(ev: EventStatement) -> NumberMention:
     )
 
 
+def event_count(o: Outcome) -> float | None:
+    """The number of events an outcome records: its value, else its count (None: neither)."""
+    return o.value if o.value is not None else o.count
+
+
 def _event_match(ctx: CheckContext, claim: Claim, ev: EventStatement, sup: Support) -> NumberMatch:
     m = event_mention(ev)
     via = via_note(sup)
-    support = contra = None
+    support: Outcome | None = None
+    # the first outcome recording the opposite, with its event count
+    contra: tuple[Outcome, float] | None = None
     for w in sup.works:
         if not w.verified:
             continue
         for o in ctx.outcomes_by_work.get(w.citekey, ()):
             if o.measure not in EVENT_MEASURES or not o.verified:
                 continue
-            val = o.value if o.value is not None else o.count
+            val = event_count(o)
             if val is None:
                 continue
             q_o = outcome_event_qualifiers(o.outcome)
@@ -413,28 +435,28 @@ def _event_match(ctx: CheckContext, claim: Claim, ev: EventStatement, sup: Suppo
                 if val == 0 and q_o <= ev.qualifiers:
                     support = support or o
                 elif val > 0 and ev.qualifiers <= q_o:
-                    contra = contra or o
+                    contra = contra or (o, val)
             else:
                 if val == 0 and q_o <= ev.qualifiers:
-                    contra = contra or o
+                    contra = contra or (o, val)
                 elif val > 0 and ev.qualifiers <= q_o:
                     support = support or o
     if contra is not None:
         said = "none" if ev.negative else "some"
+        against, recorded = contra
         return NumberMatch(
             claim.id,
             m,
-            "contradicted",
-            contra,
-            f'"{show(m.text)}" says {said}, but {describe(contra)} records '
-            f"{stats.fmt(contra.value if contra.value is not None else contra.count)} "
-            f"[{contra.work}, {contra.locator}]{via}",
+            MatchStatus.CONTRADICTED,
+            against,
+            f'"{show(m.text)}" says {said}, but {describe(against)} records '
+            f"{stats.fmt(recorded)} [{against.work}, {against.locator}]{via}",
         )
     if support is not None:
         return NumberMatch(
             claim.id,
             m,
-            "matched",
+            MatchStatus.MATCHED,
             support,
             f'"{show(m.text)}": {describe(support)} records {stats.fmt(support.value or 0)} '
             f"[{support.work}, {support.locator}]{via}",
@@ -443,14 +465,14 @@ def _event_match(ctx: CheckContext, claim: Claim, ev: EventStatement, sup: Suppo
     return NumberMatch(
         claim.id,
         m,
-        "not in source",
+        MatchStatus.NOT_IN_SOURCE,
         None,
         f'"{show(m.text)}": no event count in the cited source ({notes}){via}',
     )
 
 
 def _not_checked(claim: Claim, m: NumberMention, reason: str) -> NumberMatch:
-    return NumberMatch(claim.id, m, "not checked", None, reason)
+    return NumberMatch(claim.id, m, MatchStatus.NOT_CHECKED, None, reason)
 
 
 def unchecked_reason(ctx: CheckContext, sup: Support) -> tuple[str, str] | None:
@@ -492,7 +514,7 @@ def match_claim(ctx: CheckContext, claim: Claim) -> tuple[NumberMatch, ...]:
         for m in claim.numbers:
             if m.kind != "p_value" and atoms(m):
                 got = _mention_match(ctx, claim, m, sup, pools)
-                if got.status == "matched" and got.outcome is not None:
+                if got.status == MatchStatus.MATCHED and got.outcome is not None:
                     prefer.add(got.outcome.id)
     for m in sorted(claim.numbers, key=lambda n: n.start):
         if not atoms(m):
@@ -500,15 +522,15 @@ def match_claim(ctx: CheckContext, claim: Claim) -> tuple[NumberMatch, ...]:
         if reason is None:
             taken = used if m.kind != "p_value" else set()  # a p belongs with its values
             got = _mention_match(ctx, claim, m, sup, pools, prefer, taken)
-            if got.status == "matched" and got.outcome is not None:
+            if got.status == MatchStatus.MATCHED and got.outcome is not None:
                 used.add(got.outcome.id)
-            if _small_word(m) and got.status != "matched":
+            if _small_word(m) and got.status != MatchStatus.MATCHED:
                 continue  # "two age groups": a word, not a reported result
             out.append(got)
             continue
         if why and why[0] == "cited only" and pools[1]:
             got = _mention_match(ctx, claim, m, sup, pools)
-            if got.status == "elsewhere":
+            if got.status == MatchStatus.ELSEWHERE:
                 out.append(got)
                 continue
         if not _small_word(m):

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from kb.checks import check, emit, stats
 from kb.checks.context import CheckContext, NumberMatch
-from kb.checks.matching import describe, scope_note, via_note
+from kb.checks.matching import describe, event_count, scope_note, via_note
 from kb.checks.text import show
-from kb.model import Claim, Finding
+from kb.model import Claim, Finding, Outcome
+from kb.schema import MatchStatus
 from kb.text import fold_lower
 
 _RANDOMISED = ("randomized", "randomised")
 
 
-def _by_status(ctx: CheckContext, status: str) -> list[tuple[Claim, list[NumberMatch]]]:
+def _by_status(ctx: CheckContext, status: MatchStatus) -> list[tuple[Claim, list[NumberMatch]]]:
     out = []
     for c in ctx.claims:
         got = [m for m in ctx.matches.get(c.id, ()) if m.status == status]
@@ -21,7 +24,7 @@ def _by_status(ctx: CheckContext, status: str) -> list[tuple[Claim, list[NumberM
     return out
 
 
-def _status_findings(ctx: CheckContext, status: str, code: str) -> list[Finding]:
+def _status_findings(ctx: CheckContext, status: MatchStatus, code: str) -> list[Finding]:
     """One finding per claim whose numbers have `status`, naming the recorded rows."""
     out = []
     for c, ms in _by_status(ctx, status):
@@ -40,6 +43,12 @@ def _status_findings(ctx: CheckContext, status: str, code: str) -> list[Finding]
             )
         )
     return out
+
+
+def _recorded(ms: list[NumberMatch]) -> list[tuple[NumberMatch, Outcome]]:
+    """The matches with the recorded outcome they name (every matched, near-miss, elsewhere and
+    contradicted one names one; not-in-source and not-checked ones name none)."""
+    return [(m, m.outcome) for m in ms if m.outcome is not None]
 
 
 def _sentence(text: str) -> str:
@@ -81,11 +90,17 @@ def _names(texts: list[str]) -> str:
 def number_match(ctx: CheckContext) -> list[Finding]:
     """The cited record holds the number as stated (within the precision it was stated with).
 
-    >>> # "... less than half that of patients with a spacer (5.6% vs. 12.1%; p < 0.0001)."
-    >>> # -> NUM-MATCH: "5.6% vs. 12.1%" is in spacers-2y-harms (...) [staats2023spacers, ...]
+    Seen in the bundled letter:
+        "... less than half that of patients with a spacer (5.6% vs. 12.1%; p < 0.0001)."
+        -> NUM-MATCH: "5.6% vs. 12.1%" is in spacers-2y-harms (...) [staats2023spacers, ...]
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> number_match(ctx_fixture)[0].message[:56]
+    '"90 patients" is in a-n-treated-device (number of patien'
     """
     out = []
-    for c, ms in _by_status(ctx, "matched"):
+    for c, ms in _by_status(ctx, MatchStatus.MATCHED):
         out.append(
             emit(
                 "NUM-MATCH",
@@ -94,7 +109,9 @@ def number_match(ctx: CheckContext) -> list[Finding]:
                 _reasons(ctx, c, ms),
                 works=[m.outcome.work for m in ms if m.outcome],
                 refs=_refs(ctx, c),
-                evidence=(("matched", tuple((show(m.number.text), m.outcome.id) for m in ms)),),
+                evidence=(
+                    ("matched", tuple((show(m.number.text), o.id) for m, o in _recorded(ms))),
+                ),
             )
         )
     return out
@@ -115,10 +132,17 @@ def near_miss(ctx: CheckContext) -> list[Finding]:
 
     Slips: a digit dropped or added, a factor of ten, two digits swapped, one digit changed,
     one unit off in the last digit.
-    >>> # "... resulting in an analysis of 49 adults and 16 older adults" (record: 49 and 160)
-    >>> # -> NUM-NEAR-MISS: 16 is not in mekhail2020age, which reports 160 ... (a digit dropped?)
+
+    Seen in the bundled letter:
+        "... resulting in an analysis of 49 adults and 16 older adults" (record: 49 and 160)
+        -> NUM-NEAR-MISS: 16 is not in mekhail2020age, which reports 160 ... (a digit dropped?)
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> near_miss(ctx_fixture)[0].message[:56]
+    '16 is not in cole2021followup, which reports 160 in c-n-'
     """
-    return _status_findings(ctx, "near miss", "NUM-NEAR-MISS")
+    return _status_findings(ctx, MatchStatus.NEAR_MISS, "NUM-NEAR-MISS")
 
 
 @check(
@@ -132,10 +156,16 @@ def near_miss(ctx: CheckContext) -> list[Finding]:
 def elsewhere(ctx: CheckContext) -> list[Finding]:
     """The cited record lacks the number, but another work (often of the same study) has it.
 
-    >>> # a sentence citing only the 2-year report states the 6-month report's 149 randomized
-    >>> # -> NUM-ELSEWHERE: 149 is not in the cited record but in another report ...
+    Seen in the bundled letter:
+        a sentence citing only the 2-year report states the 6-month report's 149 randomized
+        -> NUM-ELSEWHERE: 149 is not in the cited record but in another report ...
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> elsewhere(ctx_fixture)[0].message[:56]
+    '5.0% is not in the cited record but in another report of'
     """
-    return _status_findings(ctx, "elsewhere", "NUM-ELSEWHERE")
+    return _status_findings(ctx, MatchStatus.ELSEWHERE, "NUM-ELSEWHERE")
 
 
 @check(
@@ -149,11 +179,17 @@ def elsewhere(ctx: CheckContext) -> list[Finding]:
 def not_in_source(ctx: CheckContext) -> list[Finding]:
     """No number of the cited record matches (record read as abstract: may be in full text).
 
-    >>> # "... reported to affect more than 200,000 individuals in the US¹"
-    >>> # -> NUM-NOT-IN-SOURCE: "more than 200,000" is not in the cited record (...)
+    Seen in the bundled letter:
+        "... reported to affect more than 200,000 individuals in the US¹"
+        -> NUM-NOT-IN-SOURCE: "more than 200,000" is not in the cited record (...)
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> not_in_source(ctx_fixture)[0].message[:56]
+    '"about 200,000" is not in the cited record (dunn2019cons'
     """
     out = []
-    for c, ms in _by_status(ctx, "not in source"):
+    for c, ms in _by_status(ctx, MatchStatus.NOT_IN_SOURCE):
         sup = ctx.support[c.id]
         works = [w for w in sup.works if w.verified]
         notes = "; ".join(f"{w.citekey}: {scope_note(w, ctx)}" for w in works)
@@ -190,14 +226,21 @@ def not_in_source(ctx: CheckContext) -> list[Finding]:
 def contradicted(ctx: CheckContext) -> list[Finding]:
     """The sentence says events occurred (or did not) and the cited record says the opposite.
 
-    >>> # "Significant device- or procedure-related AEs were reported¹⁷." (record: 0)
-    >>> # -> NUM-CONTRADICTED: "Significant device- ... were reported" but the record ... 0.
+    Seen in the bundled letter:
+        "Significant device- or procedure-related AEs were reported¹⁷." (record: 0)
+        -> NUM-CONTRADICTED: "Significant device- ... were reported" but the record ... 0.
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> contradicted(ctx_fixture)[0].message[:56]
+    '"Serious device-related adverse events were reported" bu'
     """
     out = []
-    for c, ms in _by_status(ctx, "contradicted"):
-        for m in ms:
-            o = m.outcome
-            value = o.value if o.value is not None else o.count
+    for c, ms in _by_status(ctx, MatchStatus.CONTRADICTED):
+        for m, o in _recorded(ms):
+            value = event_count(o)
+            if value is None:  # matching takes only outcomes with an event count as contrary
+                continue
             out.append(
                 emit(
                     "NUM-CONTRADICTED",
@@ -218,6 +261,17 @@ def contradicted(ctx: CheckContext) -> list[Finding]:
     return out
 
 
+class _Subset(NamedTuple):
+    """A stated count matched to a subset row (treated, followed up) of a sample size."""
+
+    match: NumberMatch
+    outcome: Outcome
+    value: float
+    analysis_set: str
+    arm: str
+    randomized: float  # the randomized size of the same arm
+
+
 @check(
     code="NUM-ANALYSIS-SET",
     severity="info",
@@ -229,9 +283,15 @@ def contradicted(ctx: CheckContext) -> list[Finding]:
 def analysis_set(ctx: CheckContext) -> list[Finding]:
     """A stated patient count matches a subset (treated, followed up), not the randomized arms.
 
-    >>> # "... compared outcomes for 143 patients treated with mild versus 131 treated with ESIs"
-    >>> # -> NUM-ANALYSIS-SET: 143 and 131 are counts of patients treated (...), while the
-    >>> #    study randomized 149 and 153.
+    Seen in the bundled letter:
+        "... compared outcomes for 143 patients treated with mild versus 131 treated with ESIs"
+        -> NUM-ANALYSIS-SET: 143 and 131 are counts of patients treated (...), while the
+        study randomized 149 and 153.
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> analysis_set(ctx_fixture)[0].message[:56]
+    '90 and 95 are counts of patients treated (able2020trial:'
     """
     randomized: dict[tuple[str, str], float] = {}
     for o in ctx.kb.outcomes.values():
@@ -240,24 +300,26 @@ def analysis_set(ctx: CheckContext) -> list[Finding]:
             randomized.setdefault((o.study, fold_lower(o.arm)), o.value)
     out = []
     for c in ctx.claims:
-        hits = []
+        hits: list[_Subset] = []
         for m in ctx.matches.get(c.id, ()):
-            o = m.outcome
-            if m.status != "matched" or o is None or o.measure != "sample size" or not o.arm:
+            row = m.outcome
+            if m.status != MatchStatus.MATCHED or row is None or row.measure != "sample size":
                 continue
-            aset = (o.analysis_set or "").lower()
-            if aset in _RANDOMISED or aset in ("enrolled", "sites", "pooled", ""):
+            if not row.arm or not row.analysis_set or row.value is None:
                 continue
-            r = randomized.get((o.study, fold_lower(o.arm)))
-            if r is not None and r != o.value:
-                hits.append((m, o, r))
+            aset = row.analysis_set.lower()
+            if aset in _RANDOMISED or aset in ("enrolled", "sites", "pooled"):
+                continue
+            r = randomized.get((row.study, fold_lower(row.arm)))
+            if r is not None and r != row.value:
+                hits.append(_Subset(m, row, row.value, row.analysis_set, row.arm, r))
         if not hits:
             continue
-        stated = " and ".join(stats.fmt(o.value) for _, o, _ in hits)
-        sets = sorted({o.analysis_set for _, o, _ in hits})
-        arms = ", ".join(o.arm for _, o, _ in hits)
-        works = sorted({o.work for _, o, _ in hits})
-        rand = " and ".join(stats.fmt(r) for _, _, r in hits)
+        stated = " and ".join(stats.fmt(h.value) for h in hits)
+        sets = sorted({h.analysis_set for h in hits})
+        arms = ", ".join(h.arm for h in hits)
+        works = sorted({h.outcome.work for h in hits})
+        rand_sizes = " and ".join(stats.fmt(h.randomized) for h in hits)
         verb = "is the count" if len(hits) == 1 else "are counts"
         out.append(
             emit(
@@ -265,11 +327,12 @@ def analysis_set(ctx: CheckContext) -> list[Finding]:
                 c.document,
                 c.id,
                 f"{stated} {verb} of patients {' / '.join(sets)} ({', '.join(works)}: {arms}), "
-                f"while the study randomized {rand}.",
+                f"while the study randomized {rand_sizes}.",
                 works=works,
                 refs=_refs(ctx, c),
                 evidence=tuple(
-                    (show(m.number.text), (o.id, o.analysis_set, r)) for m, o, r in hits
+                    (show(h.match.number.text), (h.outcome.id, h.analysis_set, h.randomized))
+                    for h in hits
                 ),
             )
         )

@@ -130,16 +130,19 @@ def atoms(m: NumberMention) -> list[Atom]:
     ...     None, (("percent", 5.6),)))]
     ['4', '5.6%']
     """
-    if m.kind in NOT_RESULTS or m.value is None and m.kind != "p_value":
+    if m.kind in NOT_RESULTS:
         return []
     ex = extra(m)
     digits = _digits(m.text)
-    if m.kind == "p_value":
+    if m.kind == "p_value":  # read from its digits (its value may be None)
         out = []
         ops = [ex.get("op") or "=", "="]
         for i, d in enumerate(digits[:2]):
             out.append(Atom(d, float(d.replace(",", "")), "p", ops[i]))
         return out
+    value = m.value
+    if value is None:
+        return []
     if m.kind == "count_percent":
         if len(digits) < 2:
             return []
@@ -157,7 +160,7 @@ def atoms(m: NumberMention) -> list[Atom]:
             return []
         return [Atom(d, float(d.replace(",", "")), cls) for d in digits[:2]]
     if m.kind == "written" or not digits:
-        return [Atom(m.text, float(m.value), cls, written=True)]
+        return [Atom(m.text, float(value), cls, written=True)]
     return [Atom(digits[0], float(digits[0].replace(",", "")), cls)]
 
 
@@ -245,9 +248,8 @@ def event_statements(claim: Claim) -> list[EventStatement]:
         before = text[max(0, start - 40) : start]
         clause = re.split(r"[.;:,]", before)[-1]
         after = text[m.end() : m.end() + 40]
-        if _NEG_BEFORE.search(clause):
+        if nb := _NEG_BEFORE.search(clause):
             neg = True
-            nb = _NEG_BEFORE.search(clause)
             start = start - (len(clause) - nb.start())
         elif _NEG_AFTER.match(after):
             neg = True

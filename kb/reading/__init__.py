@@ -29,8 +29,9 @@ from kb.reading.lines import (
     _strip_span,
 )
 from kb.reading.markers import expand_refs, find_markers
-from kb.reading.numbers import NUMBER_KINDS, find_numbers, written_value
+from kb.reading.numbers import find_numbers, written_value
 from kb.reading.sentences import split_sentences
+from kb.schema import NUMBER_KINDS
 from kb.text import LineIndex
 
 

@@ -8,31 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from kb.model import NumberMention
-
-# Kinds reported in NumberMention.kind. 'year', 'date', 'code', 'label' and 'age' are here so that
-# CPT codes, phone numbers, years, "Grade 3" and "age<65" are typed and never counted as counts.
-NUMBER_KINDS = (
-    "percent",
-    "count",
-    "count_percent",
-    "mean",
-    "range",
-    "change",
-    "comparison",
-    "p_value",
-    "sample_size",
-    "written",
-    "ratio_words",
-    "duration",
-    "measurement",
-    "money",
-    "number",
-    "age",
-    "year",
-    "date",
-    "code",
-    "label",
-)
+from kb.schema import NUMBER_KINDS  # noqa: F401  (re-exported; the kinds are kb.schema.NumberKind)
 
 # --- building blocks ---------------------------------------------------------------------------
 # A digit number not glued to a letter, a dot or another digit on its left ("L1", "M217", "v2.0"

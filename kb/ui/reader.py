@@ -59,7 +59,7 @@ def main() -> None:
             "been read)."
         )
 
-    labels = Counter(checks.verdict(c.id).label for c in claims)
+    labels: Counter[str] = Counter(checks.verdict(c.id).label for c in claims)
     legend = " ".join(
         verdict_chip(lab, suffix=f" · {labels[lab]}") for lab, _, _ in views.legend_rows(labels)
     )
