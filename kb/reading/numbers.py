@@ -1,4 +1,8 @@
-"""Find the numbers a claim states, typed (percent, p-value, sample size, ...), with spans."""
+"""Find the numbers a claim states, typed (percent, p-value, sample size, ...), with spans.
+
+One module on purpose (over 500 lines): the patterns below are one grammar, tried in order of
+priority, and a pattern's priority only means something next to the patterns it outranks.
+"""
 
 from __future__ import annotations
 
