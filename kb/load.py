@@ -17,6 +17,7 @@ from pathlib import Path
 import bibtexparser
 
 from kb import schema
+from kb.latex import to_text
 from kb.linking.analysis import analyse
 from kb.model import (
     Assessment,
@@ -28,6 +29,7 @@ from kb.model import (
     Study,
     Work,
 )
+from kb.store import orphan_files
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_RE = re.compile(r"^\d{1,8}$")
@@ -245,16 +247,18 @@ def parse_bib(
                 f, ln, _ = where(key)
                 problems.append(Problem(f, ln, key, f"malformed {key}: {fields[key]!r}"))
         authors = tuple(
-            a.strip() for a in re.split(r"\s+and\s+", fields.get("author", "")) if a.strip()
+            to_text(a.strip())
+            for a in re.split(r"\s+and\s+", fields.get("author", ""))
+            if a.strip()
         )
         works[entry.key] = Work(
             citekey=entry.key,
             kind=kind,
-            title=fields.get("title", ""),
+            title=to_text(fields.get("title", "")) or "",
             authors=authors,
-            journal=fields.get("journal"),
-            booktitle=fields.get("booktitle"),
-            publisher=fields.get("publisher"),
+            journal=to_text(fields.get("journal")),
+            booktitle=to_text(fields.get("booktitle")),
+            publisher=to_text(fields.get("publisher")),
             year=year,
             month=fields.get("month"),
             volume=fields.get("volume"),
@@ -264,10 +268,10 @@ def parse_bib(
             pmid=fields.get("pmid"),
             pmcid=fields.get("pmcid"),
             url=fields.get("url"),
-            sponsor=fields.get("sponsor"),
+            sponsor=to_text(fields.get("sponsor")),
             verified=fields.get("verified") == "record",
             unconfirmed=_split(fields.get("unconfirmed"), ","),
-            note=fields.get("note"),
+            note=to_text(fields.get("note")),
             source=Source(file, line),
         )
     return works, problems
@@ -491,6 +495,17 @@ def load_tables(data_dir: Path) -> KnowledgeBase:
         read_text(data_dir / schema.DOCUMENTS_FILE, schema.DOCUMENTS_FILE), data_dir
     )
     problems += p
+    for rel in orphan_files(data_dir, {d.file for d in documents.values()}):
+        problems.append(
+            Problem(
+                rel,
+                None,
+                None,
+                f"not named by any row of {schema.DOCUMENTS_FILE} (left by an interrupted "
+                "save?): add its row or remove the file",
+                "warning",
+            )
+        )
     mapping: dict[tuple[str, int], str] = {}
     text = _optional(data_dir, schema.REFERENCE_MAP_FILE)
     if text is not None:

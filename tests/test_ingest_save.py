@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import kb.ingest as ingest_mod
+from kb import store
 from kb.cli import main
 from kb.ingest import SaveConflict, bib_entry, ingest, save
 from kb.load import load_kb, parse_bib
@@ -134,7 +135,7 @@ def test_bib_entry_round_trips_through_the_loader():
     assert not problems
     w = works["doe2020braced"]
     assert (w.title, w.authors, w.number, w.doi, w.verified) == (
-        "A (braced title",
+        "A {braced title",
         ("Doe, J.",),
         "2",
         "10.5555/x.1",
@@ -209,7 +210,7 @@ def test_crlf_files_and_missing_final_newlines_are_respected(tiny):
 def test_a_failed_write_is_undone(tiny, monkeypatch):
     result = ingest(BRACKET, None, load_kb(tiny))
     before = _snapshot(tiny)
-    real = ingest_mod._atomic_write
+    real = store.atomic_write
     calls = []
 
     def flaky(path, data):
@@ -218,11 +219,11 @@ def test_a_failed_write_is_undone(tiny, monkeypatch):
             raise OSError("disk full")
         real(path, data)
 
-    monkeypatch.setattr(ingest_mod, "_atomic_write", flaky)
+    monkeypatch.setattr(store, "atomic_write", flaky)
     with pytest.raises(IngestError) as info:
         save(result)
     assert info.value.code == "write-failed" and "undone" in info.value.message
-    monkeypatch.setattr(ingest_mod, "_atomic_write", real)
+    monkeypatch.setattr(store, "atomic_write", real)
     assert calls[:2] == ["bracket-letter.txt", "references.bib"]
     assert _snapshot(tiny) == before
     assert not list(tiny.rglob("*.tmp"))
