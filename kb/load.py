@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Container, Iterator
 from dataclasses import dataclass
@@ -31,10 +32,10 @@ from kb.model import (
 )
 from kb.store import orphan_files
 
-DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
-PMID_RE = re.compile(r"^\d{1,8}$")
-PMCID_RE = re.compile(r"^PMC\d+$")
-ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$", re.ASCII)
+PMID_RE = re.compile(r"^\d{1,8}$", re.ASCII)
+PMCID_RE = re.compile(r"^PMC\d+$", re.ASCII)
+ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 TRUE_WORDS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
 
@@ -116,6 +117,18 @@ def parse_csv(text: str, file: str, columns: tuple[str, ...], required: tuple[st
         line, start = start, reader.line_num + 1
         if not any(v.strip() for v in values):
             continue
+        swallowed = _swallowed_rows(values, len(header))
+        if swallowed:
+            ids = ", ".join(repr(i) for i in swallowed)
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    None,
+                    f"unterminated quote: this row runs on to line {reader.line_num} and "
+                    f"swallows {len(swallowed)} row(s) (ids {ids}); close the quote",
+                )
+            )
         if len(values) != len(header):
             problems.append(
                 Problem(file, line, None, f"row has {len(values)} fields, header has {len(header)}")
@@ -126,6 +139,17 @@ def parse_csv(text: str, file: str, columns: tuple[str, ...], required: tuple[st
                 problems.append(Problem(file, line, col, "required value is empty"))
         rows.append((line, row))
     return _Rows(rows, problems)
+
+
+def _swallowed_rows(values: list[str], width: int) -> list[str]:
+    """Ids of whole CSV rows held inside a quoted value (the mark of an unterminated quote)."""
+    ids = []
+    for value in values:
+        for text in value.splitlines()[1:]:
+            fields = next(csv.reader([text]), [])
+            if len(fields) >= max(3, width // 2):
+                ids.append(fields[0].strip())
+    return ids
 
 
 def _unique_rows(
@@ -142,17 +166,74 @@ def _unique_rows(
         yield line, row, rid
 
 
+# A number in a data file: digits with an optional decimal point; a comma only groups thousands.
+_PLAIN_NUMBER_RE = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?", re.ASCII)
+_DECIMAL_COMMA_RE = re.compile(r"[+-]?[0-9]+,[0-9]{1,2}|[+-]?[0-9]+,[0-9]{4,}", re.ASCII)
+MAX_DECIMALS = 4  # more digits after the point than any reported figure carries
+MAX_MAGNITUDE = 1e12
+# What each numeric column may hold: (whole numbers only, smallest allowed value or None).
+NUMBER_KINDS = {
+    "value": (False, None),
+    "comparator_value": (False, None),
+    "count": (True, 0),
+    "denominator": (True, 1),
+    "start": (True, 0),
+    "end": (True, 0),
+}
+
+
+def parse_data_number(raw: str, col: str) -> tuple[float | None, str | None]:
+    """A data file's number checked for its column: (value, None) or (None, what is wrong).
+
+    Finite, plain decimal notation, a comma only as a thousands separator (`3,956`), at most
+    four decimals, within range for the column. A decimal comma (`5,6`) is reported, never
+    guessed.
+
+    >>> parse_data_number("3,956", "value"), parse_data_number("5,6", "value")[1][:13]
+    ((3956.0, None), 'decimal comma')
+    """
+    whole, low = NUMBER_KINDS.get(col, (False, None))
+    if not _PLAIN_NUMBER_RE.fullmatch(raw):
+        if _DECIMAL_COMMA_RE.fullmatch(raw):
+            return None, (
+                f"decimal comma in {raw!r}: write the decimal point ({raw.replace(',', '.')}); "
+                "a comma may only separate thousands (3,956)"
+            )
+        try:
+            special = not math.isfinite(float(raw))
+        except ValueError:
+            special = False
+        if special:
+            return None, f"not a finite number: {raw!r}"
+        if "," in raw:
+            return None, f"misplaced comma in {raw!r}: a comma may only separate thousands (3,956)"
+        return None, f"not a number in plain decimal notation: {raw!r}"
+    value = float(raw.replace(",", ""))
+    decimals = len(raw.partition(".")[2])
+    if decimals > MAX_DECIMALS:
+        return None, (
+            f"{raw!r} has {decimals} decimals (at most {MAX_DECIMALS}): "
+            "write it in value_text, or check the unit"
+        )
+    if abs(value) > MAX_MAGNITUDE:
+        return None, f"{raw!r} is out of range (at most {MAX_MAGNITUDE:g} in size)"
+    if whole and decimals and not value.is_integer():
+        return None, f"{raw!r} is not a whole number"
+    if low is not None and value < low:
+        return None, f"{raw!r} is below {low}, the least a {col} can be"
+    return value, None
+
+
 def _number(
     row: dict[str, str], col: str, file: str, line: int, problems: list[Problem]
 ) -> float | None:
     raw = _blank(row.get(col))
     if raw is None:
         return None
-    try:
-        return float(raw.replace(",", ""))
-    except ValueError:
-        problems.append(Problem(file, line, col, f"not a number: {raw!r}"))
-        return None
+    value, wrong = parse_data_number(raw, col)
+    if wrong:
+        problems.append(Problem(file, line, col, wrong))
+    return value
 
 
 def _flag(row: dict[str, str], col: str, file: str, line: int, problems: list[Problem]) -> bool:
@@ -236,7 +317,7 @@ def parse_bib(
         _vocab(fields.get("verified"), schema.VERIFIED_VALUES, where("verified"), problems)
         year = None
         if fields.get("year"):
-            if re.fullmatch(r"\d{4}", fields["year"]):
+            if re.fullmatch(r"[0-9]{4}", fields["year"]):
                 year = int(fields["year"])
             else:
                 problems.append(
@@ -341,6 +422,8 @@ def parse_outcomes(
         measure = _blank(row.get("measure"))
         _vocab(measure, schema.MEASURES, (file, line, "measure"), problems)
         nums = {c: _number(row, c, file, line, problems) for c in schema.OUTCOME_NUMERIC}
+        if None not in (nums["count"], nums["denominator"]) and nums["count"] > nums["denominator"]:
+            problems.append(Problem(file, line, "count", "count is larger than its denominator"))
         verified = _flag(row, "verified", file, line, problems)
         if verified and work in works and not works[work].verified:
             problems.append(
@@ -419,7 +502,7 @@ def parse_reference_map(
             problems.append(Problem(file, line, "document", f"unknown document {doc!r}"))
         if work and work not in works:
             problems.append(Problem(file, line, "work", f"unknown work {work!r}"))
-        if not raw_ref.isdigit():
+        if not re.fullmatch(r"[0-9]{1,5}", raw_ref):
             problems.append(Problem(file, line, "ref", f"not a reference number: {raw_ref!r}"))
             continue
         key = (doc, int(raw_ref))
