@@ -8,6 +8,7 @@ import streamlit as st
 from kb.graph import counts
 from kb.ui.common import PAGES, guarded, need_kb
 from kb.ui.state import checks
+from kb.views.markup import code, md
 
 
 def main() -> None:
@@ -18,7 +19,7 @@ def main() -> None:
 
 
 def body(kb, g) -> None:
-    st.caption(f"Data directory: `{kb.data_dir.name}/`")
+    st.caption(f"Data directory: {code(kb.data_dir.name + '/')}")
     n = counts(g)
     cols = st.columns(6)
     for col, (label, kind) in zip(
@@ -38,7 +39,7 @@ def body(kb, g) -> None:
     if fc.available:
         st.caption(f"Fact-check: {len(fc.findings)} finding(s) about {len(fc.verdicts)} claim(s).")
     else:
-        st.warning(f"Fact-check results not available: {fc.note}.")
+        st.warning(f"Fact-check results not available: {md(fc.note)}.")
 
     st.subheader("Where to go")
     links = st.columns(3)
