@@ -16,8 +16,9 @@ import re
 _SYNTAX = re.compile(r"([\\`*_\[\]<>!#|~$])")
 # What starts a block only at the start of a line: a list item, a setext heading underline.
 _LINE_START = re.compile(r"^(\d*)([-+=.)])")
-# Bare addresses that GFM turns into links: http://, https://, www.
-_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|www)([:.])")
+# Bare addresses that GFM turns into links (http://, https://, www.; a backslash does not
+# stop it): a word joiner after the scheme or the www keeps them text.
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|www)(?=[:.])")
 # Streamlit turns :name: and :material/name: into emoji and icons (an icon font is fetched
 # over the network); a word joiner after the colon keeps them text.
 _SHORTCODE = re.compile(r":(?=[A-Za-z_][\w/+-]*:)")
@@ -27,13 +28,13 @@ WORD_JOINER = "\u2060"
 def md(text: object) -> str:
     """Text for Markdown: shown as written, never read as links, images, HTML or icons.
 
-    >>> md("![x](http://a.b/c.png) *5*")
-    '\\\\!\\\\[x\\\\](http\\\\://a.b/c.png) \\\\*5\\\\*'
+    >>> md("![x](a.png) *5*")
+    '\\\\!\\\\[x\\\\](a.png) \\\\*5\\\\*'
     """
     text = " ".join(str(text).split())
     text = _SHORTCODE.sub(":" + WORD_JOINER, text)
     text = _SYNTAX.sub(r"\\\1", text)
-    text = _AUTOLINK.sub(r"\1\\\2", text)
+    text = _AUTOLINK.sub("\\1" + WORD_JOINER, text)
     return _LINE_START.sub(r"\1\\\2", text)
 
 
