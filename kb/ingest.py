@@ -628,6 +628,13 @@ def ingest(
     )
     analyse(alone)
     reading = alone.readings[doc_id]
+    crowded = [p for p in reading.problems if p.field == "numbers"]
+    if crowded:
+        raise IngestError(
+            "too-many-numbers",
+            f"{name}: line {crowded[0].line}: {crowded[0].message}. A letter's sentence "
+            "states a few numbers; split the text or check that this is a letter.",
+        )
     if not reading.entries:
         raise IngestError(
             "no-references",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 
-from kb.sources.common import Extracted, IngestError, PageSpan, _join_sup
+from kb.sources.common import Extracted, IngestError, PageSpan, _join_sup, check_package
 
 
 def _int(value: str | None, default: int, low: int = 0, high: int = 10**6) -> int:
@@ -213,6 +213,7 @@ def extract_docx(data: bytes, name: str) -> Extracted:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    check_package(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds
