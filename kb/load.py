@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Container, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import bibtexparser
 
@@ -454,6 +454,20 @@ def parse_outcomes(
     return outcomes, problems
 
 
+def _outside(data_dir: Path, rel: str) -> str | None:
+    """Why a documents.csv path leaves the data directory, or None when it stays inside."""
+    if not rel:
+        return None
+    pure = PurePosixPath(rel.replace("\\", "/"))
+    if pure.is_absolute() or re.match(r"^[A-Za-z]:", rel):
+        return "an absolute path; give a path relative to the data directory"
+    if ".." in pure.parts:
+        return "a path that climbs out of the data directory with '..'"
+    if not (data_dir / rel).resolve().is_relative_to(data_dir.resolve()):
+        return "a path that leads outside the data directory (through a link)"
+    return None
+
+
 def parse_documents(
     text: str, data_dir: Path, file: str = schema.DOCUMENTS_FILE
 ) -> tuple[dict[str, Document], list[Problem]]:
@@ -468,7 +482,11 @@ def parse_documents(
         _vocab(kind, schema.DOCUMENT_KINDS, (file, line, "kind"), problems, "warning")
         rel = row["file"].strip()
         path = data_dir / rel
-        if not rel or not path.is_file():
+        outside = _outside(data_dir, rel)
+        if outside:
+            problems.append(Problem(file, line, "file", f"{outside}: {rel!r} (not read)"))
+            body = ""
+        elif not rel or not path.is_file():
             problems.append(Problem(file, line, "file", f"document file not found: {rel!r}"))
             body = ""
         else:
