@@ -1,17 +1,18 @@
-"""The data-directory writer: one lock, appends that all survive, nothing left half-written."""
+"""The data-directory writer: one lock, re-reads under it, atomic writes, escaped BibTeX.
+
+The eight-process save and the orphaned-file cases are in tests/test_hostile.py.
+"""
 
 from __future__ import annotations
 
-import multiprocessing
 import shutil
 from pathlib import Path
 
 import pytest
 
 from kb import store
-from kb.ingest import ingest, save
 from kb.latex import to_latex, to_text
-from kb.load import load_kb, parse_bib
+from kb.load import parse_bib
 from tests.conftest import ROOT, TINY
 
 BRACKET = (ROOT / "tests" / "fixtures" / "ingest" / "bracket-letter.txt").read_text("utf-8")
@@ -24,41 +25,6 @@ def tiny(tmp_path) -> Path:
     dest = tmp_path / "tiny"
     shutil.copytree(TINY, dest)
     return dest
-
-
-def letter(tag: str) -> bytes:
-    """The bracket letter with every author renamed, so its new works get their own keys."""
-    text = BRACKET
-    for name in SURNAMES:
-        text = text.replace(f"{name} ", f"{name}{tag} ").replace(f"{name},", f"{name}{tag},")
-    return text.encode("utf-8")
-
-
-def _save(result, barrier) -> None:
-    barrier.wait()
-    save(result)
-
-
-def test_eight_concurrent_saves_lose_nothing(tiny):
-    kb = load_kb(tiny)
-    tags = ["abcdefgh"[i] * 3 for i in range(WRITERS)]
-    results = [ingest(letter(t), f"letter-{t}.txt", kb) for t in tags]
-    new_keys = {k for r in results for k in r.new_works}
-    assert len(new_keys) == sum(len(r.new_works) for r in results) > WRITERS
-    ctx = multiprocessing.get_context("fork")
-    barrier = ctx.Barrier(WRITERS)
-    procs = [ctx.Process(target=_save, args=(r, barrier)) for r in results]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(120)
-    assert [p.exitcode for p in procs] == [0] * WRITERS
-    after = load_kb(tiny)
-    assert {f"letter-{t}" for t in tags} <= set(after.documents)
-    assert new_keys <= set(after.works)
-    assert not [p for p in after.problems if "not named by any row" in p.message]
-    assert not (tiny / store.LOCK_NAME).exists()
-    assert not list(tiny.rglob("*.tmp"))
 
 
 def test_the_lock_excludes_a_second_writer(tiny):
