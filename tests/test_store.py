@@ -13,11 +13,7 @@ import pytest
 from kb import store
 from kb.latex import to_latex, to_text
 from kb.load import parse_bib
-from tests.conftest import ROOT, TINY
-
-BRACKET = (ROOT / "tests" / "fixtures" / "ingest" / "bracket-letter.txt").read_text("utf-8")
-SURNAMES = ("Doe", "Poe", "Smith", "Brown", "Green", "Roe", "Jones")
-WRITERS = 8
+from tests.conftest import TINY
 
 
 @pytest.fixture
