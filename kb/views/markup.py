@@ -14,8 +14,9 @@ import re
 # The characters that start Markdown syntax anywhere in a line: emphasis, code, links and
 # images, raw HTML, tables, strikethrough, math, headings and quotes, and the backslash itself.
 _SYNTAX = re.compile(r"([\\`*_\[\]<>!#|~$])")
-# What starts a block only at the start of a line: a list item, a setext heading underline.
-_LINE_START = re.compile(r"^(\d*)([-+=.)])")
+# What starts a block only at the start of a line: a list item ("- x", "+ x", "1. x", "2) x";
+# "1.0 point" is no list item and stays as it is).
+_LINE_START = re.compile(r"^(\d{0,9})((?<=\d)[.)]|(?<!\d)[-+])(?=\s|$)")
 # Bare addresses that GFM turns into links (http://, https://, www.; a backslash does not
 # stop it): a word joiner after the scheme or the www keeps them text.
 _AUTOLINK = re.compile(r"(?i)\b(https?|ftp|www)(?=[:.])")
