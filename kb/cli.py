@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
@@ -230,6 +231,34 @@ def cmd_check(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     return 1 if any(f.severity == "error" for f in found) else 0
 
 
+class OutputError(Exception):
+    """The output file cannot be written; the message is one line for the user."""
+
+
+def write_out(path: Path, data: bytes, force: bool = False) -> None:
+    """Write an export to `path`: never a directory, never over a file without `force`.
+
+    A regular file is written beside and renamed over (a full disk leaves no half file); a
+    device or pipe (/dev/stdout, /dev/null) is written in place.
+    """
+    from kb.store import atomic_write
+
+    if path.is_dir():
+        raise OutputError(f"--out {path} is a directory; give a file name")
+    if not path.parent.is_dir():
+        raise OutputError(f"cannot write {path}: the directory {path.parent} does not exist")
+    try:
+        if path.exists() and not path.is_file():
+            with path.open("wb") as fh:
+                fh.write(data)
+            return
+        if path.exists() and not force:
+            raise OutputError(f"{path} already exists; give --force to replace it")
+        atomic_write(path, data)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
 def cmd_export(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     """Write one export (the same bytes as the app's download) to --out or stdout."""
     from kb.checks.factcheck import fact_check
@@ -246,7 +275,11 @@ def cmd_export(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         print(f"kb: {exc}", file=sys.stderr)
         return 2
     if args.out:
-        Path(args.out).write_bytes(data)
+        try:
+            write_out(Path(args.out), data, args.force)
+        except OutputError as exc:
+            print(f"kb: {exc}", file=sys.stderr)
+            return 2
     else:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
@@ -318,6 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--format", required=True, choices=tuple(FORMATS), help="export format")
     e.add_argument("--doc", help="document id (default: all documents)")
     e.add_argument("--out", help="output file (default: stdout; binary formats need it)")
+    e.add_argument("--force", action="store_true", help="replace --out when it exists")
     return p
 
 
@@ -335,4 +369,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LoadError as exc:
         print(f"kb: cannot load: {exc}", file=sys.stderr)
         return 2
-    return COMMANDS[args.command](kb, args)
+    try:
+        status = COMMANDS[args.command](kb, args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+        print("kb: the output was closed before it was all written", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS:
+            raise
+        _quiet_stdout()
+        print(f"kb: cannot write the output: {exc.strerror}", file=sys.stderr)
+        return 2
+    return status
+
+
+# A full disk, a read-only or vanished output, a quota: errors of writing, not of our code.
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EROFS, errno.EDQUOT, errno.EFBIG, errno.EPIPE}
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass

@@ -8,21 +8,16 @@ refuses (writing nothing) when an id, a citekey or a file already exists.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from kb import schema
+from kb import schema, store
 from kb.checks.factcheck import FactCheck, Verdict, fact_check
-from kb.export.refs import bibtex_text
 from kb.model import (
     Document,
     Finding,
@@ -614,6 +609,13 @@ def ingest(
     )
     analyse(alone)
     reading = alone.readings[doc_id]
+    crowded = [p for p in reading.problems if p.field == "numbers"]
+    if crowded:
+        raise IngestError(
+            "too-many-numbers",
+            f"{name}: line {crowded[0].line}: {crowded[0].message}. A letter's sentence "
+            "states a few numbers; split the text or check that this is a letter.",
+        )
     if not reading.entries:
         raise IngestError(
             "no-references",
@@ -703,7 +705,7 @@ def ingest(
         for e in reading.entries
     )
     findings, verdicts, fc, note = _run_checks(temp, graph, doc_id)
-    conflicts = tuple(_conflicts(kb.data_dir, document, new_works))
+    conflicts = tuple(store.letter_conflicts(kb.data_dir, document, new_works))
     return IngestResult(
         source_name=name,
         document=document,
@@ -731,100 +733,12 @@ def ingest(
 # save
 
 
-_BIB_KEY = re.compile(r"^\s*@\s*\w+\s*[{(]\s*([^,\s]+)\s*,", re.MULTILINE)
-
-
-def _disk_state(data_dir: Path) -> tuple[set[str], set[str]]:
-    """Document ids in documents.csv and citekeys in references.bib as they are on disk."""
-    ids: set[str] = set()
-    keys: set[str] = set()
-    docs = data_dir / schema.DOCUMENTS_FILE
-    if docs.is_file():
-        text = docs.read_bytes().decode("utf-8-sig", errors="replace")
-        for row in csv.DictReader(io.StringIO(text, newline="")):
-            ids.add((row.get("id") or "").strip())
-    bib = data_dir / schema.REFERENCES_FILE
-    if bib.is_file():
-        keys = set(_BIB_KEY.findall(bib.read_bytes().decode("utf-8-sig", errors="replace")))
-    return ids, keys
-
-
-def _conflicts(data_dir: Path, document: Document, new_works: dict[str, Work]) -> list[str]:
-    ids, keys = _disk_state(Path(data_dir))
-    out = []
-    if document.id in ids:
-        out.append(f"document id {document.id!r} already exists in {schema.DOCUMENTS_FILE}")
-    if (Path(data_dir) / document.file).exists():
-        out.append(f"file {document.file} already exists")
-    for key in new_works:
-        if key in keys:
-            out.append(f"citekey {key!r} already exists in {schema.REFERENCES_FILE}")
-    mapfile = Path(data_dir) / schema.REFERENCE_MAP_FILE
-    if mapfile.is_file():
-        text = mapfile.read_bytes().decode("utf-8-sig", errors="replace")
-        if any(
-            (row.get("document") or "").strip() == document.id
-            for row in csv.DictReader(io.StringIO(text, newline=""))
-        ):
-            out.append(f"{schema.REFERENCE_MAP_FILE} already maps references of {document.id!r}")
-    return out
-
-
-def _newline_of(data: bytes) -> str:
-    return "\r\n" if b"\r\n" in data[:4096] else "\n"
-
-
-def _csv_append(data: bytes, columns: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
-    """CSV text to append to a file's bytes: rows in the file's own column order and newline."""
-    text = data.decode("utf-8-sig") if data else ""
-    header = next(csv.reader(io.StringIO(text)), None) if text.strip() else None
-    header = [h.strip() for h in header] if header else list(columns)
-    nl = _newline_of(data)
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator=nl)
-    if not text.strip():
-        writer.writerow(header)
-    for row in rows:
-        writer.writerow([row.get(h, "") for h in header])
-    prefix = "" if not data or data.endswith(b"\n") else nl
-    return (prefix + buf.getvalue()).encode("utf-8")
-
-
-def _document_row(data: bytes, doc: Document) -> bytes:
-    """The documents.csv text to append for a document."""
-    values = {
-        "id": doc.id,
-        "title": doc.title,
-        "organisation": doc.organisation,
-        "date": doc.date,
-        "kind": doc.kind,
-        "file": doc.file,
-        "officers": "; ".join(doc.officers),
-    }
-    return _csv_append(data, schema.DOCUMENT_COLUMNS, [values])
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, flush it to disk, then rename it over."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def save(result: IngestResult, data_dir: Path | str | None = None) -> SaveReport:
-    """Write the letter text, its documents.csv row and new works; never overwrite anything."""
+    """Write the letter text, its documents.csv row and new works; never overwrite anything.
+
+    The writing is `kb.store.save_letter`: under the data directory's lock, against the files
+    as they are then, so concurrent saves (CLI or app) all survive.
+    """
     data_dir = Path(data_dir or result.kb.data_dir)
     doc = result.document
     if not doc.date:
@@ -834,56 +748,13 @@ def save(result: IngestResult, data_dir: Path | str | None = None) -> SaveReport
         )
     if not doc.title.strip():
         raise IngestError("no-title", "The letter has no title; give one before saving.")
-    conflicts = _conflicts(data_dir, doc, result.new_works)
-    if conflicts:
-        raise SaveConflict(conflicts)
-    letter = data_dir / doc.file
-    docs = data_dir / schema.DOCUMENTS_FILE
-    bib = data_dir / schema.REFERENCES_FILE
-    old_docs = docs.read_bytes() if docs.exists() else b""
-    old_bib = bib.read_bytes() if bib.exists() else b""
-    plan: list[tuple[Path, bytes, bytes | None]] = [(letter, doc.text.encode("utf-8"), None)]
-    written = [doc.file]
-    if result.new_works:
-        nl = _newline_of(old_bib)
-        sep = b"" if not old_bib or old_bib.endswith(b"\n") else nl.encode()
-        header = f"{nl}% Added by `kb ingest` from {doc.file} ({doc.id}).{nl}"
-        entries = bibtex_text(result.new_works.values()).replace("\n", nl)
-        plan.append(
-            (
-                bib,
-                old_bib + sep + (header + entries).encode("utf-8"),
-                old_bib if bib.exists() else None,
-            )
-        )
-        written.append(schema.REFERENCES_FILE)
-    if result.mappings:
-        mapfile = data_dir / schema.REFERENCE_MAP_FILE
-        old_map = mapfile.read_bytes() if mapfile.exists() else b""
-        rows = [
-            {"document": doc.id, "ref": str(n), "work": key, "note": note}
-            for n, key, note in result.mappings
-        ]
-        new_map = old_map + _csv_append(old_map, schema.REFERENCE_MAP_COLUMNS, rows)
-        plan.append((mapfile, new_map, old_map if mapfile.exists() else None))
-        written.append(schema.REFERENCE_MAP_FILE)
-    plan.append(
-        (docs, old_docs + _document_row(old_docs, doc), old_docs if docs.exists() else None)
-    )
-    written.append(schema.DOCUMENTS_FILE)
-    done: list[tuple[Path, bytes | None]] = []
     try:
-        for path, data, old in plan:
-            _atomic_write(path, data)
-            done.append((path, old))
-    except OSError as exc:
-        for path, old in reversed(done):
-            if old is None:
-                path.unlink(missing_ok=True)
-            else:
-                _atomic_write(path, old)
-        raise IngestError("write-failed", f"Saving failed and was undone: {exc}") from None
-    return SaveReport(doc.id, tuple(written), tuple(result.new_works))
+        written = store.save_letter(data_dir, doc, result.new_works, result.mappings)
+    except store.StoreConflict as exc:
+        raise SaveConflict(list(exc.conflicts)) from None
+    except store.StoreError as exc:
+        raise IngestError(exc.code, exc.message) from None
+    return SaveReport(doc.id, written, tuple(result.new_works))
 
 
 # ---------------------------------------------------------------------------------------

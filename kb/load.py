@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Container, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import bibtexparser
 from bibtexparser.middlewares.names import split_multiple_persons_names
 from bibtexparser.model import Block
 
 from kb import schema
+from kb.latex import to_text
 from kb.linking.analysis import analyse
 from kb.model import (
     Assessment,
@@ -31,11 +33,12 @@ from kb.model import (
     Study,
     Work,
 )
+from kb.store import orphan_files
 
-DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
-PMID_RE = re.compile(r"^\d{1,8}$")
-PMCID_RE = re.compile(r"^PMC\d+$")
-ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$", re.ASCII)
+PMID_RE = re.compile(r"^\d{1,8}$", re.ASCII)
+PMCID_RE = re.compile(r"^PMC\d+$", re.ASCII)
+ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 TRUE_WORDS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
 
@@ -117,6 +120,18 @@ def parse_csv(text: str, file: str, columns: tuple[str, ...], required: tuple[st
         line, start = start, reader.line_num + 1
         if not any(v.strip() for v in values):
             continue
+        swallowed = _swallowed_rows(values, len(header))
+        if swallowed:
+            ids = ", ".join(repr(i) for i in swallowed)
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    None,
+                    f"unterminated quote: this row runs on to line {reader.line_num} and "
+                    f"swallows {len(swallowed)} row(s) (ids {ids}); close the quote",
+                )
+            )
         if len(values) != len(header):
             problems.append(
                 Problem(file, line, None, f"row has {len(values)} fields, header has {len(header)}")
@@ -127,6 +142,17 @@ def parse_csv(text: str, file: str, columns: tuple[str, ...], required: tuple[st
                 problems.append(Problem(file, line, col, "required value is empty"))
         rows.append((line, row))
     return _Rows(rows, problems)
+
+
+def _swallowed_rows(values: list[str], width: int) -> list[str]:
+    """Ids of whole CSV rows held inside a quoted value (the mark of an unterminated quote)."""
+    ids = []
+    for value in values:
+        for text in value.splitlines()[1:]:
+            fields = next(csv.reader([text]), [])
+            if len(fields) >= max(3, width // 2):
+                ids.append(fields[0].strip())
+    return ids
 
 
 def _unique_rows(
@@ -143,17 +169,74 @@ def _unique_rows(
         yield line, row, rid
 
 
+# A number in a data file: digits with an optional decimal point; a comma only groups thousands.
+_PLAIN_NUMBER_RE = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?", re.ASCII)
+_DECIMAL_COMMA_RE = re.compile(r"[+-]?[0-9]+,[0-9]{1,2}|[+-]?[0-9]+,[0-9]{4,}", re.ASCII)
+MAX_DECIMALS = 4  # more digits after the point than any reported figure carries
+MAX_MAGNITUDE = 1e12
+# What each numeric column may hold: (whole numbers only, smallest allowed value or None).
+NUMBER_KINDS = {
+    "value": (False, None),
+    "comparator_value": (False, None),
+    "count": (True, 0),
+    "denominator": (True, 1),
+    "start": (True, 0),
+    "end": (True, 0),
+}
+
+
+def parse_data_number(raw: str, col: str) -> tuple[float | None, str | None]:
+    """A data file's number checked for its column: (value, None) or (None, what is wrong).
+
+    Finite, plain decimal notation, a comma only as a thousands separator (`3,956`), at most
+    four decimals, within range for the column. A decimal comma (`5,6`) is reported, never
+    guessed.
+
+    >>> parse_data_number("3,956", "value"), parse_data_number("5,6", "value")[1][:13]
+    ((3956.0, None), 'decimal comma')
+    """
+    whole, low = NUMBER_KINDS.get(col, (False, None))
+    if not _PLAIN_NUMBER_RE.fullmatch(raw):
+        if _DECIMAL_COMMA_RE.fullmatch(raw):
+            return None, (
+                f"decimal comma in {raw!r}: write the decimal point ({raw.replace(',', '.')}); "
+                "a comma may only separate thousands (3,956)"
+            )
+        try:
+            special = not math.isfinite(float(raw))
+        except ValueError:
+            special = False
+        if special:
+            return None, f"not a finite number: {raw!r}"
+        if "," in raw:
+            return None, f"misplaced comma in {raw!r}: a comma may only separate thousands (3,956)"
+        return None, f"not a number in plain decimal notation: {raw!r}"
+    value = float(raw.replace(",", ""))
+    decimals = len(raw.partition(".")[2])
+    if decimals > MAX_DECIMALS:
+        return None, (
+            f"{raw!r} has {decimals} decimals (at most {MAX_DECIMALS}): "
+            "write it in value_text, or check the unit"
+        )
+    if abs(value) > MAX_MAGNITUDE:
+        return None, f"{raw!r} is out of range (at most {MAX_MAGNITUDE:g} in size)"
+    if whole and decimals and not value.is_integer():
+        return None, f"{raw!r} is not a whole number"
+    if low is not None and value < low:
+        return None, f"{raw!r} is below {low}, the least a {col} can be"
+    return value, None
+
+
 def _number(
     row: dict[str, str], col: str, file: str, line: int, problems: list[Problem]
 ) -> float | None:
     raw = _blank(row.get(col))
     if raw is None:
         return None
-    try:
-        return float(raw.replace(",", ""))
-    except ValueError:
-        problems.append(Problem(file, line, col, f"not a number: {raw!r}"))
-        return None
+    value, wrong = parse_data_number(raw, col)
+    if wrong:
+        problems.append(Problem(file, line, col, wrong))
+    return value
 
 
 def _flag(row: dict[str, str], col: str, file: str, line: int, problems: list[Problem]) -> bool:
@@ -244,7 +327,7 @@ def parse_bib(
         _vocab(fields.get("verified"), schema.VERIFIED_VALUES, where("verified"), problems)
         year = None
         if fields.get("year"):
-            if re.fullmatch(r"\d{4}", fields["year"]):
+            if re.fullmatch(r"[0-9]{4}", fields["year"]):
                 year = int(fields["year"])
             else:
                 problems.append(
@@ -256,16 +339,18 @@ def parse_bib(
                 problems.append(Problem(f, ln, key, f"malformed {key}: {fields[key]!r}"))
         # bibtexparser's own splitter keeps a braced corporate author ("{A and B Society}") whole
         authors = tuple(
-            a.strip() for a in split_multiple_persons_names(fields.get("author", "")) if a.strip()
+            to_text(a.strip())
+            for a in split_multiple_persons_names(fields.get("author", ""))
+            if a.strip()
         )
         works[entry.key] = Work(
             citekey=entry.key,
             kind=kind,
-            title=fields.get("title", ""),
+            title=to_text(fields.get("title", "")) or "",
             authors=authors,
-            journal=fields.get("journal"),
-            booktitle=fields.get("booktitle"),
-            publisher=fields.get("publisher"),
+            journal=to_text(fields.get("journal")),
+            booktitle=to_text(fields.get("booktitle")),
+            publisher=to_text(fields.get("publisher")),
             year=year,
             month=fields.get("month"),
             volume=fields.get("volume"),
@@ -275,10 +360,10 @@ def parse_bib(
             pmid=fields.get("pmid"),
             pmcid=fields.get("pmcid"),
             url=fields.get("url"),
-            sponsor=fields.get("sponsor"),
+            sponsor=to_text(fields.get("sponsor")),
             verified=fields.get("verified") == "record",
             unconfirmed=_split(fields.get("unconfirmed"), ","),
-            note=fields.get("note"),
+            note=to_text(fields.get("note")),
             source=Source(file, line),
         )
     return works, problems
@@ -350,6 +435,9 @@ def parse_outcomes(
         measure = _blank(row.get("measure"))
         _vocab(measure, schema.MEASURES, (file, line, "measure"), problems)
         nums = {c: _number(row, c, file, line, problems) for c in schema.OUTCOME_NUMERIC}
+        count, denominator = nums["count"], nums["denominator"]
+        if count is not None and denominator is not None and count > denominator:
+            problems.append(Problem(file, line, "count", "count is larger than its denominator"))
         verified = _flag(row, "verified", file, line, problems)
         if verified and work in works and not works[work].verified:
             problems.append(
@@ -380,6 +468,20 @@ def parse_outcomes(
     return outcomes, problems
 
 
+def _outside(data_dir: Path, rel: str) -> str | None:
+    """Why a documents.csv path leaves the data directory, or None when it stays inside."""
+    if not rel:
+        return None
+    pure = PurePosixPath(rel.replace("\\", "/"))
+    if pure.is_absolute() or re.match(r"^[A-Za-z]:", rel):
+        return "an absolute path; give a path relative to the data directory"
+    if ".." in pure.parts:
+        return "a path that climbs out of the data directory with '..'"
+    if not (data_dir / rel).resolve().is_relative_to(data_dir.resolve()):
+        return "a path that leads outside the data directory (through a link)"
+    return None
+
+
 def parse_documents(
     text: str, data_dir: Path, file: str = schema.DOCUMENTS_FILE
 ) -> tuple[dict[str, Document], list[Problem]]:
@@ -395,7 +497,11 @@ def parse_documents(
         _vocab(kind, schema.DOCUMENT_KINDS, (file, line, "kind"), problems, "warning")
         rel = row["file"].strip()
         path = data_dir / rel
-        if not rel or not path.is_file():
+        outside = _outside(data_dir, rel)
+        if outside:
+            problems.append(Problem(file, line, "file", f"{outside}: {rel!r} (not read)"))
+            body = ""
+        elif not rel or not path.is_file():
             problems.append(Problem(file, line, "file", f"document file not found: {rel!r}"))
             body = ""
         else:
@@ -430,7 +536,7 @@ def parse_reference_map(
             problems.append(Problem(file, line, "document", f"unknown document {doc!r}"))
         if work and work not in works:
             problems.append(Problem(file, line, "work", f"unknown work {work!r}"))
-        if not raw_ref.isdigit():
+        if not re.fullmatch(r"[0-9]{1,5}", raw_ref):
             problems.append(Problem(file, line, "ref", f"not a reference number: {raw_ref!r}"))
             continue
         key = (doc, int(raw_ref))
@@ -507,6 +613,17 @@ def load_tables(data_dir: Path) -> KnowledgeBase:
         read_text(data_dir / schema.DOCUMENTS_FILE, schema.DOCUMENTS_FILE), data_dir
     )
     problems += p
+    for rel in orphan_files(data_dir, {d.file for d in documents.values()}):
+        problems.append(
+            Problem(
+                rel,
+                None,
+                None,
+                f"not named by any row of {schema.DOCUMENTS_FILE} (left by an interrupted "
+                "save?): add its row or remove the file",
+                "warning",
+            )
+        )
     mapping: dict[tuple[str, int], str] = {}
     text = _optional(data_dir, schema.REFERENCE_MAP_FILE)
     if text is not None:

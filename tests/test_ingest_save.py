@@ -11,11 +11,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import kb.ingest as ingest_mod
+from kb import store
 from kb.cli import main
-from kb.export.refs import bibtex_text
 from kb.ingest import SaveConflict, ingest, save
 from kb.load import load_kb, parse_bib
 from kb.sources import IngestError
+from kb.store import bibtex_text
 from tests.conftest import DATA, ROOT, TINY
 from tests.ingest_docs import make_docx, make_pdf
 
@@ -131,13 +132,12 @@ def test_bib_entry_round_trips_through_the_loader():
         "doe2020braced",
         "d",
     )
-    # the one BibTeX writer (shared with the exports) drops an unbalanced brace, which BibTeX
-    # cannot hold inside a braced value; every other field comes back as it went in
+    # the one BibTeX writer (shared with the exports) escapes a lone brace, so it comes back
     works, problems = parse_bib(bibtex_text([result_work]))
     assert not problems
     w = works["doe2020braced"]
     assert (w.title, w.authors, w.number, w.doi, w.verified) == (
-        "A braced title",
+        "A {braced title",
         ("Doe, J.",),
         "2",
         "10.5555/x.1",
@@ -212,7 +212,7 @@ def test_crlf_files_and_missing_final_newlines_are_respected(tiny):
 def test_a_failed_write_is_undone(tiny, monkeypatch):
     result = ingest(BRACKET, None, load_kb(tiny))
     before = _snapshot(tiny)
-    real = ingest_mod._atomic_write
+    real = store.atomic_write
     calls = []
 
     def flaky(path, data):
@@ -221,11 +221,11 @@ def test_a_failed_write_is_undone(tiny, monkeypatch):
             raise OSError("disk full")
         real(path, data)
 
-    monkeypatch.setattr(ingest_mod, "_atomic_write", flaky)
+    monkeypatch.setattr(store, "atomic_write", flaky)
     with pytest.raises(IngestError) as info:
         save(result)
     assert info.value.code == "write-failed" and "undone" in info.value.message
-    monkeypatch.setattr(ingest_mod, "_atomic_write", real)
+    monkeypatch.setattr(store, "atomic_write", real)
     assert calls[:2] == ["bracket-letter.txt", "references.bib"]
     assert _snapshot(tiny) == before
     assert not list(tiny.rglob("*.tmp"))

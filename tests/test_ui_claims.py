@@ -85,7 +85,7 @@ def test_selecting_a_row_opens_its_trace_and_sets_the_url(monkeypatch):
     lines = number_lines(at)
     assert len(lines) == 2 and all("✓ matched" in line for line in lines)
     assert lines[0].startswith("Letter: **3.0 points with the device versus 1.0 point**")
-    assert lines[1].startswith("Letter: **p < 0.001**")
+    assert lines[1].startswith("Letter: **p \\< 0.001**")  # document text is escaped
 
 
 def test_a_claim_whose_numbers_were_not_compared_says_not_checked(monkeypatch):

@@ -43,7 +43,7 @@ def test_a_deep_link_opens_the_claim_trace(monkeypatch):
     assert "3 · Study:** Alpha trial" in page
     # its own finding and the one about ref 2 it rests on
     assert "`NUM-MATCH`" in page and "`CIT-UNVERIFIED` — Reference 2 (poe2022alpha2y)" in page
-    assert "3.0 points with the device versus 1.0 point and p < 0.001 match doe2020alpha." in page
+    assert "3.0 points with the device versus 1.0 point and p \\< 0.001 match doe2020alpha." in page
     assert "Codes: CIT-UNVERIFIED, NUM-MATCH" in page
     lines = number_lines(at)
     assert len(lines) == 2
@@ -51,8 +51,8 @@ def test_a_deep_link_opens_the_claim_trace(monkeypatch):
         "Letter: **3.0 points with the device versus 1.0 point** &nbsp;·&nbsp; ✓ matched"
     )
     assert "source: **3 points vs 1 points** · NPRS · device · 1 year" in lines[0]
-    assert lines[1].startswith("Letter: **p < 0.001** &nbsp;·&nbsp; ✓ matched")
-    assert "source: **p <0.001**" in lines[1]
+    assert lines[1].startswith("Letter: **p \\< 0.001** &nbsp;·&nbsp; ✓ matched")
+    assert "source: **p \\<0.001**" in lines[1]
     assert (
         "doe2020alpha, PMID 11111111 / DOI 10.5555/example.2020.1, abstract, results, "
         'verified — "3.0 points with the device versus 1.0 point" is in alpha-1y-pain'

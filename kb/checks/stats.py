@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from scipy import stats as _st
 
@@ -33,7 +34,13 @@ def decimals(text: str | float) -> int:
     if isinstance(text, int):
         return 0
     if isinstance(text, float):
-        return 0 if text.is_integer() and "e" not in repr(text) else len(repr(text).split(".")[1])
+        if not math.isfinite(text):
+            raise ValueError(f"not a finite number: {text!r}")
+        if text.is_integer():
+            return 0
+        # repr is the shortest text that reads back as the float: 0.056, or 1e-05 (5 decimals)
+        exponent = Decimal(repr(text)).as_tuple().exponent
+        return max(0, -exponent) if isinstance(exponent, int) else 0
     m = NUMBER_RE.search(text)
     if m is None:
         raise ValueError(f"no number in {text!r}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
@@ -11,6 +10,7 @@ from kb.checks.factcheck import FactCheck
 from kb.export.common import cited_of, json_text, one_line, strip_braces, works_for
 from kb.export.tables import doi_link, md_cell, pmid_link
 from kb.model import KnowledgeBase, Work
+from kb.store import bibtex_text
 from kb.views.cite import format_ama
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -35,54 +35,8 @@ def split_name(name: str) -> dict[str, str]:
     return {"literal": name}
 
 
-def _balanced(value: str) -> str:
-    depth = 0
-    for ch in value:
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        if depth < 0:
-            break
-    return value if depth == 0 else strip_braces(value)
-
-
 # ---------------------------------------------------------------------------------------
 # BibTeX
-
-
-def bibtex_type(work: Work) -> str:
-    """The BibTeX entry type for a work's kind (a guideline in a journal is an article)."""
-    if work.kind == "journal-article" or (work.kind == "guideline" and work.journal):
-        return "article"
-    if work.kind == "book-chapter":
-        return "incollection" if work.booktitle else "inbook"
-    if work.kind == "guideline":
-        return "techreport" if work.publisher else "misc"
-    return "misc"
-
-
-def bib_fields(work: Work) -> list[tuple[str, str]]:
-    """BibTeX fields of a work, in a fixed order, project fields (kind, verified...) last."""
-    fields = [
-        ("author", " and ".join(work.authors)),
-        ("title", work.title),
-        ("journal", work.journal),
-        ("booktitle", work.booktitle),
-        ("publisher", work.publisher),
-        ("year", str(work.year) if work.year else None),
-        ("month", work.month),
-        ("volume", work.volume),
-        ("number", work.number),
-        ("pages", work.pages),
-        ("doi", work.doi),
-        ("pmid", work.pmid),
-        ("pmcid", work.pmcid),
-        ("url", work.url),
-        ("kind", work.kind),
-        ("sponsor", work.sponsor),
-        ("verified", "record" if work.verified else "cited-only"),
-        ("unconfirmed", ", ".join(work.unconfirmed)),
-        ("note", work.note),
-    ]
-    return [(k, _balanced(one_line(v))) for k, v in fields if v]
 
 
 def references_bibtex(
@@ -93,26 +47,6 @@ def references_bibtex(
 ) -> str:
     """Works (cited by a document, or all) as BibTeX written by bibtexparser 2."""
     return bibtex_text(works_for(kb, document))
-
-
-def bibtex_text(works: Iterable[Work]) -> str:
-    """BibTeX entries of these works, written by bibtexparser 2: the one BibTeX writer (the
-    exports and the data directory's references.bib both use it)."""
-    import bibtexparser
-    from bibtexparser.library import Library
-    from bibtexparser.model import Entry, Field
-    from bibtexparser.writer import BibtexFormat
-
-    lib = Library()
-    for w in works:
-        lib.add(Entry(bibtex_type(w), w.citekey, [Field(k, v) for k, v in bib_fields(w)]))
-    fmt = BibtexFormat()
-    fmt.indent = "  "
-    fmt.value_column = "auto"
-    fmt.trailing_comma = True
-    fmt.block_separator = "\n"
-    text = bibtexparser.write_string(lib, bibtex_format=fmt)
-    return text.strip() + "\n" if text.strip() else ""
 
 
 # ---------------------------------------------------------------------------------------

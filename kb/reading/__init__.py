@@ -29,7 +29,7 @@ from kb.reading.lines import (
     _strip_span,
 )
 from kb.reading.markers import expand_refs, find_markers
-from kb.reading.numbers import find_numbers, written_value
+from kb.reading.numbers import MAX_NUMBERS, count_numbers, find_numbers, written_value
 from kb.reading.sentences import split_sentences
 from kb.schema import NUMBER_KINDS
 from kb.text import LineIndex
@@ -50,9 +50,18 @@ def split_sections(doc_id: str, text: str) -> tuple[Section, ...]:
 
 
 def _claims(
-    doc_id: str, text: str, lay: Layout, sections: Sequence[Section], paren: bool | None
+    doc_id: str,
+    text: str,
+    lay: Layout,
+    sections: Sequence[Section],
+    paren: bool | None,
+    crowded: list[tuple[int, int]] | None = None,
 ) -> tuple[tuple[Claim, ...], list[Marker]]:
-    """Claims with citations and numbers, plus every marker found."""
+    """Claims with citations and numbers, plus every marker found.
+
+    A sentence with more than MAX_NUMBERS numbers is not searched for them; its (start, count)
+    goes to `crowded` so the caller can say so.
+    """
     factual_spans = [(s, e) for kind, s, e in lay.items if kind in ("prose", "list", "caption")]
     markers = find_markers(text, factual_spans, paren=paren)
     pieces: list[tuple[str, int, int]] = []
@@ -95,9 +104,15 @@ def _claims(
                 )
                 k += 1
             mi = k
-            numbers = tuple(
-                find_numbers(text[s:e], offset=s, exclude=[(c.start, c.end) for c in cits])
-            )
+            count = count_numbers(text, s, e)
+            if count > MAX_NUMBERS:
+                numbers = ()
+                if crowded is not None:
+                    crowded.append((s, count))
+            else:
+                numbers = tuple(
+                    find_numbers(text[s:e], offset=s, exclude=[(c.start, c.end) for c in cits])
+                )
         else:
             numbers = ()
         refs = tuple(sorted({n for c in cits for n in c.refs}))
@@ -150,9 +165,19 @@ def read_document(doc_id: str, text: str, file: str = "<text>") -> Reading:
     sections = _section_records(doc_id, lay)
     refs = lay.references
     paren = True if refs and refs.entries else None
-    claims, _ = _claims(doc_id, text, lay, sections, paren)
+    crowded: list[tuple[int, int]] = []
+    claims, _ = _claims(doc_id, text, lay, sections, paren, crowded)
     lines = LineIndex(text)
-    problems: list[Problem] = []
+    problems: list[Problem] = [
+        Problem(
+            file,
+            lines.line(start),
+            "numbers",
+            f"this sentence holds {count} numbers; its numbers are not read (at most "
+            f"{MAX_NUMBERS} in one sentence)",
+        )
+        for start, count in crowded
+    ]
     entries: list[ReferenceEntry] = []
     previous = 0
     # split_reference_entries only accepts rising numbers, so entry ids are unique.
@@ -178,6 +203,7 @@ def read_document(doc_id: str, text: str, file: str = "<text>") -> Reading:
 __all__ = [
     "CLAIM_KINDS",
     "FACTUAL_KINDS",
+    "MAX_NUMBERS",
     "NUMBER_KINDS",
     "PREAMBLE_TITLE",
     "REFERENCES_TITLE",

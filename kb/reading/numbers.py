@@ -19,6 +19,7 @@ from kb.schema import NUMBER_KINDS  # noqa: F401  (re-exported; the kinds are kb
 # and the tail of "COVID-19" are not numbers); thousands separators only in groups of three.
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+"
 _LEFT = r"(?<![\w.,/^{])(?<![A-Za-z]-)"
+SERIES_MAX = 40  # numbers of one series sharing a unit ("3, 6, and 12 months")
 _N = f"{_LEFT}(?:{_NUM})"
 
 _UNITS_WORDS = {
@@ -356,7 +357,10 @@ def _between(f: _Finder, m: re.Match) -> None:
 
 
 @_pattern(
-    rf"(?P<nums>(?:{_N})-?(?:,\s*(?:{_NUM})-?)*),?\s+(?:and|or)\s+(?P<last>{_N})(?P<sep>[-\s]?)"
+    # At most SERIES_MAX numbers before the "and": an unbounded repeat would rescan the whole
+    # list from every number in it (quadratic time in a sentence of thousands of numbers).
+    rf"(?P<nums>(?:{_N})-?(?:,\s*(?:{_NUM})-?){{0,{SERIES_MAX}}}),?\s+(?:and|or)\s+"
+    rf"(?P<last>{_N})(?P<sep>[-\s]?)"
     rf"(?P<u>{_TIME}|{_MEASURE})(?![\w])",
     re.IGNORECASE,
 )
@@ -526,7 +530,9 @@ def _of(f: _Finder, m: re.Match) -> None:
 @_pattern(
     r"(?:\$|USD\s?|US\$|€|£)\s?(?P<a>\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
     r"(?:\s?(?P<s>million|billion|thousand|[kKMB])\b)?"
-    r"|(?P<b>\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s+(?:dollars|USD|euros)\b"
+    # a number starts where no digit stands before it: scanning a run of digits from each of
+    # its positions would take quadratic time
+    r"|(?<![\d,.])(?P<b>\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s+(?:dollars|USD|euros)\b"
 )
 def _money(f: _Finder, m: re.Match) -> None:
     """Money: "$12,000", "$1.2 million", "500 dollars"."""
@@ -602,6 +608,15 @@ def _plain(f: _Finder, m: re.Match) -> None:
     else:
         kind, unit = "number", None
     f.add(9, m.start(), m.end(), [(m.start(), m.end(), kind, value, unit, extra)])
+
+
+MAX_NUMBERS = 1000  # numbers read in one sentence; a sentence with more is refused
+_DIGIT_RUN = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def count_numbers(text: str, start: int = 0, end: int | None = None) -> int:
+    """How many numbers written with digits `text[start:end]` holds ("3,956" and "5.6" are one)."""
+    return sum(1 for _ in _DIGIT_RUN.finditer(text, start, len(text) if end is None else end))
 
 
 def find_numbers(

@@ -12,6 +12,10 @@ from kb.sources.common import (
     ACCEPTED,
     FORMATS,
     MAX_BYTES,
+    MAX_CHARS,
+    MAX_MEMBERS,
+    MAX_PAGES,
+    MAX_UNPACKED,
     Extracted,
     IngestError,
     PageSpan,
@@ -38,6 +42,12 @@ def extract(data: bytes, name: str) -> Extracted:
         result = extract_txt(data, name, fmt)
     if not result.text.strip():
         raise IngestError("empty", f"{name} holds no text (only blank space).")
+    if len(result.text) > MAX_CHARS:
+        raise IngestError(
+            "too-long",
+            f"{name} holds {len(result.text):,} characters of text; at most {MAX_CHARS:,} are "
+            "read (a long letter has about 50,000). Split the document.",
+        )
     return result
 
 
@@ -45,6 +55,10 @@ __all__ = [
     "ACCEPTED",
     "FORMATS",
     "MAX_BYTES",
+    "MAX_CHARS",
+    "MAX_MEMBERS",
+    "MAX_PAGES",
+    "MAX_UNPACKED",
     "Extracted",
     "IngestError",
     "PageSpan",

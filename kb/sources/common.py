@@ -6,11 +6,16 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = 20 * 1024 * 1024  # a file as uploaded
+MAX_UNPACKED = 200 * 1024 * 1024  # what a DOCX or a PDF's compressed streams unpack to
+MAX_MEMBERS = 10_000  # files inside a DOCX package
+MAX_PAGES = 500  # pages of a PDF
+MAX_CHARS = 1_000_000  # characters of text in one document
 
 
 FORMATS = {
@@ -168,6 +173,76 @@ _LOOKS = {
     "text": "plain text",
     "binary": "binary data",
 }
+
+
+def _too_big(name: str, what: str) -> IngestError:
+    mb = MAX_UNPACKED // (1024 * 1024)
+    return IngestError(
+        "too-large-unpacked",
+        f"{name} {what}; files that unpack to more than {mb} MB are not accepted "
+        "(a letter unpacks to a few MB). Save it again without embedded media, or split it.",
+    )
+
+
+def check_package(data: bytes, name: str) -> None:
+    """Refuse a ZIP package (DOCX) too big once unpacked: declared sizes, then actual bytes."""
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return  # the extractor says the file is damaged
+    with z:
+        infos = z.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise IngestError(
+                "too-many-parts",
+                f"{name} is a package of {len(infos):,} files; at most {MAX_MEMBERS:,} are "
+                "accepted.",
+            )
+        declared = sum(i.file_size for i in infos)
+        if declared > MAX_UNPACKED:
+            raise _too_big(name, f"says it unpacks to {declared / 2**20:,.0f} MB")
+        actual = 0
+        try:
+            for info in infos:
+                with z.open(info) as fh:
+                    while chunk := fh.read(1 << 20):
+                        actual += len(chunk)
+                        if actual > MAX_UNPACKED:
+                            raise _too_big(name, "unpacks to more than it says")
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
+            raise IngestError(
+                "corrupt",
+                f"{name} could not be opened as a Word document: the package is damaged. "
+                "Open it in Word and save it again.",
+                f"{type(exc).__name__}: {exc}",
+            ) from None
+
+
+_STREAM_RE = re.compile(rb"stream\r?\n")
+
+
+def check_pdf_streams(data: bytes, name: str) -> None:
+    """Refuse a PDF whose Flate streams unpack to more than MAX_UNPACKED in all.
+
+    Every `stream` keyword is tried as the start of zlib data and unpacked in bounded pieces
+    (nothing is kept), so a small file that would unpack to gigabytes is refused before any
+    PDF library reads it. Streams in other encodings are left to the reader.
+    """
+    total = 0
+    for m in _STREAM_RE.finditer(data):
+        d = zlib.decompressobj()
+        pos = m.end()
+        try:
+            while pos < len(data) and not d.eof:
+                buf = data[pos : pos + 65536]
+                pos += len(buf)
+                while buf and not d.eof:
+                    total += len(d.decompress(buf, 1 << 20))
+                    if total > MAX_UNPACKED:
+                        raise _too_big(name, "holds compressed streams that unpack to too much")
+                    buf = d.unconsumed_tail
+        except zlib.error:
+            continue
 
 
 def check_file(data: bytes, name: str) -> str:

@@ -5,7 +5,77 @@ from __future__ import annotations
 import io
 import re
 
-from kb.sources.common import Extracted, IngestError, PageSpan, _join_sup
+from kb.sources.common import Extracted, IngestError, PageSpan, _join_sup, check_package
+
+
+def _int(value: str | None, default: int, low: int = 0, high: int = 10**6) -> int:
+    """A numeric attribute as an int; a malformed or absurd one ('x', 'one', '²') -> default."""
+    if value is None or not re.fullmatch(r"-?[0-9]{1,7}", value.strip()):
+        return default
+    return min(max(int(value), low), high)
+
+
+# Containers whose content is ordinary text (fields, smart tags, content controls, tracked
+# insertions): their children are moved up so that the paragraphs and runs inside are read.
+_UNWRAP = {"smartTag", "customXml", "ins", "fldSimple", "moveTo", "dir", "bdo", "sdtContent"}
+# Properties of those containers, and tracked deletions: not text of the letter.
+_DROP = {"del", "moveFrom", "sdtPr", "sdtEndPr", "smartTagPr", "customXmlPr"}
+
+
+def _flatten(root) -> None:
+    """Unwrap text containers, drop tracked deletions and resolve internal entities, in place.
+
+    python-docx reads only runs and paragraphs that are direct children: a paragraph inside a
+    content control or a run inside a field or a smart tag would otherwise be dropped, and an
+    entity reference (`&co;`, declared in the part's own DTD) would cut its run's text short.
+    External entities are never fetched: an unknown one is kept as written.
+    """
+    from lxml import etree
+
+    entities = {}
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None:
+        entities = {e.name: e.content or "" for e in dtd.iterentities() if e.content is not None}
+    for node in list(root.iter(etree.Entity)):
+        _replace_with_text(node, entities.get(node.name, node.text or f"&{node.name};"))
+    changed = True
+    while changed:
+        changed = False
+        for el in list(root.iter(etree.Element)):
+            name = etree.QName(el).localname
+            parent = el.getparent()
+            if parent is None:
+                continue
+            if name in _DROP:
+                parent.remove(el)
+                changed = True
+            elif name in _UNWRAP or name == "sdt":
+                kids = [k for k in el if not isinstance(k.tag, str) or _local(k) not in _DROP]
+                if name == "sdt":
+                    content = [k for k in el if _local(k) == "sdtContent"]
+                    kids = content
+                at = parent.index(el)
+                parent.remove(el)
+                for i, kid in enumerate(kids):
+                    parent.insert(at + i, kid)
+                changed = True
+
+
+def _local(el) -> str:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _replace_with_text(node, text: str) -> None:
+    """Put `text` (and the node's tail) where an entity node stood, and remove the node."""
+    parent = node.getparent()
+    prev = node.getprevious()
+    addition = text + (node.tail or "")
+    if prev is not None:
+        prev.tail = (prev.tail or "") + addition
+    else:
+        parent.text = (parent.text or "") + addition
+    parent.remove(node)
 
 
 def _docx_numbering(document) -> dict[str, dict[int, tuple[str, str, int]]]:
@@ -20,14 +90,14 @@ def _docx_numbering(document) -> dict[str, dict[int, tuple[str, str, int]]]:
     for an in root.findall(qn("w:abstractNum")):
         levels = {}
         for lvl in an.findall(qn("w:lvl")):
-            ilvl = int(lvl.get(qn("w:ilvl"), "0"))
+            ilvl = _int(lvl.get(qn("w:ilvl")), 0, 0, 8)
             fmt = lvl.find(qn("w:numFmt"))
             txt = lvl.find(qn("w:lvlText"))
             start = lvl.find(qn("w:start"))
             levels[ilvl] = (
                 fmt.get(qn("w:val")) if fmt is not None else "decimal",
                 txt.get(qn("w:val")) if txt is not None else "%1.",
-                int(start.get(qn("w:val"))) if start is not None else 1,
+                _int(start.get(qn("w:val")), 1) if start is not None else 1,
             )
         abstract[an.get(qn("w:abstractNumId"))] = levels
     out = {}
@@ -50,7 +120,9 @@ def _num_props(paragraph) -> tuple[str, int] | None:
             lvl = num.find(qn("w:ilvl"))
             if nid is None or nid.get(qn("w:val")) == "0":
                 return None
-            return nid.get(qn("w:val")), int(lvl.get(qn("w:val"))) if lvl is not None else 0
+            return nid.get(qn("w:val")), _int(
+                lvl.get(qn("w:val")), 0, 0, 8
+            ) if lvl is not None else 0
     return None
 
 
@@ -141,6 +213,7 @@ def extract_docx(data: bytes, name: str) -> Extracted:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    check_package(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds
@@ -149,6 +222,7 @@ def extract_docx(data: bytes, name: str) -> Extracted:
             f"{name} could not be opened as a Word document; it may be damaged.",
             f"{type(exc).__name__}: {exc}",
         ) from None
+    _flatten(document.element.body)
     numbering = _docx_numbering(document)
     counters: dict = {}
     blocks: list[tuple[str, bool, list[int]]] = []

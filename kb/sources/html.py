@@ -8,6 +8,14 @@ from html.parser import HTMLParser
 from kb.sources.common import Extracted, _join_sup
 from kb.sources.text import decode_text
 
+
+def _int(value: str | None, default: int) -> int:
+    """A list number attribute; a malformed one ('²', 'one', 10**5000) -> default."""
+    if value is None or not re.fullmatch(r"-?[0-9]{1,7}", value.strip()):
+        return default
+    return int(value)
+
+
 _BLOCK_TAGS = {
     "p",
     "div",
@@ -86,16 +94,13 @@ class _HTMLText(HTMLParser):
         if tag == "br":
             self._text("\n", raw=True)
         elif tag in ("ol", "ul"):
-            start = dict(attrs).get("start") or "1"
-            self.lists.append([tag, int(start) if start.strip().isdigit() else 1])
+            self.lists.append([tag, _int(dict(attrs).get("start"), 1)])
             self._break("\n\n" if len(self.lists) == 1 else "\n")
         elif tag == "li":
             self._break("\n")
             if self.lists:
                 kind, n = self.lists[-1]
-                value = dict(attrs).get("value")
-                if value and value.strip().isdigit():
-                    n = int(value)
+                n = _int(dict(attrs).get("value"), n)
                 self.out.append("  " * (len(self.lists) - 1))
                 self.out.append(f"{n}. " if kind == "ol" else "- ")
                 self.lists[-1][1] = n + 1

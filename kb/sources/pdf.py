@@ -14,10 +14,12 @@ from kb.sources.common import (
     _LIGATURES,
     _LIST_START,
     _PAGE_NUMBER,
+    MAX_PAGES,
     Extracted,
     IngestError,
     PageSpan,
     _join_sup,
+    check_pdf_streams,
 )
 
 
@@ -223,6 +225,12 @@ def _check_pdf(data: bytes, name: str) -> None:
             )
         if len(reader.pages) == 0:
             raise IngestError("corrupt", f"{name} is a PDF with no pages.")
+        if len(reader.pages) > MAX_PAGES:
+            raise IngestError(
+                "too-many-pages",
+                f"{name} has {len(reader.pages):,} pages; at most {MAX_PAGES} are read. "
+                "Upload the letter itself, not a whole dossier.",
+            )
     except IngestError:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds
@@ -285,6 +293,7 @@ def _starts_list(text: str) -> bool:
 
 def extract_pdf(data: bytes, name: str) -> Extracted:
     """PDF text with superscript markers recovered and one span per page."""
+    check_pdf_streams(data, name)
     _check_pdf(data, name)
     read = _pdf_pages(data, name)
     markers = sum(n for _, n, _ in read)

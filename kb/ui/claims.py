@@ -19,6 +19,7 @@ from kb.ui.components import trace_panel
 from kb.ui.downloads import download_buttons
 from kb.ui.state import analyst
 from kb.ui.state import checks as get_checks
+from kb.views.markup import md
 
 COLUMNS = ["id", "section", "verdict", "analyst", "severity", "codes", "refs", "studies", "text"]
 
@@ -33,12 +34,12 @@ def main() -> None:
         st.info("The knowledge base holds no document.")
         return
     st.caption(
-        f"Every claim of **{doc_id}** ({kb.documents[doc_id].title}) with its verdict, "
+        f"Every claim of **{md(doc_id)}** ({md(kb.documents[doc_id].title)}) with its verdict, "
         "finding codes and cited references. Select a row to open its trace."
     )
     rows = views.claim_rows(kb, g, checks, doc_id, analyst())
     if not rows:
-        st.info(f"{doc_id} has no claims (the reading found none).")
+        st.info(f"{md(doc_id)} has no claims (the reading found none).")
         return
 
     def options(col: str, split: bool = False) -> list[str]:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from kb.ui.state import Loaded, current
+from kb.views.markup import code, md
 
 log = logging.getLogger("kb.ui")
 
@@ -35,7 +36,7 @@ def guarded(name: str, body: Callable[[], None]) -> None:
     except Exception as exc:  # st.stop / st.rerun / switch_page are BaseException: they pass
         log.exception("page %s failed", name)
         st.error(
-            f"Something went wrong while showing this page ({type(exc).__name__}: {exc}). "
+            f"Something went wrong while showing this page ({type(exc).__name__}: {md(exc)}). "
             "The rest of the app still works; the details are in the server log."
         )
 
@@ -44,7 +45,7 @@ def need_kb() -> Loaded:
     """The loaded KB, or an error message on the page and a stop."""
     loaded = current()
     if loaded.error:
-        st.error(f"The knowledge base could not be loaded: {loaded.error}")
+        st.error(f"The knowledge base could not be loaded: {md(loaded.error)}")
         st.caption("Fix the file named above (`kb validate` lists every problem) and reload.")
         st.stop()
     return loaded
@@ -78,7 +79,7 @@ def current_document(kb) -> str | None:
         return None
     doc = param("doc")
     if doc is not None and doc not in docs:
-        st.warning(f"There is no document `{doc}` in the knowledge base; showing another one.")
+        st.warning(f"There is no document {code(doc)} in the knowledge base; showing another one.")
     if doc not in docs:
         claim = param("claim")
         doc = claim.split(":", 1)[0] if claim and ":" in claim else None
@@ -113,7 +114,7 @@ def document_picker() -> None:
         help="The letter or statement the reader, claims, findings and graph pages show.",
     )
     d = kb.documents[doc]
-    st.sidebar.caption(f"{d.title} — {d.organisation or 'organisation unknown'}")
+    st.sidebar.caption(f"{md(d.title)} — {md(d.organisation or 'organisation unknown')}")
     if kb.problems:
         errors = len(kb.errors)
         st.sidebar.caption(
@@ -149,4 +150,4 @@ def table_pick(key: str, ids: list[str]) -> str | None:
 def claim_not_found(claim: str | None, doc_id: str, known: set[str]) -> None:
     """Say so when the URL names a claim this document does not have (never drop it silently)."""
     if claim and claim not in known:
-        st.warning(f"There is no claim `{claim}` in {doc_id}.")
+        st.warning(f"There is no claim {code(claim)} in {md(doc_id)}.")

@@ -11,6 +11,7 @@ from kb.ui.common import guarded, need_kb
 from kb.ui.components import table
 from kb.ui.state import checks
 from kb.views.compare import compare_claims, stated_differently
+from kb.views.markup import md
 
 DEFAULT = ("nysipp-2024", "nysipp-2026")
 
@@ -47,7 +48,7 @@ def main() -> None:
     ca = [c for c in kb.claims(a) if c.kind in FACTUAL_KINDS]
     cb = [c for c in kb.claims(b) if c.kind in FACTUAL_KINDS]
     if not ca or not cb:
-        st.info(f"{a if not ca else b} has no claims to compare.")
+        st.info(f"{md(a if not ca else b)} has no claims to compare.")
         return
     cmp = compare_claims(ca, cb, threshold=threshold)
     st.caption(
@@ -65,8 +66,8 @@ def main() -> None:
     m = st.columns(4)
     m[0].metric("Claims paired", len(cmp.pairs))
     m[1].metric("Numbers that changed", len(cmp.changes) + len(differ))
-    m[2].metric(f"Only in {a}", len(cmp.only_a))
-    m[3].metric(f"Only in {b}", len(cmp.only_b))
+    m[2].metric(f"Only in {md(a)}", len(cmp.only_a))
+    m[3].metric(f"Only in {md(b)}", len(cmp.only_b))
 
     st.subheader("Numbers that changed")
     st.markdown("**The same kind of figure, stated differently** (fact check, matched by topic)")
@@ -130,18 +131,18 @@ def main() -> None:
         )
     left, right = st.columns(2)
     with left:
-        st.subheader(f"Only in {a}")
+        st.subheader(f"Only in {md(a)}")
         table(
             [{"claim": c.id, "text": views.clip(c.text, 140)} for c in cmp.only_a],
-            f"Every claim of {a} has a counterpart.",
+            f"Every claim of {md(a)} has a counterpart.",
             key="cmp_only_a",
             width="stretch",
         )
     with right:
-        st.subheader(f"Only in {b}")
+        st.subheader(f"Only in {md(b)}")
         table(
             [{"claim": c.id, "text": views.clip(c.text, 140)} for c in cmp.only_b],
-            f"Every claim of {b} has a counterpart.",
+            f"Every claim of {md(b)} has a counterpart.",
             key="cmp_only_b",
             width="stretch",
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import html
+from urllib.parse import quote
 
 import networkx as nx
 import pandas as pd
@@ -14,6 +14,7 @@ from kb.graph import UnknownNodeError, claims_resting_on, trace
 from kb.model import KnowledgeBase
 from kb.ui.common import PAGES
 from kb.ui.state import analyst
+from kb.views.markup import code, md
 
 SEVERITY_ICON = {"error": "🔴", "warning": "🟠", "info": "🔵"}
 
@@ -21,7 +22,8 @@ SEVERITY_ICON = {"error": "🔴", "warning": "🟠", "info": "🔵"}
 def verdict_chip(label: str | None, prefix: str = "", suffix: str = "") -> str:
     """A coloured chip with symbol and label (readable without colour)."""
     bg, fg, _ = views.verdict_style(label)
-    text = html.escape(prefix + views.verdict_badge(label) + suffix)
+    # Markdown is read inside the span too: md() keeps an analyst's label from being markup
+    text = md(prefix + views.verdict_badge(label) + suffix)
     return (
         f'<span style="background:{bg};color:{fg};border:1px solid {fg};border-radius:10px;'
         f"padding:2px 9px;font-weight:600;font-size:0.9rem;white-space:nowrap;"
@@ -35,14 +37,11 @@ def table(rows: list[dict], empty: str, static: bool = False, **kwargs) -> None:
         st.caption(empty)
         return
     if static:
-        st.table(pd.DataFrame(rows), hide_index=True)
+        # st.table reads every cell as Markdown: the cells hold document text
+        safe = [{md(k): md(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]
+        st.table(pd.DataFrame(safe), hide_index=True)
         return
     st.dataframe(pd.DataFrame(rows), hide_index=True, **kwargs)
-
-
-def _escape_md(text: str) -> str:
-    """Text safe inside a :gray[...] span (brackets would end it early)."""
-    return text.replace("[", "\\[").replace("]", "\\]")
 
 
 def work_block(w, heading: str | None = None) -> None:
@@ -50,24 +49,29 @@ def work_block(w, heading: str | None = None) -> None:
     links = views.work_links(w)
     if heading:
         st.markdown(heading)
-    st.markdown(links["citation"])
+    st.markdown(md(links["citation"]))
     bits = []
     if links["doi"]:
-        bits.append(f"[DOI]({links['doi']})")
+        bits.append(f"[DOI](<{_url(links['doi'])}>)")
     if links["pubmed"]:
-        bits.append(f"[PubMed]({links['pubmed']})")
+        bits.append(f"[PubMed](<{_url(links['pubmed'])}>)")
     record = "record read (verified)" if w.verified else "record not found: cited-only"
     extra = ""
     if w.unconfirmed:
-        extra = f" · fields taken from the letter only: {', '.join(w.unconfirmed)}"
-    st.caption(" · ".join(bits + [f"`{w.citekey}`", w.kind, record]) + extra)
+        extra = f" · fields taken from the letter only: {md(', '.join(w.unconfirmed))}"
+    st.caption(" · ".join(bits + [code(w.citekey), md(w.kind), record]) + extra)
     if w.note:
-        st.caption(f"Note: {w.note}")
+        st.caption(f"Note: {md(w.note)}")
+
+
+def _url(url: str) -> str:
+    """A link target that no character of a DOI or PMID can end early."""
+    return quote(url, safe=":/?=&%#")
 
 
 def study_facts_table(s) -> None:
     """Design, arms, N, follow-up, sponsor of a study."""
-    df = pd.DataFrame(views.study_facts(s), columns=["", "value"])
+    df = pd.DataFrame([(k, md(v)) for k, v in views.study_facts(s)], columns=["", "value"])
     st.table(df, hide_index=True, hide_header=True)
 
 
@@ -78,7 +82,7 @@ def trace_panel(
     try:
         t = trace(g, claim_id)
     except UnknownNodeError:
-        st.warning(f"There is no claim `{claim_id}` in this knowledge base.")
+        st.warning(f"There is no claim {code(claim_id)} in this knowledge base.")
         return
     c = t.claim
     v = checks.verdict(c.id)
@@ -86,11 +90,11 @@ def trace_panel(
     st.subheader(f"Claim {views.short_claim(c.id)}")
     st.markdown(
         verdict_chip(v.label, "machine: ")
-        + f" &nbsp; section: *{titles.get(c.section, c.section)}*",
+        + f" &nbsp; section: *{md(titles.get(c.section, c.section))}*",
         unsafe_allow_html=True,
     )
-    st.markdown("> " + " ".join(c.text.split()))
-    st.caption(f"`{c.id}` · {c.document}, characters {c.start}–{c.end}")
+    st.markdown("> " + md(c.text))
+    st.caption(f"{code(c.id)} · {md(c.document)}, characters {c.start}–{c.end}")
 
     refs = views.claim_refs(c)
     carrier = checks.carriers.get(c.id)
@@ -110,28 +114,28 @@ def trace_panel(
     seen_studies: dict[str, object] = {}
     for r in ref_traces:
         with st.container(border=True):
-            st.markdown(f"**Reference {r.number}** · marker `{r.marker}`")
+            st.markdown(f"**Reference {r.number}** · marker {code(r.marker)}")
             if r.entry is None:
                 st.warning(f"The letter's reference list has no entry {r.number}.")
                 continue
-            st.caption("As listed in the letter: " + " ".join(r.entry.raw.split()))
+            st.caption("As listed in the letter: " + md(r.entry.raw))
             if r.work is None:
                 st.warning("This entry is not tied to any work in the knowledge base.")
                 continue
             work_block(r.work, "**2 · Citation (AMA)**")
             if r.resolution is not None:
                 score = "" if r.resolution.score is None else f", score {r.resolution.score:g}"
-                st.caption(f"Tied to the work by: {r.resolution.method}{score}")
+                st.caption(f"Tied to the work by: {md(r.resolution.method)}{score}")
             if not r.studies:
                 st.caption("Study: unknown (this work reports no study in the knowledge base).")
             for s in r.studies:
                 seen_studies[s.study.id] = s
-                st.markdown(f"**3 · Study:** {s.study.name}")
+                st.markdown(f"**3 · Study:** {md(s.study.name)}")
                 study_facts_table(s.study)
-                st.caption(f"From {s.study.source}; “unknown” where the record does not say.")
+                st.caption(f"From {md(s.study.source)}; “unknown” where the record does not say.")
                 st.page_link(
                     PAGES["evidence"],
-                    label=f"Open study {s.study.id}",
+                    label=f"Open study {md(s.study.id)}",
                     icon="🔬",
                     query_params={"study": s.study.id},
                 )
@@ -142,12 +146,12 @@ def trace_panel(
         st.caption("The claim states no number.")
     # one element per number (not a bordered box of two): a long trace draws much faster
     for r in rows:
-        measure = f" · {r['measure']}" if r["measure"] else ""
+        measure = f" · {md(r['measure'])}" if r["measure"] else ""
         note = " — ".join(x for x in (r["provenance"], r["why"]) if x)
         st.markdown(
-            f"Letter: **{r['letter says']}** &nbsp;·&nbsp; {r['status']} "
-            f"&nbsp;·&nbsp; source: **{r['source says']}**{measure}"
-            + (f"  \n:gray[{_escape_md(note)}]" if note else "")
+            f"Letter: **{md(r['letter says'])}** &nbsp;·&nbsp; {md(r['status'])} "
+            f"&nbsp;·&nbsp; source: **{md(r['source says'])}**{measure}"
+            + (f"  \n:gray[{md(note)}]" if note else "")
         )
     # drawn only on demand: a big grid would slow every claim selection
     if seen_studies and st.toggle(
@@ -167,20 +171,21 @@ def trace_panel(
         st.caption("No findings for this claim.")
     for f in findings:
         st.markdown(
-            f"{SEVERITY_ICON.get(f.severity, '⚪')} **{f.severity}** · `{f.code}` — {f.message}"
+            f"{SEVERITY_ICON.get(f.severity, '⚪')} **{f.severity}** · {code(f.code)} — "
+            f"{md(f.message)}"
         )
         if f.evidence:
             # a plain caption, not a JSON viewer: every finding of a trace would draw one
             st.caption(
                 "Evidence: "
-                + "; ".join(f"{k} = {views.evidence_text(val)}" for k, val in f.evidence)
+                + md("; ".join(f"{k} = {views.evidence_text(val)}" for k, val in f.evidence))
             )
 
     st.markdown("**6 · Verdict** (machine and analyst are kept apart)")
     left, right = st.columns(2)
     with left, st.container(border=True):
         st.markdown(verdict_chip(v.label, "machine: "), unsafe_allow_html=True)
-        st.caption(v.reason or "No reason given.")
+        st.caption(md(v.reason) if v.reason else "No reason given.")
         if v.codes:
             st.caption("Codes: " + ", ".join(v.codes))
     with right, st.container(border=True):
@@ -191,24 +196,24 @@ def trace_panel(
         else:
             st.markdown(verdict_chip(judged.verdict, "analyst: "), unsafe_allow_html=True)
             who = views.analyst_label(judged)
-            st.caption(" · ".join(x for x in (judged.note, who) if x) or "no note")
+            st.caption(md(" · ".join(x for x in (judged.note or "", who) if x)) or "no note")
 
 
 def study_panel(kb, g, s, key: str) -> str | None:
     """A study: facts, works, numbers and the claims resting on it. Returns a picked claim."""
-    st.header(f"🔬 {s.name}")
-    st.caption(f"`study:{s.id}` · {s.source}")
+    st.header(f"🔬 {md(s.name)}")
+    st.caption(f"{code('study:' + s.id)} · {md(s.source)}")
     left, right = st.columns([2, 3])
     with left:
         study_facts_table(s)
         if s.note:
-            st.caption(f"Note: {s.note}")
+            st.caption(f"Note: {md(s.note)}")
     with right:
         st.markdown(f"**Works reporting this study ({len(s.works)})**")
         for key_ in s.works:
             w = kb.works.get(key_)
             if w is None:
-                st.warning(f"`{key_}` is named by the study but is not in references.bib.")
+                st.warning(f"{code(key_)} is named by the study but is not in references.bib.")
                 continue
             with st.container(border=True):
                 work_block(w)
@@ -249,14 +254,19 @@ def resting_claims(g, node: str, key: str) -> str | None:
 
 def work_panel(kb, g, w, key: str) -> str | None:
     """A work: citation, links, studies, numbers it states, entries citing it, claims."""
-    st.header(f"📄 {w.citekey}")
+    st.header(f"📄 {md(w.citekey)}")
     work_block(w)
-    st.caption(f"Sponsor: {w.sponsor or 'unknown'} · year {w.year or 'unknown'} · {w.source}")
+    st.caption(
+        f"Sponsor: {md(w.sponsor or 'unknown')} · year {w.year or 'unknown'} · {md(w.source)}"
+    )
     studies = kb.studies_of(w.citekey)
-    st.markdown("**Studies:** " + (", ".join(s.name for s in studies) or "none"))
+    st.markdown("**Studies:** " + (md(", ".join(s.name for s in studies)) or "none"))
     for s in studies:
         st.page_link(
-            PAGES["evidence"], label=f"Open study {s.id}", icon="🔬", query_params={"study": s.id}
+            PAGES["evidence"],
+            label=f"Open study {md(s.id)}",
+            icon="🔬",
+            query_params={"study": s.id},
         )
     wid = f"work:{w.citekey}"
     entries = [
@@ -265,7 +275,7 @@ def work_panel(kb, g, w, key: str) -> str | None:
         if g.nodes[e]["kind"] == "entry"
     ]
     cited = sorted(f"{e.document} ref {e.number}" for e in entries)
-    st.caption("Cited as: " + (", ".join(cited) or "no document cites it"))
+    st.caption("Cited as: " + (md(", ".join(cited)) or "no document cites it"))
     st.subheader("Numbers this work reports")
     outs = [o for o in kb.outcomes.values() if o.work == w.citekey]
     table(

@@ -8,6 +8,7 @@ import streamlit as st
 from kb import views
 from kb.ui.common import PAGES, guarded, need_kb, param, set_params, table_pick
 from kb.ui.components import study_panel, work_panel
+from kb.views.markup import code
 
 
 def _open_claim_in_reader(claim_id: str) -> None:
@@ -22,14 +23,14 @@ def main() -> None:
     st.title("🔬 Evidence")
     study_id, work_id = param("study"), param("work")
     if study_id and study_id not in kb.studies:
-        st.warning(f"There is no study `{study_id}` in this knowledge base.")
+        st.warning(f"There is no study {code(study_id)} in this knowledge base.")
     elif study_id:
         picked = study_panel(kb, g, kb.studies[study_id], key="study_claims")
         if picked:
             _open_claim_in_reader(picked)
         st.divider()
     elif work_id and work_id not in kb.works:
-        st.warning(f"There is no work `{work_id}` in this knowledge base.")
+        st.warning(f"There is no work {code(work_id)} in this knowledge base.")
     elif work_id:
         picked = work_panel(kb, g, kb.works[work_id], key="work_claims")
         if picked:

@@ -17,6 +17,7 @@ from kb.ui.common import (
 )
 from kb.ui.components import trace_panel
 from kb.ui.state import checks as get_checks
+from kb.views.markup import md
 
 SEVERITY_COLOURS = {"error": "#c62828", "warning": "#f9a825", "info": "#64b5f6"}
 
@@ -59,7 +60,7 @@ def main() -> None:
     scope = st.radio("Scope", ["this document", "every document"], horizontal=True, key="fd_scope")
     rows = views.finding_rows(checks, doc_id if scope == "this document" else None)
     st.caption(
-        f"Machine findings about {doc_id if scope == 'this document' else 'every document'}"
+        f"Machine findings about {md(doc_id) if scope == 'this document' else 'every document'}"
         ". Analysts' verdicts are kept apart (see each claim's trace)."
     )
     if not rows:

@@ -13,6 +13,7 @@ from kb.ui.common import PAGES, current_document, guarded, need_kb, param, set_p
 from kb.ui.components import table
 from kb.ui.state import checks as get_checks
 from kb.ui.state import evidence_view
+from kb.views.markup import code, md
 
 MODES = {
     "evidence": "Evidence: claim → work → study → number",
@@ -91,8 +92,8 @@ def details(kb: KnowledgeBase, g: nx.MultiDiGraph, nid: str, checks: FactCheck) 
     d = g.nodes[nid]
     kind, rec = d["kind"], d["record"]
     if kind == "claim":
-        st.subheader(f"Chain of claim {views.short_claim(rec.id)}")
-        st.markdown("> " + " ".join(rec.text.split()))
+        st.subheader(f"Chain of claim {md(views.short_claim(rec.id))}")
+        st.markdown("> " + md(rec.text))
         prefer = [m.outcome.id for m in checks.matches_of(rec.id) if m.outcome]
         prefer += list(checks.verdict(rec.id).outcomes)
         st.graphviz_chart(views.chain_dot(trace(g, nid), prefer=prefer), width="stretch")
@@ -107,35 +108,37 @@ def details(kb: KnowledgeBase, g: nx.MultiDiGraph, nid: str, checks: FactCheck) 
             query_params={"doc": rec.document, "claim": rec.id},
         )
     elif kind == "study":
-        st.subheader(rec.name)
+        st.subheader(md(rec.name))
         st.caption(
-            f"{rec.design or 'design unknown'} · {rec.enrolled or 'N unknown'} · "
-            f"follow-up {rec.follow_up or 'unknown'} · sponsor {rec.sponsor or 'unknown'}"
+            md(
+                f"{rec.design or 'design unknown'} · {rec.enrolled or 'N unknown'} · "
+                f"follow-up {rec.follow_up or 'unknown'} · sponsor {rec.sponsor or 'unknown'}"
+            )
         )
         st.page_link(
             PAGES["evidence"],
-            label=f"Open study {rec.id}",
+            label=f"Open study {md(rec.id)}",
             icon="🔬",
             query_params={"study": rec.id},
         )
     elif kind == "work":
-        st.subheader(rec.citekey)
-        st.caption(views.work_links(rec)["citation"])
+        st.subheader(md(rec.citekey))
+        st.caption(md(views.work_links(rec)["citation"]))
         st.page_link(
             PAGES["evidence"],
-            label=f"Open work {rec.citekey}",
+            label=f"Open work {md(rec.citekey)}",
             icon="🔬",
             query_params={"work": rec.citekey},
         )
     elif kind == "outcome":
-        st.subheader(f"Reported number {rec.id}")
+        st.subheader(f"Reported number {md(rec.id)}")
         table(views.outcome_rows([rec], kb.works), "")
     elif kind == "entry":
-        st.subheader(f"{rec.document}, reference {rec.number}")
-        st.caption(" ".join(rec.raw.split()))
+        st.subheader(f"{md(rec.document)}, reference {rec.number}")
+        st.caption(md(rec.raw))
     else:
-        st.subheader(f"{kind} {nid}")
-        st.caption(str(getattr(rec, "text", "")) or "")
+        st.subheader(md(f"{kind} {nid}"))
+        st.caption(md(getattr(rec, "text", "") or ""))
 
 
 def main() -> None:
@@ -160,7 +163,7 @@ def main() -> None:
         st.info("Nothing to draw: the knowledge base holds no claim and no study.")
         return
     if focus not in g:
-        st.warning(f"There is no node `{focus}` in this knowledge base.")
+        st.warning(f"There is no node {code(focus)} in this knowledge base.")
         return
 
     options = (
@@ -195,7 +198,7 @@ def main() -> None:
     try:
         sub = neighbourhood(base, focus, depth=depth, max_nodes=200)
     except UnknownNodeError as exc:
-        st.warning(str(exc))
+        st.warning(md(exc))
         return
     st.caption(
         f"{sub.number_of_nodes()} nodes, {sub.number_of_edges()} edges"

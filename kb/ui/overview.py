@@ -8,6 +8,7 @@ import streamlit as st
 from kb.graph import counts
 from kb.ui.common import PAGES, guarded, need_kb
 from kb.ui.state import checks
+from kb.views.markup import code
 
 
 def main() -> None:
@@ -18,7 +19,7 @@ def main() -> None:
 
 
 def body(kb, g) -> None:
-    st.caption(f"Data directory: `{kb.data_dir.name}/`")
+    st.caption(f"Data directory: {code(kb.data_dir.name + '/')}")
     n = counts(g)
     cols = st.columns(6)
     for col, (label, kind) in zip(

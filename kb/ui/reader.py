@@ -19,6 +19,7 @@ from kb.ui.common import (
 )
 from kb.ui.components import trace_panel, verdict_chip
 from kb.ui.state import checks as get_checks
+from kb.views.markup import code, md
 
 LOOK_FIRST = (
     "contradicted",
@@ -46,12 +47,12 @@ def main() -> None:
         return
     doc = kb.documents[doc_id]
     st.caption(
-        f"{doc.title} · {doc.organisation or 'organisation unknown'} · {doc.date} · "
-        f"file `{doc.file}`"
+        f"{md(doc.title)} · {md(doc.organisation or 'organisation unknown')} · {md(doc.date)} · "
+        f"file {code(doc.file)}"
     )
     claims = list(kb.claims(doc_id))
     if not doc.text.strip():
-        st.warning(f"The text of {doc_id} is empty or missing (`{doc.file}`).")
+        st.warning(f"The text of {md(doc_id)} is empty or missing ({code(doc.file)}).")
         return
     if not claims:
         st.info(
@@ -96,9 +97,9 @@ def main() -> None:
                 st.page_link(
                     PAGES["reader"],
                     query_params={"doc": doc_id, "claim": c.id},
-                    label=f"{views.short_claim(c.id)} · "
+                    label=f"{md(views.short_claim(c.id))} · "
                     f"{views.verdict_badge(checks.verdict(c.id).label)} · "
-                    f"{views.clip(c.text, 60)}",
+                    f"{md(views.clip(c.text, 60))}",
                 )
         else:
             trace_panel(kb, g, checks, selected, key="reader")

@@ -10,6 +10,7 @@ import streamlit as st
 from kb.ingest import IngestError, IngestResult, ingest, save
 from kb.sources import MAX_BYTES
 from kb.ui.common import guarded, need_kb
+from kb.views.markup import code, md
 
 _STATE = "ingest_result"
 _SAVED = "ingest_saved"
@@ -44,10 +45,10 @@ def _show(result: IngestResult, file_key: tuple) -> None:
     ex, doc = result.extracted, result.document
     saved = st.session_state.get(_SAVED)
     saved = saved[1] if saved and saved[0] == file_key else None
-    st.subheader(doc.title)
+    st.subheader(md(doc.title))
     st.caption(
-        f"Document id `{doc.id}` · dated {doc.date or 'unknown'} · read from "
-        f"{result.source_name} ({ex.format})"
+        f"Document id {code(doc.id)} · dated {md(doc.date or 'unknown')} · read from "
+        f"{md(result.source_name)} ({md(ex.format)})"
     )
     factual = [c for c in result.claims if c.kind in ("sentence", "list-item", "caption")]
     cited = sum(1 for c in factual if c.refs)
@@ -58,9 +59,9 @@ def _show(result: IngestResult, file_key: tuple) -> None:
     cols[3].metric("References resolved", f"{len(result.resolved)} / {len(result.entries)}")
     cols[4].metric("Findings", len(result.findings))
     for w in result.warnings:
-        st.warning(w)
+        st.warning(md(w))
     for c in () if saved else result.conflicts:
-        st.warning(f"Cannot be saved as is: {c}. Give another document id above.")
+        st.warning(f"Cannot be saved as is: {md(c)}. Give another document id above.")
 
     st.markdown("#### Claims")
     show_all = st.toggle("Show letterhead, salutation and signature lines too", key="ingest_all")
@@ -120,7 +121,7 @@ def _show(result: IngestResult, file_key: tuple) -> None:
 
     st.markdown("#### Findings")
     if result.checks_note:
-        st.info(f"No findings: {result.checks_note}.")
+        st.info(f"No findings: {md(result.checks_note)}.")
     elif not result.findings:
         st.success("The checks found nothing to report for this letter.")
     else:
@@ -146,7 +147,7 @@ def _show(result: IngestResult, file_key: tuple) -> None:
 
     st.markdown("#### Save")
     if saved:
-        st.success(saved)
+        st.success(md(saved))
         return
     missing = "" if doc.date else "The letter's date was not found: give it above to save."
     if missing:
@@ -160,14 +161,14 @@ def _show(result: IngestResult, file_key: tuple) -> None:
         try:
             report = save(result)
         except IngestError as exc:
-            st.error(exc.message)
+            st.error(md(exc.message))
             return
         st.cache_resource.clear()  # every page reloads the knowledge base with the new letter
         msg = f"Saved {report.document}: wrote {', '.join(report.files)}."
         if report.works:
             msg += f" New cited-only works: {', '.join(report.works)}."
         st.session_state[_SAVED] = (file_key, msg)
-        st.success(msg)
+        st.success(md(msg))
 
 
 def body() -> None:
@@ -201,9 +202,9 @@ def body() -> None:
     data = upload.getvalue()
     result = _run(data, upload.name, loaded.kb, opts)
     if isinstance(result, IngestError):
-        st.error(result.message)
+        st.error(md(result.message))
         if result.detail:
-            st.caption(f"Details: {result.detail}")
+            st.caption(f"Details: {md(result.detail)}")
         return
     _show(result, _file_key(data, upload.name, opts))
 

@@ -12,6 +12,12 @@ from kb.model import Claim
 from kb.views.common import QUIET_LABELS, VERDICT_STYLES, short_claim, verdict_style
 
 
+def _text(piece: str) -> str:
+    # A carriage return is a line ending to Markdown: two would end the HTML block early and
+    # let the rest of the letter be read as Markdown. Newlines are handled below.
+    return html.escape(piece).replace("\r", "")
+
+
 def reader_html(
     text: str,
     claims: Sequence[Claim],
@@ -29,7 +35,7 @@ def reader_html(
     for c in sorted(claims, key=lambda c: c.start):
         if c.start < pos:
             continue  # overlapping spans: the first one wins
-        parts.append(html.escape(text[pos : c.start]))
+        parts.append(_text(text[pos : c.start]))
         v = checks.verdict(c.id)
         bg, fg, sym = verdict_style(v.label)
         sel = " kb-selected" if c.id == selected else ""
@@ -46,10 +52,10 @@ def reader_html(
         parts.append(
             f'<span class="kb-claim{sel}" id="{html.escape(c.id)}" data-verdict="'
             f'{html.escape(v.label)}" style="background:{bg};border-bottom:{underline}">'
-            f"{html.escape(text[c.start : c.end])}</span>{tag}"
+            f"{_text(text[c.start : c.end])}</span>{tag}"
         )
         pos = c.end
-    parts.append(html.escape(text[pos:]))
+    parts.append(_text(text[pos:]))
     body = "".join(parts).strip("\n")
     paras = [p for p in re.split(r"\n\s*\n", body) if p.strip()]
     return "".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paras)
