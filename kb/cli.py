@@ -1,4 +1,4 @@
-"""The `kb` command: validate, info, trace, claims, check, export, ingest."""
+"""The `kb` command: validate, info, trace, claims, check, export, ingest, import."""
 
 from __future__ import annotations
 
@@ -319,6 +319,35 @@ def cmd_ingest(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_import(kb: KnowledgeBase, args: argparse.Namespace) -> int:
+    """Import record files of cited works; --dry-run prints what would change."""
+    from kb.importing import format_result, import_records
+
+    sources = []
+    status = 0
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            print(f"kb: {name}: file not found", file=sys.stderr)
+            status = 2
+            continue
+        sources.append((path.name, path.read_bytes()))
+    if not sources:
+        return status or 2
+    try:
+        result = import_records(sources, kb, dry_run=args.dry_run)
+    except OSError as exc:
+        print(f"kb: cannot write the records: {exc}", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(format_result(result))
+    if any(p.severity == "error" for p in result.problems):
+        status = status or 1
+    return status
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `kb` command."""
     p = argparse.ArgumentParser(prog="kb", description="Take apart letters that cite evidence.")
@@ -344,6 +373,13 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--save", action="store_true", help="write it into the data directory")
     i.add_argument("--enrich", action="store_true", help="look up DOIs/PMIDs online")
     i.add_argument("--format", choices=("table", "json"), default="table")
+    m = sub.add_parser(
+        "import", help="import records of cited works (PubMed XML, MEDLINE, JATS, RIS, BibTeX, "
+        "CSL-JSON)"
+    )
+    m.add_argument("files", nargs="+", metavar="FILE", help="record files")
+    m.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
+    m.add_argument("--format", choices=("table", "json"), default="table")
     from kb.export import FORMATS
 
     e = sub.add_parser("export", help="write a table, report, reference list or graph")
@@ -357,6 +393,7 @@ COMMANDS = {"validate": cmd_validate, "info": cmd_info, "trace": cmd_trace, "cla
 COMMANDS["ingest"] = cmd_ingest
 COMMANDS["export"] = cmd_export
 COMMANDS["check"] = cmd_check
+COMMANDS["import"] = cmd_import
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -20,6 +20,8 @@ DOCUMENTS_FILE = "documents.csv"
 REFERENCE_MAP_FILE = "reference_map.csv"
 ASSESSMENTS_FILE = "assessments.csv"
 LETTERS_DIR = "letters"
+RECORDS_DIR = "records"  # imported records of cited works: records/<citekey>.json
+RECORD_SCOPES = ("full text", "abstract", "title only")
 
 # --- CSV columns (order is the order written and documented) ----------------------------
 STUDY_COLUMNS = (

@@ -26,6 +26,10 @@ NUMBER_KINDS = (
     "duration",
     "measurement",
     "money",
+    "ratio",
+    "difference",
+    "estimate",
+    "median",
     "number",
     "age",
     "year",
@@ -285,6 +289,120 @@ def _mean_sd(f: _Finder, m: re.Match) -> None:
 def _confidence_level(f: _Finder, m: re.Match) -> None:
     """The level of a confidence interval ("95% CI"): a convention, not a reported result."""
     f.add(0, m.start(), m.end(), [(m.start(), m.end(), "label", _num(m.group("a")), "%", [])])
+
+
+# --- effect measures bound to their confidence interval (records and letters alike) ---------
+_SIGNED = rf"[-−–]?\s?(?:{_NUM})"
+_CI = (
+    rf"(?P<lvl>80|90|95|99)\s*%\s*(?:CI|CrI|confidence\s+interval|credible\s+interval)"
+    rf"\s*[,:=]?\s*(?P<lo>{_SIGNED})\s*(?:to|–|—|-|,|;)\s*(?P<hi>{_SIGNED})"
+)
+_RATIO_NAMES = {
+    "odds ratio": "odds ratio", "or": "odds ratio", "aor": "odds ratio",
+    "adjusted odds ratio": "odds ratio", "hazard ratio": "hazard ratio", "hr": "hazard ratio",
+    "ahr": "hazard ratio", "adjusted hazard ratio": "hazard ratio", "risk ratio": "risk ratio",
+    "relative risk": "risk ratio", "rr": "risk ratio", "rate ratio": "rate ratio",
+    "incidence rate ratio": "rate ratio", "irr": "rate ratio",
+}  # fmt: skip
+_RATIO = (
+    r"(?P<name>(?:adjusted\s+)?(?:odds|hazard|risk|incidence\s+rate|rate)\s+ratio|relative\s+risk"
+    r"|\b(?:aOR|aHR|OR|HR|RR|IRR))"
+)
+_DIFF = (
+    r"(?P<name>(?:(?:mean|median|absolute|risk|adjusted|between-group|between\s+group)\s+)*"
+    r"difference)"
+)
+
+
+def _signed(s: str) -> float:
+    s = s.replace(" ", "")
+    neg = s[:1] in "-−–"
+    return -_num(s.lstrip("-−–")) if neg else _num(s)
+
+
+def _ci_extra(m: re.Match) -> list:
+    return [
+        ("ci_level", _num(m.group("lvl"))),
+        ("ci_low", _signed(m.group("lo"))),
+        ("ci_high", _signed(m.group("hi"))),
+        ("ci_text", (m.group("lo").replace(" ", ""), m.group("hi").replace(" ", ""))),
+    ]
+
+
+@_pattern(
+    rf"{_RATIO}(?![A-Za-z])\s*(?:\(\s*(?:OR|HR|RR|IRR|aOR|aHR)\s*\)\s*)?[,:=]?\s*"
+    rf"(?:(?:of|was|were|is|=)\s*)?(?P<v>{_SIGNED})(?![\d.,]\d)"
+    rf"(?:\s*[,;(\[]?\s*{_CI}\s*[)\]]?)?"
+)
+def _ratio(f: _Finder, m: re.Match) -> None:
+    """Ratio measures with their CI: "odds ratio 3.90, 95% CI 2.08 to 7.30", "HR 0.72 (95% CI
+    0.40-1.30)"; the CI level is part of the measure, never a result of its own."""
+    name = _RATIO_NAMES.get(re.sub(r"\s+", " ", m.group("name")).lower(), "ratio")
+    extra: list = [("measure", name), ("value_text", m.group("v").replace(" ", ""))]
+    end = m.end("v")
+    if m.group("lvl"):
+        extra += _ci_extra(m)
+        end = m.end("hi")
+    f.add(0, m.start(), end, [(m.start("v"), end, "ratio", _signed(m.group("v")), None, extra)])
+
+
+@_pattern(
+    rf"{_DIFF}\b[^\d\n.;−–-]{{0,25}}(?P<v>{_SIGNED})(?![\d.,]\d)\s*"
+    rf"(?P<u>%|percentage\s+points|(?:{_UNIT})(?![\w]))?"
+    rf"(?:\s+(?:versus|vs\.?|compared\s+(?:with|to))\s+[A-Za-z][\w\s-]{{0,30}}?)?"
+    rf"\s*[,;(\[]?\s*{_CI}\s*[)\]]?",
+    re.IGNORECASE,
+)
+def _difference(f: _Finder, m: re.Match) -> None:
+    """A difference with its CI: "between-group difference -2.3 points, 95% CI -2.9 to -1.7"."""
+    unit = _unit(m.group("u")) if m.group("u") and "percentage" not in m.group("u") else None
+    if m.group("u") and "percentage" in m.group("u").lower():
+        unit = "%"
+    extra = [("measure", "difference"), ("value_text", m.group("v").replace(" ", ""))]
+    extra += _ci_extra(m)
+    s, end = m.start("v"), m.end("hi")
+    f.add(0, s, end, [(s, end, "difference", _signed(m.group("v")), unit, extra)])
+
+
+@_pattern(
+    rf"(?P<v>{_N})\s*(?P<u>%|(?:{_UNIT})(?![\w]))?\s*[(\[]\s*{_CI}\s*[)\];]",
+    re.IGNORECASE,
+)
+def _estimate_ci(f: _Finder, m: re.Match) -> None:
+    """Any estimate followed by its CI in brackets: "-1.8 points (95% CI -2.4 to -1.2)"."""
+    s = m.start("v")
+    if s > 0 and f.text[s - 1] in "-−–":
+        s -= 1
+    unit = _unit(m.group("u"))
+    extra = [("measure", "estimate"), ("value_text", f.text[s : m.end("v")])] + _ci_extra(m)
+    end = m.end("hi")
+    f.add(0, s, end, [(s, end, "estimate", _signed(f.text[s : m.end("v")]), unit, extra)])
+
+
+@_pattern(
+    rf"\bmedian\b[^\d\n.;]{{0,40}}?(?P<v>{_N})\s*(?P<u>%|(?:{_UNIT})(?![\w]))?\s*"
+    rf"\(\s*(?:IQR|interquartile\s+range)[,:]?\s*(?P<lo>{_NUM})\s*(?:to|–|—|-|,)\s*"
+    rf"(?P<hi>{_NUM})\s*\)",
+    re.IGNORECASE,
+)
+def _median_iqr(f: _Finder, m: re.Match) -> None:
+    """A median with its interquartile range: "38 minutes (IQR 31-46)"."""
+    extra = [("iqr", (_num(m.group("lo")), _num(m.group("hi"))))]
+    unit = _unit(m.group("u"))
+    s, e = m.start("v"), m.end()
+    f.add(0, s, e, [(s, e, "median", _num(m.group("v")), unit, extra)])
+
+
+@_pattern(
+    rf"(?P<a>{_N})\s+of\s+(?P<d>{_NUM})(?:\s+(?:[a-z][\w-]*\s+){{0,2}}?(?P<u>{_POP}))?"
+    rf"\s*\(\s*(?P<p>{_NUM})\s*%\s*\)"
+)
+def _of_percent(f: _Finder, m: re.Match) -> None:
+    """A count out of a total with its percentage: "52 of 92 (56.5%)"."""
+    extra = [("percent", _num(m.group("p"))), ("denominator", _num(m.group("d")))]
+    f.add(0, m.start(), m.end(), [
+        (m.start(), m.end(), "count_percent", _num(m.group("a")), _unit(m.group("u")), extra)
+    ])  # fmt: skip
 
 
 @_pattern(

@@ -1,0 +1,309 @@
+"""`kb import`: records of cited works into the data directory, with their text and numbers.
+
+Workflow only: sources (file bytes -> records) -> reading (record text -> numbers) -> linking
+(record -> work by DOI/PMID/PMCID; conflicts) -> one atomic write of `records/<citekey>.json`.
+
+Each record file of the data directory holds one work's records:
+`{"citekey", "work" (the bibliographic fields, or null when the work is a curated entry of
+references.bib), "records": [{"id", "format", "file", "index", "scope", "pmid", "doi",
+"pmcid", "imported", "text", "parts", "numbers"}]}`. Nothing already in the data directory is
+removed or changed except by adding a record to a work's list.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb import schema
+from kb.linking.records import WorkIndex, conflicts, make_citekey
+from kb.load import work_from_payload
+from kb.model import KnowledgeBase, Problem, RecordNumber
+from kb.reading.records import extract_numbers
+from kb.sources.records import ParsedRecord, RecordError, read_records
+
+RECORDS_DIR = schema.RECORDS_DIR
+GUIDELINE_TYPES = ("Practice Guideline", "Guideline", "Consensus Development Conference")
+
+
+@dataclass
+class Change:
+    """What importing one record did (or would do, in a dry run)."""
+
+    action: str  # "new work", "added to work", "duplicate", "conflict", "skipped"
+    record: str  # how messages name the record: file, position, identifier
+    citekey: str | None
+    message: str
+    numbers: int = 0
+    scope: str | None = None
+
+
+@dataclass
+class ImportResult:
+    """Every record's change, the problems found, and the files written."""
+
+    changes: list[Change] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def imported(self) -> list[Change]:
+        """Changes that add a record."""
+        return [c for c in self.changes if c.action in ("new work", "added to work")]
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready data."""
+        return {
+            "dry_run": self.dry_run,
+            "changes": [c.__dict__ for c in self.changes],
+            "problems": [str(p) for p in self.problems],
+            "written": self.written,
+        }
+
+
+def _work_payload(rec: ParsedRecord, citekey: str) -> dict:
+    kind = "guideline" if any(t in GUIDELINE_TYPES for t in rec.types) else "journal-article"
+    return {
+        "citekey": citekey,
+        "kind": kind,
+        "title": rec.title,
+        "authors": list(rec.authors),
+        "journal": rec.journal,
+        "publisher": rec.publisher,
+        "year": rec.year,
+        "month": rec.month,
+        "volume": rec.volume,
+        "number": rec.issue,
+        "pages": rec.pages,
+        "doi": rec.doi,
+        "pmid": rec.pmid,
+        "pmcid": rec.pmcid,
+    }
+
+
+def number_payload(n: RecordNumber) -> dict:
+    """A machine number as stored (the record id and work are implied by the file)."""
+    return {
+        "id": n.id,
+        "text": n.text,
+        "value": n.value,
+        "kind": n.kind,
+        "start": n.start,
+        "end": n.end,
+        "unit": n.unit,
+        "extra": [[k, list(v) if isinstance(v, tuple) else v] for k, v in n.extra],
+        "sentence": [n.sentence_start, n.sentence_end],
+        "section": n.section,
+        "arm": n.arm,
+        "timepoint": n.timepoint,
+        "outcome": n.outcome,
+    }
+
+
+def record_payload(rec: ParsedRecord, citekey: str, index: int, today: str) -> dict:
+    """A parsed record with its extracted numbers, as stored."""
+    rid = f"{citekey}:r{index}"
+    numbers = extract_numbers(rec.text, rec.parts, citekey, rid)
+    return {
+        "id": rid,
+        "format": rec.format,
+        "file": Path(rec.file).name,
+        "index": rec.index,
+        "scope": rec.scope,
+        "pmid": rec.pmid,
+        "doi": rec.doi,
+        "pmcid": rec.pmcid,
+        "imported": today,
+        "text": rec.text,
+        "parts": [[p.kind, p.label, p.start, p.end, _meta(p.meta)] for p in rec.parts],
+        "numbers": [number_payload(n) for n in numbers],
+    }
+
+
+def _meta(meta: tuple) -> dict:
+    return {k: [list(c) for c in v] if k == "cells" else v for k, v in meta}
+
+
+def _read_payload(data_dir: Path, citekey: str) -> dict | None:
+    path = data_dir / RECORDS_DIR / f"{citekey}.json"
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def import_records(
+    sources: Iterable[tuple[str, bytes]],
+    kb: KnowledgeBase,
+    dry_run: bool = False,
+    today: str | None = None,
+) -> ImportResult:
+    """Read record files (name, bytes) and add their records to kb.data_dir (unless dry_run).
+
+    Every record is matched to a work by DOI, PMID or PMCID; a new work is made only when none
+    matches. A file that cannot be read, a record without PMID or DOI, the same record twice
+    and a record that contradicts its work each become a problem naming file and record.
+    """
+    today = today or _dt.date.today().isoformat()
+    data_dir = Path(kb.data_dir)
+    result = ImportResult(dry_run=dry_run)
+    index = WorkIndex(kb.works)
+    curated = {k for k, w in kb.works.items() if k not in kb.records or _is_curated(kb, k)}
+    payloads: dict[str, dict] = {}
+    seen_texts: dict[tuple[str, str], str] = {}
+    for key, recs in kb.records.items():
+        for r in recs:
+            seen_texts[(key, r.text)] = r.id
+    for name, data in sources:
+        try:
+            parsed, problems = read_records(data, name)
+        except RecordError as exc:
+            result.problems.append(Problem(exc.file, exc.line, None, exc.message))
+            result.changes.append(Change("skipped", name, None, exc.message))
+            continue
+        result.problems.extend(problems)
+        for rec in parsed:
+            _import_one(rec, kb, index, curated, payloads, seen_texts, result, data_dir, today)
+    if not dry_run and payloads:
+        result.written = write_record_files(data_dir, payloads)
+    return result
+
+
+def _is_curated(kb: KnowledgeBase, key: str) -> bool:
+    w = kb.works[key]
+    return not w.source.file.startswith(RECORDS_DIR + "/")
+
+
+def _problem(rec: ParsedRecord, message: str, severity: str = "error") -> Problem:
+    return Problem(rec.file, rec.line, f"record {rec.index}", message, severity)
+
+
+def _import_one(rec, kb, index, curated, payloads, seen_texts, result, data_dir, today) -> None:
+    if rec.extra.get("failed"):
+        result.problems.append(_problem(rec, rec.extra["failed"]))
+        result.changes.append(Change("skipped", rec.name, None, rec.extra["failed"]))
+        return
+    if not (rec.pmid or rec.doi or rec.pmcid):
+        msg = (
+            f"{rec.name}: no PMID, DOI or PMCID, so it cannot be tied to a cited work "
+            "safely: not imported"
+        )
+        result.problems.append(_problem(rec, msg))
+        result.changes.append(Change("skipped", rec.name, None, msg.split(": ", 1)[1]))
+        return
+    if not rec.title:
+        msg = f"{rec.name}: no title: not imported"
+        result.problems.append(_problem(rec, msg))
+        result.changes.append(Change("skipped", rec.name, None, "no title: not imported"))
+        return
+    hit = index.match(rec.doi, rec.pmid, rec.pmcid)
+    if hit is None:
+        key = make_citekey(rec, set(index.works) | set(payloads))
+        payload = {"citekey": key, "work": _work_payload(rec, key), "records": []}
+        payload["records"].append(record_payload(rec, key, 1, today))
+        payloads[key] = payload
+        index.add(work_from_payload(payload["work"], f"{RECORDS_DIR}/{key}.json"))
+        seen_texts[(key, rec.text)] = payload["records"][0]["id"]
+        n = len(payload["records"][0]["numbers"])
+        result.changes.append(
+            Change("new work", rec.name, key, f"new work {key} ({rec.scope})", n, rec.scope)
+        )
+        return
+    key, how = hit
+    work = index.works[key]
+    found = conflicts(rec, work)
+    blocking = [c for c in found if c.blocking]
+    where = "curated work" if key in curated else "work"
+    for c in found:
+        verb = "contradicts" if c.blocking else "differs from"
+        tail = ": not imported" if c.blocking else f"; the {where}'s value is kept"
+        result.problems.append(
+            _problem(
+                rec,
+                f"{rec.name}: {c.field} {c.record_value!r} {verb} {c.work_value!r} of {where} "
+                f"{key} (matched by {how}){tail}",
+                "error" if c.blocking else "warning",
+            )
+        )
+    if blocking:
+        fields = ", ".join(c.field for c in blocking)
+        result.changes.append(
+            Change("conflict", rec.name, key, f"contradicts {key} on {fields}: not imported")
+        )
+        return
+    if (key, rec.text) in seen_texts:
+        msg = f"{rec.name}: the same record is already held as {seen_texts[(key, rec.text)]}"
+        result.problems.append(_problem(rec, msg + ": skipped", "warning"))
+        result.changes.append(Change("duplicate", rec.name, key, msg.split(": ", 1)[1]))
+        return
+    payload = payloads.get(key) or _read_payload(data_dir, key)
+    if payload is None:
+        payload = {"citekey": key, "work": None, "records": []}
+    i = len(payload["records"]) + 1
+    payload["records"].append(record_payload(rec, key, i, today))
+    payloads[key] = payload
+    seen_texts[(key, rec.text)] = payload["records"][-1]["id"]
+    n = len(payload["records"][-1]["numbers"])
+    result.changes.append(
+        Change(
+            "added to work",
+            rec.name,
+            key,
+            f"record added to {where} {key} (matched by {how}; {rec.scope})",
+            n,
+            rec.scope,
+        )
+    )
+
+
+def write_record_files(data_dir: Path, payloads: dict[str, dict]) -> list[str]:
+    """Write each work's record file atomically (temporary file, then rename); return the paths.
+
+    Every file is written to a temporary file first; only when all are written are they moved
+    into place, so a failure leaves the data directory as it was.
+    """
+    folder = Path(data_dir) / RECORDS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    temps: list[tuple[str, Path]] = []
+    try:
+        for key in sorted(payloads):
+            fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=folder)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(payloads[key], fh, ensure_ascii=False, indent=1)
+                fh.write("\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            temps.append((key, Path(tmp)))
+    except BaseException:
+        for _, tmp in temps:
+            tmp.unlink(missing_ok=True)
+        raise
+    written = []
+    for key, tmp in temps:
+        os.replace(tmp, folder / f"{key}.json")
+        written.append(f"{RECORDS_DIR}/{key}.json")
+    return written
+
+
+def format_result(result: ImportResult) -> str:
+    """The import as a reader sees it: one line per record, then the problems."""
+    lines = []
+    head = "would import" if result.dry_run else "imported"
+    for c in result.changes:
+        extra = f", {c.numbers} numbers extracted (not reviewed)" if c.action in (
+            "new work", "added to work") else ""  # fmt: skip
+        lines.append(f"{c.action:14} {c.record}: {c.message}{extra}")
+    for p in result.problems:
+        lines.append(str(p))
+    n = len(result.imported)
+    lines.append(
+        f"{head} {n} record{'s' if n != 1 else ''}"
+        + (f"; wrote {', '.join(result.written)}" if result.written else "")
+        + ("; nothing written (dry run)" if result.dry_run else "")
+    )
+    return "\n".join(lines)
