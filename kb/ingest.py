@@ -464,6 +464,7 @@ def _temp_kb(kb: KnowledgeBase, **changes: Any) -> KnowledgeBase:
         "readings": dict(kb.readings),
         "resolutions": dict(kb.resolutions),
         "problems": list(kb.problems),
+        "records": dict(kb.records),
     }
     base.update(changes)
     return KnowledgeBase(**base)

@@ -216,6 +216,10 @@ class Outcome:
     verified: bool = False
     note: str | None = None
     source: Source = field(default_factory=lambda: Source("?"))
+    # "curated" (outcomes.csv) or "extracted" (machine-read from an imported record, not
+    # reviewed); an extracted number keeps the record sentence it stands in
+    origin: str = "curated"
+    quote: str | None = None
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,14 @@ from typing import Any
 import networkx as nx
 
 from kb.checks import run_context
-from kb.checks.context import CheckContext, NumberMatch, build_context, record_scope
+from kb.checks.context import (
+    CheckContext,
+    NumberMatch,
+    build_context,
+    has_record,
+    imported_scope,
+    record_scope,
+)
 from kb.checks.text import factual, is_heading, show
 from kb.model import Assessment, Claim, Finding, KnowledgeBase
 
@@ -138,7 +145,7 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
     if not checkable:
         if ms:
             return v("cannot verify", f"{ms[0].reason[0].upper()}{ms[0].reason[1:]}.")
-        verified = [w for w in pubs if w.verified]
+        verified = [w for w in pubs if has_record(ctx.kb, w)]
         if not verified:
             keys = _join([w.citekey for w in pubs])
             return v("cannot verify", f"{keys} is known only from the letter's citation{via}.")
@@ -153,6 +160,16 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
     missing = [m for m in checkable if m.status == "not in source"]
     where = _join(list(dict.fromkeys(m.outcome.work for m in matched if m.outcome)))
     found = f"{_texts(matched)} {_match_verb(matched)} {where}{via}"
+    quotes = list(
+        dict.fromkeys(
+            m.outcome.quote
+            for m in matched
+            if m.outcome is not None and m.outcome.origin == "extracted" and m.outcome.quote
+        )
+    )
+    if quotes:
+        shown = " … ".join(f'"{q}"' for q in quotes[:2])
+        found += f", whose record says {shown} (numbers extracted from the record, not reviewed)"
     if matched and not (near or elsewhere or missing):
         p_own = [
             f for f in findings if f.code == "ARITH-P-VALUE" and "recorded" not in dict(f.evidence)
@@ -170,9 +187,10 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
         m = (near or elsewhere)[0]
         return v("not supported by the cited source", f"{m.reason[0].upper()}{m.reason[1:]}.")
     partial = all(
-        record_scope(w, ctx.outcomes_by_work.get(w.citekey, ())) != "record"
+        (imported_scope(ctx.kb, w) or "") != "full text"
+        and record_scope(w, ctx.outcomes_by_work.get(w.citekey, ())) != "record"
         for w in pubs
-        if w.verified
+        if has_record(ctx.kb, w)
     )
     if partial:
         return v(

@@ -12,7 +12,15 @@ from __future__ import annotations
 import re
 
 from kb.checks import stats
-from kb.checks.context import CheckContext, NumberMatch, SourceNumber, Support, record_scope
+from kb.checks.context import (
+    CheckContext,
+    NumberMatch,
+    SourceNumber,
+    Support,
+    has_record,
+    imported_scope,
+    record_scope,
+)
 from kb.checks.text import (
     UNIT_ALIASES,
     Atom,
@@ -128,6 +136,13 @@ def describe(o: Outcome) -> str:
 
 def scope_note(work: Work, ctx: CheckContext) -> str:
     """'record read as abstract; may be in the full text' and the like."""
+    imported = imported_scope(ctx.kb, work)
+    if imported == "full text":
+        return "full text of the imported record read"
+    if imported == "abstract":
+        return "imported record has the abstract only; may be in the full text"
+    if imported == "title only":
+        return "imported record has no abstract; import its full text"
     scope = record_scope(work, ctx.outcomes_by_work.get(work.citekey, ()))
     if scope == "abstract":
         return "record read as abstract; may be in the full text"
@@ -153,6 +168,8 @@ def _candidates(
     for w in sup.works:
         for o in ctx.outcomes_by_work.get(w.citekey, ()):
             (cited if o.verified and w.verified else unverified).extend(ctx.numbers_of[o.id])
+        for o in ctx.extracted_by_work.get(w.citekey, ()):
+            cited.extend(ctx.numbers_of[o.id])
     seen: set[str] = set()
     for r in sup.refs:
         for st in r.studies:
@@ -302,12 +319,15 @@ def _mention_match(
     used: set[str] = frozenset(),
 ) -> NumberMatch:
     ats = atoms(m)
-    results = [(a, *_match_atom(ctx, a, sup, pools)) for a in ats]
+    rel = m.start - claim.start
+    window = keywords(claim.text[max(0, rel - 90) : rel + len(m.text) + 30])
+    results = [_context_checked(window, (a, *_match_atom(ctx, a, sup, pools))) for a in ats]
     worst = max(results, key=lambda r: _RANK[r[1]])
     status = worst[1]
     via = via_note(sup)
-    rel = m.start - claim.start
-    window = keywords(claim.text[max(0, rel - 90) : rel + len(m.text) + 30])
+    if status == "matched" and all(sn.outcome.origin == "extracted" for r in results
+                                   for sn in r[2]):  # fmt: skip
+        return _extracted_match(claim, m, results, via)
     if status == "matched":
         # prefer one outcome that holds every stated number (a value and its comparator), then
         # one the claim's other numbers point to, then one whose words the sentence uses
@@ -349,6 +369,13 @@ def _mention_match(
             chosen = sn
         if st == "matched":
             parts.append(f"{a.label()} matches {sn.outcome.id}")
+        elif st == "near miss" and sn.outcome.origin == "extracted":
+            o = sn.outcome
+            parts.append(
+                f"{a.label()} is not in the record of {o.work}, which gives "
+                f"{stats.fmt(sn.value)}{'%' if sn.cls == 'pct' else ''} [{o.locator}]: "
+                f'"{o.quote}" ({note}?)'
+            )
         elif st == "near miss":
             parts.append(
                 f"{a.label()} is not in {sn.outcome.work}, which reports {stats.fmt(sn.value)} "
@@ -365,10 +392,85 @@ def _mention_match(
                 f"{sn.outcome.work}, {describe(sn.outcome)}"
             )
         else:
-            notes = "; ".join(f"{w.citekey}: {scope_note(w, ctx)}" for w in sup.works if w.verified)
+            notes = "; ".join(
+                f"{w.citekey}: {scope_note(w, ctx)}" for w in sup.works if has_record(ctx.kb, w)
+            )
             parts.append(f"{a.label()} is not in the cited source ({notes})")
     outcome = chosen.outcome if chosen is not None else None
     return NumberMatch(claim.id, m, status, outcome, "; ".join(parts) + via)
+
+
+# Words too common in records to tie a slipped number to the sentence that states it.
+_GENERIC = frozenset({"years", "months", "weeks", "group", "patie", "pfca", "total", "versu"})
+
+
+def _context_checked(window: set[str], result: tuple) -> tuple:
+    """A near miss on a machine number only when the record sentence shares a word with the
+    claim around the number (78% "would choose again" is not a slip of 87.0% "completed")."""
+    atom, status, hits, _note = result
+    if status != "near miss" or not hits or hits[0].outcome.origin != "extracted":
+        return result
+    if (window - _GENERIC) & keywords(hits[0].outcome.quote or ""):
+        return result
+    return (atom, "not in source", [], "")
+
+
+def _extracted_match(claim: Claim, m: NumberMention, results: list, via: str) -> NumberMatch:
+    """A stated number found among an imported record's machine numbers: the record sentence
+    that holds most of the mention's numbers is quoted (a sentence before a table row)."""
+    every = [sn for _, _, hits, _ in results for sn in hits]
+    swapped = _swapped_arm(claim, m, every)
+    if swapped:
+        return NumberMatch(claim.id, m, "near miss", swapped[0], swapped[1] + via)
+    by_quote: dict[tuple[str, str], set[int]] = {}
+    for i, (_, _, hits, _) in enumerate(results):
+        for sn in hits:
+            by_quote.setdefault((sn.outcome.work, sn.outcome.quote or ""), set()).add(i)
+
+    def rank(sn: SourceNumber) -> tuple:
+        table = sn.outcome.locator and ", Table " in sn.outcome.locator
+        return (-len(by_quote[(sn.outcome.work, sn.outcome.quote or "")]), bool(table))
+
+    o = min(every, key=rank).outcome
+    return NumberMatch(
+        claim.id,
+        m,
+        "matched",
+        o,
+        f'"{show(m.text)}" is in the record of {o.work} [{o.locator}]: "{o.quote}" '
+        f"(extracted from the record, not reviewed){via}",
+    )
+
+
+def _fold_arm(arm: str | None) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", (arm or "").lower()).strip()
+
+
+def _same_arm(a: str, b: str) -> bool:
+    fa, fb = _fold_arm(a), _fold_arm(b)
+    return bool(fa and fb) and (fa == fb or fa in fb.split() or fb in fa.split())
+
+
+def _swapped_arm(
+    claim: Claim, m: NumberMention, hits: list[SourceNumber]
+) -> tuple[Outcome, str] | None:
+    """(record number, reason) when the record gives this number only for another arm than
+    the one the sentence names ("3.3% of PFCA patients" where the record says 3.3% after sham).
+    """
+    from kb.reading.records import claim_arm
+
+    said = claim_arm(claim.text, m.start - claim.start, m.end - claim.start)
+    armed = [sn for sn in hits if sn.outcome.origin == "extracted" and sn.outcome.arm]
+    if not said or not armed or any(_same_arm(said, sn.outcome.arm) for sn in armed):
+        return None
+    o = armed[0].outcome
+    return (
+        o,
+        (
+            f'"{show(m.text)}" is given for {said} in the sentence, but the record of {o.work} '
+            f'gives it for {o.arm} [{o.locator}]: "{o.quote}" (arms swapped?)'
+        ),
+    )
 
 
 def event_mention(ev: EventStatement) -> NumberMention:
@@ -428,7 +530,9 @@ def _event_match(ctx: CheckContext, claim: Claim, ev: EventStatement, sup: Suppo
             f'"{show(m.text)}": {describe(support)} records {stats.fmt(support.value or 0)} '
             f"[{support.work}, {support.locator}]{via}",
         )
-    notes = "; ".join(f"{w.citekey}: {scope_note(w, ctx)}" for w in sup.works if w.verified)
+    notes = "; ".join(
+        f"{w.citekey}: {scope_note(w, ctx)}" for w in sup.works if has_record(ctx.kb, w)
+    )
     return NumberMatch(
         claim.id,
         m,
@@ -457,7 +561,7 @@ def unchecked_reason(ctx: CheckContext, sup: Support) -> tuple[str, str] | None:
     if not pubs:
         kinds = ", ".join(f"{w.citekey} ({w.kind})" for w in works)
         return ("non-publication", f"cites only a non-publication: {kinds}")
-    if not any(w.verified for w in pubs):
+    if not any(has_record(ctx.kb, w) for w in pubs):
         keys = ", ".join(w.citekey for w in pubs)
         return ("cited only", f"{keys} is known only from the letter's citation (no record found)")
     return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kb.checks import check, emit, stats
-from kb.checks.context import CheckContext, NumberMatch
+from kb.checks.context import CheckContext, NumberMatch, has_record
 from kb.checks.matching import describe, scope_note, via_note
 from kb.checks.text import fold, show
 from kb.model import Claim, Finding
@@ -154,7 +154,7 @@ def not_in_source(ctx: CheckContext) -> list[Finding]:
     out = []
     for c, ms in _by_status(ctx, "not in source"):
         sup = ctx.support[c.id]
-        works = [w for w in sup.works if w.verified]
+        works = [w for w in sup.works if has_record(ctx.kb, w)]
         notes = "; ".join(f"{w.citekey}: {scope_note(w, ctx)}" for w in works)
         texts = [_with_qualifier(m) for m in ms]
         verb = "is" if len(texts) == 1 else "are"

@@ -33,7 +33,7 @@ _CELL_TIME = re.compile(
     rf"^(?:{_TIME_WORDS})[-\s](?:years?|months?|weeks?|days?)$|^baseline$", re.IGNORECASE
 )
 _ARM_AFTER = re.compile(
-    r"^[^.;:\d]{0,12}?\b(?:with|in\s+the|in|for|on|to|after|receiving)\s+"
+    r"^[^.;:\d]{0,12}?\b(?:with|in\s+the|in|for|on|to|of|after|receiving)\s+"
     r"(?P<arm>(?:the\s+)?(?:[A-Z][\w-]*(?:\s+plus\s+[\w-]+(?:\s+care)?)?|sham|placebo|control|"
     r"usual\s+care|conservative[\s-]care|surgery|medical\s+management))"
     r"(?:\s+(?:group|arm|patients|cohort))?",
@@ -74,6 +74,11 @@ def _arm(sentence: str, rel_end: int, rel_start: int) -> str | None:
     if m and m.group("arm") not in _NOT_ARMS:
         return m.group("arm")
     return None
+
+
+def claim_arm(sentence: str, rel_start: int, rel_end: int) -> str | None:
+    """The arm a sentence names for the number at [rel_start, rel_end), as for records."""
+    return _arm(sentence, rel_end, rel_start)
 
 
 def _outcome(sentence: str, rel: int) -> str | None:
