@@ -106,6 +106,7 @@ def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     """Print a claim's chain to its sources and their numbers."""
     from kb.graph import UnknownNodeError, build_graph, trace
     from kb.views.cite import format_ama
+    from kb.views.evidence import record_sources
 
     g = build_graph(kb)
     try:
@@ -114,7 +115,12 @@ def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         print(f"kb: {exc}", file=sys.stderr)
         return 2
     if args.format == "json":
-        print(json.dumps(trace_record(t), indent=2, ensure_ascii=False))
+        out = trace_record(t)
+        for ref in out["refs"]:
+            held = record_sources(kb, ref["work"]) if ref["work"] else []
+            if held:
+                ref["records"] = held
+        print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
     print(f"{t.claim.id}  ({t.claim.document})")
     print(f'  "{t.claim.text}"')
@@ -147,6 +153,8 @@ def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
             f"by {r.resolution.method if r.resolution else '?'})"
         )
         print(f"      {format_ama(r.work)}")
+        for held in record_sources(kb, r.work.citekey):
+            print(f"      record: {held}")
         if not r.studies:
             print("      reports no study in the knowledge base")
         for st in r.studies:
@@ -374,8 +382,8 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--enrich", action="store_true", help="look up DOIs/PMIDs online")
     i.add_argument("--format", choices=("table", "json"), default="table")
     m = sub.add_parser(
-        "import", help="import records of cited works (PubMed XML, MEDLINE, JATS, RIS, BibTeX, "
-        "CSL-JSON)"
+        "import",
+        help="import records of cited works (PubMed XML, MEDLINE, JATS, RIS, BibTeX, CSL-JSON)",
     )
     m.add_argument("files", nargs="+", metavar="FILE", help="record files")
     m.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")

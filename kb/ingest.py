@@ -655,6 +655,9 @@ def ingest(
     known_entries = _known_entries(kb)
     mappings: list[tuple[int, str, str]] = []
     for entry in unresolved:
+        res = resolutions.get(entry.id)
+        if res is not None and res.method == "ambiguous":
+            continue  # candidates are shown; no work is made up for it (never guessed)
         known = _by_identifier(entry, kb.works)
         if known is not None:
             resolutions[entry.id] = Resolution(

@@ -123,3 +123,48 @@ def test_abstract_only_leaves_the_table_number_unverified(tmp_path):
     kb, fc = build(tmp_path, ["pubmed.xml"])
     v = fc.verdicts[_claim(kb, "By 3 months, 48.9%").id]
     assert v.label == "cannot verify" and "full text" in v.reason
+
+
+# --- honest provenance words -------------------------------------------------------------------
+
+
+def test_no_record_imported_yet(tmp_path):
+    kb, fc = build(tmp_path, [])
+    assert kb.records == {}
+    v = fc.verdicts[_claim(kb, "The sham-controlled RELIEF-1 trial").id]
+    assert v.label == "cannot verify"
+    assert "no record imported yet: import its PubMed/PMC record or run with --fetch" in v.reason
+    assert "not found" not in v.reason
+
+
+def test_not_found_only_after_records_were_imported(tmp_path):
+    kb, fc = build(tmp_path, ["pubmed.xml"])
+    v = fc.verdicts[_claim(kb, "A meta-analysis of seven").id]
+    assert v.label == "cannot verify"
+    assert "not found in any of the 4 imported records" in v.reason
+
+
+def test_each_work_shows_the_records_it_was_built_from(checked, capsys):
+    from kb.views.evidence import record_sources, work_rows
+
+    kb, _ = checked
+    key = next(k for k, w in kb.works.items() if w.pmid == "91234501")
+    assert record_sources(kb, key) == [
+        "pubmed.xml record 1 (PubMed XML, abstract; 31 numbers extracted, not reviewed; "
+        "imported 2031-09-20)",
+        "jats.xml record 1 (PMC/JATS full text, full text; 102 numbers extracted, not reviewed; "
+        "imported 2031-09-20)",
+    ]
+    row = next(r for r in work_rows(kb) if r["work"] == key)
+    assert row["record"].startswith("imported: pubmed.xml record 1")
+
+
+def test_machine_numbers_export_with_provenance(checked):
+    from kb.export import render
+
+    kb, fc = checked
+    data = render("record-numbers-csv", kb, None, fc, DOC).decode()
+    header, *rows = data.splitlines()
+    assert header.startswith("id,work,record,scope,section,number,kind,value")
+    row = next(r for r in rows if "52 of 92 (56.5%)" in r and "pubmed.xml" in r)
+    assert "RESULTS" in row and "extracted from the record, not reviewed" in row

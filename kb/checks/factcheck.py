@@ -25,6 +25,7 @@ from kb.checks.context import (
     imported_scope,
     record_scope,
 )
+from kb.checks.matching import made_by_ingest, missing_record_words
 from kb.checks.text import factual, is_heading, show
 from kb.model import Assessment, Claim, Finding, KnowledgeBase
 
@@ -124,9 +125,14 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
                 f"Refs {', '.join(no_entry)} are" if len(no_entry) > 1 else f"Ref {no_entry[0]} is"
             )
             return v("cannot verify", f"{refs} not in the document's reference list{via}.")
+        ambiguous = [r.resolution for r in sup.refs if r.resolution is not None
+                     and r.resolution.method == "ambiguous"]  # fmt: skip
+        refs = ", ".join(map(str, sup.numbers))
+        if ambiguous:
+            return v("cannot verify", f"Ref {refs} is left unresolved, {ambiguous[0].note}{via}.")
         return v(
             "cannot verify",
-            f"Ref {', '.join(map(str, sup.numbers))} matches no work in the knowledge base{via}.",
+            f"Ref {refs} matches no work in the knowledge base{missing_record_words(ctx.kb)}{via}.",
         )
     pubs = [w for w in works if w.is_publication]
     if not pubs:
@@ -148,7 +154,10 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
         verified = [w for w in pubs if has_record(ctx.kb, w)]
         if not verified:
             keys = _join([w.citekey for w in pubs])
-            return v("cannot verify", f"{keys} is known only from the letter's citation{via}.")
+            words = missing_record_words(ctx.kb) if any(made_by_ingest(w) for w in pubs) else ""
+            return v(
+                "cannot verify", f"{keys} is known only from the letter's citation{words}{via}."
+            )
         keys = _join([w.citekey for w in verified])
         return v(
             "cannot verify",

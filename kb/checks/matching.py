@@ -556,15 +556,44 @@ def unchecked_reason(ctx: CheckContext, sup: Support) -> tuple[str, str] | None:
     works = sup.works
     if not works:
         missing = ", ".join(map(str, (r.number for r in sup.refs)))
-        return ("no work", f"ref {missing} leads to no work in the knowledge base")
+        ambiguous = [r.resolution for r in sup.refs if r.resolution is not None
+                     and r.resolution.method == "ambiguous"]  # fmt: skip
+        if ambiguous:
+            return ("no work", f"ref {missing} is {ambiguous[0].note}")
+        return ("no work", f"ref {missing} leads to no work in the knowledge base"
+                + missing_record_words(ctx.kb))  # fmt: skip
     pubs = [w for w in works if w.is_publication]
     if not pubs:
         kinds = ", ".join(f"{w.citekey} ({w.kind})" for w in works)
         return ("non-publication", f"cites only a non-publication: {kinds}")
     if not any(has_record(ctx.kb, w) for w in pubs):
         keys = ", ".join(w.citekey for w in pubs)
+        if any(made_by_ingest(w) for w in pubs):
+            return ("cited only", f"{keys} is known only from the letter's citation"
+                    + missing_record_words(ctx.kb))  # fmt: skip
         return ("cited only", f"{keys} is known only from the letter's citation (no record found)")
     return None
+
+
+NO_RECORD_YET = "no record imported yet: import its PubMed/PMC record or run with --fetch"
+
+
+def made_by_ingest(w: Work) -> bool:
+    """A cited-only work made from a letter's entry by ingest: nobody has looked for its record
+    (a curated cited-only work is one whose record the curator looked for and did not find)."""
+    return bool(w.note and w.note.startswith("Added by ingest"))
+
+
+def missing_record_words(kb) -> str:
+    """Honest words for a work without a record: ' (not found in any imported record)' only when
+    records were imported or looked up; else ' (no record imported yet: ...)'."""
+    if kb.records:
+        n = sum(len(v) for v in kb.records.values())
+        return (
+            f" (not found in any of the {n} imported record{'s' if n != 1 else ''}: import its "
+            "PubMed/PMC record or run with --fetch)"
+        )
+    return f" ({NO_RECORD_YET})"
 
 
 def _small_word(m: NumberMention) -> bool:
