@@ -150,10 +150,14 @@ def test_each_work_shows_the_records_it_was_built_from(checked, capsys):
     kb, _ = checked
     key = next(k for k, w in kb.works.items() if w.pmid == "91234501")
     assert record_sources(kb, key) == [
-        "pubmed.xml record 1 (PubMed XML, abstract; 31 numbers extracted, not reviewed; "
-        "imported 2031-09-20)",
-        "jats.xml record 1 (PMC/JATS full text, full text; 102 numbers extracted, not reviewed; "
-        "imported 2031-09-20)",
+        (
+            "pubmed.xml record 1 (PubMed XML, abstract; 31 numbers extracted, not reviewed; "
+            "imported 2031-09-20)"
+        ),
+        (
+            "jats.xml record 1 (PMC/JATS full text, full text; 102 numbers extracted, not reviewed; "
+            "imported 2031-09-20)"
+        ),
     ]
     row = next(r for r in work_rows(kb) if r["work"] == key)
     assert row["record"].startswith("imported: pubmed.xml record 1")

@@ -394,7 +394,7 @@ def _median_iqr(f: _Finder, m: re.Match) -> None:
 
 
 @_pattern(
-    rf"(?P<a>{_N})\s+of\s+(?P<d>{_NUM})(?:\s+(?:[a-z][\w-]*\s+){{0,2}}?(?P<u>{_POP}))?"
+    rf"(?P<a>{_N})\s+of\s+(?P<d>{_NUM})(?:\s+(?:[A-Za-z][\w-]*\s+){{0,2}}?(?P<u>{_POP}))?"
     rf"\s*\(\s*(?P<p>{_NUM})\s*%\s*\)"
 )
 def _of_percent(f: _Finder, m: re.Match) -> None:
