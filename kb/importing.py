@@ -307,3 +307,118 @@ def format_result(result: ImportResult) -> str:
         + ("; nothing written (dry run)" if result.dry_run else "")
     )
     return "\n".join(lines)
+
+
+# --- promoting a machine number to a curated outcome row -------------------------------------
+
+
+class PromoteError(ValueError):
+    """A machine number that cannot be promoted as asked (unknown id, no study)."""
+
+
+def _csv_line(columns: tuple[str, ...], row: dict[str, str]) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow([row.get(c, "") for c in columns])
+    return buf.getvalue()
+
+
+def _append_atomic(path: Path, line: str) -> None:
+    """Append one CSV line by writing a temporary copy and renaming it over the file."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if text and not text.endswith("\n"):
+        text += "\n"
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text + line)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def promote_number(
+    kb: KnowledgeBase,
+    number_id: str,
+    study: str | None = None,
+    measure: str = "other",
+    design: str | None = None,
+    analyst: str | None = None,
+) -> dict[str, str]:
+    """Turn a machine number into a curated outcomes.csv row (verified: an analyst read it).
+
+    The study is the one given, else the work's only study; a study not yet in studies.csv is
+    added when its `design` is given. The locator names the record, section and offsets; the
+    note keeps the record sentence. Returns the row written.
+    """
+    found = None
+    for key, records in kb.records.items():
+        for r in records:
+            for n in r.numbers:
+                if n.id == number_id:
+                    found = (key, r, n)
+    if found is None:
+        raise PromoteError(f"no machine number {number_id!r}")
+    key, rec, n = found
+    if study is None:
+        own = kb.studies_of(key)
+        if len(own) != 1:
+            raise PromoteError(
+                f"{key} belongs to {len(own)} studies: say which study the number is about"
+            )
+        study = own[0].id
+    data_dir = Path(kb.data_dir)
+    if study not in kb.studies:
+        if design not in schema.STUDY_DESIGNS:
+            raise PromoteError(f"study {study!r} is new: give its design (one of the designs)")
+        w = kb.works[key]
+        _append_atomic(
+            data_dir / schema.STUDIES_FILE,
+            _csv_line(
+                schema.STUDY_COLUMNS,
+                {"id": study, "name": w.title[:120], "design": design, "works": key,
+                 "note": "added when a machine number was promoted"},
+            ),
+        )  # fmt: skip
+    if measure not in schema.MEASURES:
+        raise PromoteError(f"{measure!r} is not one of the measures")
+    ex = dict(n.extra)
+    taken = set(kb.outcomes)
+    base = f"{key}-{n.id.rsplit(':', 1)[-1]}"
+    oid, i = base, 1
+    while oid in taken:
+        i += 1
+        oid = f"{base}-{i}"
+    sentence = rec.sentence(n)
+    row = {
+        "id": oid,
+        "study": study,
+        "work": key,
+        "measure": measure,
+        "outcome": n.outcome or "",
+        "arm": n.arm or "",
+        "timepoint": n.timepoint or "",
+        "value": "" if n.value is None else f"{n.value:g}",
+        "value_text": n.text,
+        "unit": n.unit or "",
+        "denominator": f"{ex['denominator']:g}" if isinstance(ex.get("denominator"), float) else "",
+        "locator": f"{rec.format} record ({rec.scope}), {n.section}, chars {n.start}-{n.end}",
+        "verified": "true",
+        "note": f"promoted from machine number {n.id}"
+        + (f" by {analyst}" if analyst else "")
+        + f'; record sentence: "{sentence}"',
+    }
+    if n.kind == "count_percent":
+        row["count"] = row["value"]
+        row["value"] = f"{ex['percent']:g}" if isinstance(ex.get("percent"), float) else ""
+        row["unit"] = "%"
+    if n.kind == "p_value":
+        row["p_value"] = n.text.replace("p", "").replace("P", "").strip()
+        row["value"] = ""
+    _append_atomic(data_dir / schema.OUTCOMES_FILE, _csv_line(schema.OUTCOME_COLUMNS, row))
+    return row
