@@ -274,10 +274,12 @@ def write_record_files(data_dir: Path, payloads: dict[str, dict]) -> list[str]:
         for key in sorted(payloads):
             fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=folder)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(payloads[key], fh, ensure_ascii=False, indent=1)
+                fh.write(json.dumps(payloads[key], ensure_ascii=False, separators=(",", ":")))
                 fh.write("\n")
-                fh.flush()
-                os.fsync(fh.fileno())
+                if (folder / f"{key}.json").exists():
+                    # replacing a file that holds records: make the new one durable first
+                    fh.flush()
+                    os.fsync(fh.fileno())
             temps.append((key, Path(tmp)))
     except BaseException:
         for _, tmp in temps:

@@ -43,7 +43,7 @@ NUMBER_KINDS = (
 # and the tail of "COVID-19" are not numbers); thousands separators only in groups of three.
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+"
 _LEFT = r"(?<![\w.,/^{])(?<![A-Za-z]-)"
-_N = f"{_LEFT}(?:{_NUM})"
+_N = f"(?=[\\d.]){_LEFT}(?:{_NUM})"  # the look-ahead fails fast off digits
 
 _UNITS_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -238,11 +238,18 @@ _Handler = Callable[[_Finder, re.Match], None]
 _PATTERNS: list[tuple[re.Pattern, _Handler]] = []
 
 
-def _pattern(regex: str, flags: int = 0) -> Callable[[_Handler], _Handler]:
-    """Register a handler for a regex."""
+_CUES: dict[int, re.Pattern] = {}
+
+
+def _pattern(regex: str, flags: int = 0, cue: str | None = None) -> Callable[[_Handler], _Handler]:
+    """Register a handler for a regex; `cue` is a cheap pattern any match must contain, so a
+    text without it skips the (slower) full pattern."""
 
     def deco(fn: _Handler) -> _Handler:
-        _PATTERNS.append((re.compile(regex, flags), fn))
+        compiled = re.compile(regex, flags)
+        _PATTERNS.append((compiled, fn))
+        if cue is not None:
+            _CUES[id(compiled)] = re.compile(cue, flags)
         return fn
 
     return deco
@@ -285,6 +292,7 @@ def _mean_sd(f: _Finder, m: re.Match) -> None:
     r"(?P<a>(?:80|90|95|99)(?:\.\d)?)\s*%"
     r"(?=\s*(?:CI|CrI|confidence\s+interval|credible\s+interval)\b)",
     re.IGNORECASE,
+    cue=r"CI|CrI|interval",
 )
 def _confidence_level(f: _Finder, m: re.Match) -> None:
     """The level of a confidence interval ("95% CI"): a convention, not a reported result."""
@@ -332,7 +340,8 @@ def _ci_extra(m: re.Match) -> list:
 @_pattern(
     rf"{_RATIO}(?![A-Za-z])\s*(?:\(\s*(?:OR|HR|RR|IRR|aOR|aHR)\s*\)\s*)?[,:=]?\s*"
     rf"(?:(?:of|was|were|is|=)\s*)?(?P<v>{_SIGNED})(?![\d.,]\d)"
-    rf"(?:\s*[,;(\[]?\s*{_CI}\s*[)\]]?)?"
+    rf"(?:\s*[,;(\[]?\s*{_CI}\s*[)\]]?)?",
+    cue=r"ratio|relative\s+risk|OR|HR|RR",
 )
 def _ratio(f: _Finder, m: re.Match) -> None:
     """Ratio measures with their CI: "odds ratio 3.90, 95% CI 2.08 to 7.30", "HR 0.72 (95% CI
@@ -352,6 +361,7 @@ def _ratio(f: _Finder, m: re.Match) -> None:
     rf"(?:\s+(?:versus|vs\.?|compared\s+(?:with|to))\s+[A-Za-z][\w\s-]{{0,30}}?)?"
     rf"\s*[,;(\[]?\s*{_CI}\s*[)\]]?",
     re.IGNORECASE,
+    cue=r"differen",
 )
 def _difference(f: _Finder, m: re.Match) -> None:
     """A difference with its CI: "between-group difference -2.3 points, 95% CI -2.9 to -1.7"."""
@@ -367,6 +377,7 @@ def _difference(f: _Finder, m: re.Match) -> None:
 @_pattern(
     rf"(?P<v>{_N})\s*(?P<u>%|(?:{_UNIT})(?![\w]))?\s*[(\[]\s*{_CI}\s*[)\];]",
     re.IGNORECASE,
+    cue=r"CI|CrI|interval",
 )
 def _estimate_ci(f: _Finder, m: re.Match) -> None:
     """Any estimate followed by its CI in brackets: "-1.8 points (95% CI -2.4 to -1.2)"."""
@@ -384,6 +395,7 @@ def _estimate_ci(f: _Finder, m: re.Match) -> None:
     rf"\(\s*(?:IQR|interquartile\s+range)[,:]?\s*(?P<lo>{_NUM})\s*(?:to|–|—|-|,)\s*"
     rf"(?P<hi>{_NUM})\s*\)",
     re.IGNORECASE,
+    cue=r"median",
 )
 def _median_iqr(f: _Finder, m: re.Match) -> None:
     """A median with its interquartile range: "38 minutes (IQR 31-46)"."""
@@ -482,6 +494,7 @@ def _span_end(m: re.Match) -> int:
     rf"\bbetween\s+(?:(?P<pu>years?|months?|weeks?|days?|ages?)\s+)?(?P<a>{_N})\s*"
     rf"(?P<ua>%|(?:{_UNIT})(?![\w]))?\s+and\s+(?P<b>{_NUM})\s*(?P<ub>%|(?:{_UNIT})(?![\w]))?",
     re.IGNORECASE,
+    cue=r"between",
 )
 def _between(f: _Finder, m: re.Match) -> None:
     """ "between years 3 and 5", "between 10% and 20%"."""
@@ -531,6 +544,7 @@ def _paired_sizes(f: _Finder, m: re.Match) -> None:
     rf"|(?P<c>{_N})[-\s]years?[-\s]old\b"
     rf"|\b(?P<cmp>older|younger)\s+than\s+(?P<d>{_NUM})\s*(?:years?|yrs?)\b",
     re.IGNORECASE,
+    cue=r"age|old|young",
 )
 def _age(f: _Finder, m: re.Match) -> None:
     """Ages: "age<65", "age≥65", "65 years old", "older than 40 years"."""
@@ -566,6 +580,8 @@ def _date(f: _Finder, m: re.Match) -> None:
     rf"\b(?P<w>{_LABELS})s?(?:\s+of\s+[a-z]+)?\s+(?P<a>\d+)(?:\s*[-–]\s*(?P<b>\d+)|-[A-Z]\b)?"
     rf"|\b(?P<s>{_STRUCTURE})\s*(?P<n>\d+[A-Za-z]?)",
     re.IGNORECASE,
+    cue=r"grade|level|phase|stage|type|class|categor|point|step|tier|version|criteri|item|"
+    r"question|model|schedule|fig|table|exhibit|section|chapter|appendi|ref",
 )
 def _label(f: _Finder, m: re.Match) -> None:
     """Labels ("Grade 3", "Level of evidence 1-A") and figure/table numbers (not reported)."""
@@ -667,7 +683,8 @@ def _of(f: _Finder, m: re.Match) -> None:
 @_pattern(
     r"(?:\$|USD\s?|US\$|€|£)\s?(?P<a>\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
     r"(?:\s?(?P<s>million|billion|thousand|[kKMB])\b)?"
-    r"|(?P<b>\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s+(?:dollars|USD|euros)\b"
+    r"|(?P<b>\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s+(?:dollars|USD|euros)\b",
+    cue=r"[$€£]|USD|dollars|euros",
 )
 def _money(f: _Finder, m: re.Match) -> None:
     """Money: "$12,000", "$1.2 million", "500 dollars"."""
@@ -684,6 +701,7 @@ def _money(f: _Finder, m: re.Match) -> None:
     r"one-third|two-thirds|one-quarter|three-quarters|a third|a quarter)\b"
     rf"|\b(?P<fold>(?:{_WORD})|\d+(?:\.\d+)?)[-\s]?fold\b",
     re.IGNORECASE,
+    cue=r"half|twice|double|triple|quadruple|third|quarter|fold",
 )
 def _ratio_words(f: _Finder, m: re.Match) -> None:
     """Ratios in words: "less than half", "twice", "three-fold"."""
@@ -752,6 +770,9 @@ def find_numbers(
     masked = _mask(text, offset, exclude)
     finder = _Finder(masked)
     for regex, handler in _PATTERNS:
+        cue = _CUES.get(id(regex))
+        if cue is not None and not cue.search(masked):
+            continue
         for m in regex.finditer(masked):
             handler(finder, m)
     mentions = finder.select()

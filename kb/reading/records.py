@@ -52,15 +52,16 @@ _OUTCOMES = re.compile(
 _NOT_ARMS = frozenset({"At", "The", "In", "Of", "A", "An", "By", "Mean", "Median", "Table", "NRS"})
 
 
-def _timepoint(sentence: str, rel: int) -> str | None:
+def _timepoint(sentence: str, rel: int, found: list | None = None) -> str | None:
     """The last timepoint phrase before a number in its sentence ("At 6 months")."""
     best = None
-    for m in _TIMEPOINT.finditer(sentence, 0, rel):
+    for m in found if found is not None else _TIMEPOINT.finditer(sentence):
+        if m.end() > rel:
+            break
         best = m
     if best is None:
         return None
-    unit = best.group("u").lower()
-    return f"{best.group('n')} {unit}"
+    return f"{best.group('n')} {best.group('u').lower()}"
 
 
 def _arm(sentence: str, rel_end: int, rel_start: int) -> str | None:
@@ -81,12 +82,15 @@ def claim_arm(sentence: str, rel_start: int, rel_end: int) -> str | None:
     return _arm(sentence, rel_end, rel_start)
 
 
-def _outcome(sentence: str, rel: int) -> str | None:
+def _outcome(sentence: str, rel: int, found: list | None = None) -> str | None:
     """The last outcome word before a number in its clause."""
     clause_start = max(sentence.rfind(";", 0, rel), sentence.rfind(". ", 0, rel)) + 1
     best = None
-    for m in _OUTCOMES.finditer(sentence, clause_start, rel):
-        best = m
+    for m in found if found is not None else _OUTCOMES.finditer(sentence):
+        if m.end() > rel:
+            break
+        if m.start() >= clause_start:
+            best = m
     return best.group().lower() if best else None
 
 
@@ -194,13 +198,16 @@ def extract_numbers(
             continue
         for s, e in split_sentences(text, part.start, part.end):
             sentence = text[s:e]
-            for n in find_numbers(sentence, offset=s):
-                if n.kind in SKIP_KINDS:
-                    continue
+            numbers = [n for n in find_numbers(sentence, offset=s) if n.kind not in SKIP_KINDS]
+            if not numbers:
+                continue
+            times = list(_TIMEPOINT.finditer(sentence))
+            outcomes = list(_OUTCOMES.finditer(sentence))
+            for n in numbers:
                 rel, rel_end = n.start - s, n.end - s
                 out.append(
                     _number(out, work, record, n, part, s, e, _arm(sentence, rel_end, rel),
-                            _timepoint(sentence, rel), _outcome(sentence, rel))
+                            _timepoint(sentence, rel, times), _outcome(sentence, rel, outcomes))
                 )  # fmt: skip
     return out
 
