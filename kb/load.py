@@ -581,7 +581,7 @@ def read_records_dir(
         try:
             key, work, records, p = parse_record_file(read_text(path, file), file)
         except LoadError as exc:
-            problems.append(Problem(file, None, None, str(exc)))
+            problems.append(Problem(file, exc.line, exc.field, str(exc).split(": ", 1)[-1]))
             continue
         problems += p
         if work is not None:

@@ -291,3 +291,16 @@ def test_cli_import_and_dry_run(data_dir, capsys):
     assert main(["--data", str(data_dir), "import", str(RECORDS / "bad" / "truncated.xml")]) == 1
     out = capsys.readouterr().out
     assert "error: truncated.xml:40: malformed XML" in out
+
+
+def test_a_damaged_record_file_is_a_problem_not_a_crash(data_dir):
+    _import(data_dir, ["pubmed.xml"])
+    (data_dir / "records" / "broken.json").write_text('{"citekey": "x", "records": [', "utf-8")
+    (data_dir / "records" / "ghost.json").write_text(
+        '{"citekey": "ghost", "work": null, "records": []}', "utf-8"
+    )
+    kb = load_kb(data_dir)
+    msgs = sorted(str(p) for p in kb.errors)
+    assert msgs[0].startswith("error: records/broken.json: not a record file")
+    assert msgs[1] == "error: records/ghost.json [citekey]: records of unknown work 'ghost'"
+    assert len(kb.records) == 4  # the good ones still load
