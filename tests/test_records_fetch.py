@@ -49,8 +49,14 @@ RECORDED = {
         }
     ): "esearch-doi-none.json",
     f"{ESEARCH}?"
-    + _q({"db": "pubmed", "term": "10.5555/jisr.2027.0142[doi]", "retmode": "json",
-          "tool": "evidence-kb"}): "esearch-doi-jisr.json",  # fmt: skip
+    + _q(
+        {
+            "db": "pubmed",
+            "term": "10.5555/jisr.2027.0142[doi]",
+            "retmode": "json",
+            "tool": "evidence-kb",
+        }
+    ): "esearch-doi-jisr.json",
     f"{CROSSREF}/10.5555/wpr.2031.0007": "crossref-wpr.json",
 }
 
@@ -117,8 +123,10 @@ def test_doi_goes_through_pubmed_then_crossref(data_dir):
     assert [n for n, _ in got.files] == ["pubmed-91234503.xml"]
     got = f.fetch("https://doi.org/10.5555/wpr.2031.0007")
     assert got.notes == [
-        ("DOI https://doi.org/10.5555/wpr.2031.0007: no PubMed record has it; using Crossref's "
-        "metadata")
+        (
+            "DOI https://doi.org/10.5555/wpr.2031.0007: no PubMed record has it; using Crossref's "
+            "metadata"
+        )
     ]
     result = import_records(got.files, load_kb(data_dir), today="2031-09-20")
     (change,) = result.changes
@@ -157,8 +165,8 @@ def test_cli_fetch_imports(data_dir, capsys, monkeypatch):
 
 
 def test_cli_ingest_fetch_imports_the_cited_records_then_checks(data_dir, capsys, monkeypatch):
-    import kb.linking.fetch as fetch
     from kb.cli import main
+    from kb.linking import fetch
 
     monkeypatch.setattr(fetch, "urllib_transport", Replay())
     letter = ROOT / "tests" / "fixtures" / "records" / "letter.txt"
