@@ -11,6 +11,7 @@ The pipeline, one stage per folder, each importing only from the stages before i
     views/     rows and HTML the pages show (no Streamlit)
     export/    files people take away, behind one registry (render)
     ingest.py  a new letter in one step: sources -> reading -> linking -> checks
+    importing.py  records of cited works -> works, record files, machine numbers (kb import)
     cli.py     the `kb` command;  ui/  the Streamlit pages (render only)
 
 `model.py` (frozen records and the KnowledgeBase) and `schema.py` (column names, vocabularies,

@@ -1,4 +1,4 @@
-"""The `kb` command: validate, info, trace, claims, check, export, ingest."""
+"""The `kb` command: validate, info, trace, claims, check, export, ingest, import."""
 
 from __future__ import annotations
 
@@ -108,6 +108,7 @@ def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     """Print a claim's chain to its sources and their numbers."""
     from kb.graph import UnknownNodeError, build_graph, trace
     from kb.views.cite import format_ama
+    from kb.views.evidence import record_sources
 
     g = build_graph(kb)
     try:
@@ -116,7 +117,12 @@ def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         print(f"kb: {exc}", file=sys.stderr)
         return 2
     if args.format == "json":
-        print(json.dumps(trace_record(t), indent=2, ensure_ascii=False))
+        out = trace_record(t)
+        for ref in out["refs"]:
+            held = record_sources(kb, ref["work"]) if ref["work"] else []
+            if held:
+                ref["records"] = held
+        print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
     print(f"{t.claim.id}  ({t.claim.document})")
     print(f'  "{t.claim.text}"')
@@ -149,6 +155,8 @@ def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
             f"by {r.resolution.method if r.resolution else '?'})"
         )
         print(f"      {format_ama(r.work)}")
+        for held in record_sources(kb, r.work.citekey):
+            print(f"      record: {held}")
         if not r.studies:
             print("      reports no study in the knowledge base")
         for st in r.studies:
@@ -287,12 +295,43 @@ def cmd_export(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     return 0
 
 
+def fetch_for_entries(kb: KnowledgeBase, entries) -> int:
+    """Fetch and import the records of entries that name a PMID or DOI; the number imported.
+
+    Opt-in (`kb ingest --fetch`): records are written to the data directory like `kb import`.
+    """
+    from kb.importing import format_result, import_records
+    from kb.linking.enrich import Offline
+    from kb.linking.fetch import OFFLINE_HELP, RecordFetcher
+
+    ids = list(dict.fromkeys(e.pmid or e.doi for e in entries if e.pmid or e.doi))
+    if not ids:
+        print("note: no unresolved entry names a PMID or DOI: nothing to fetch")
+        return 0
+    fetcher = RecordFetcher(kb.data_dir)
+    files: list[tuple[str, bytes]] = []
+    try:
+        for ident in ids:
+            got = fetcher.fetch(ident)
+            files += got.files
+            for note in got.notes:
+                print(f"note: {note}")
+    except Offline as exc:
+        print(f"kb: {OFFLINE_HELP.format(reason=exc)}", file=sys.stderr)
+        return 0
+    if not files:
+        return 0
+    result = import_records(files, kb)
+    print(format_result(result))
+    return len(result.imported)
+
+
 def cmd_ingest(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     """Ingest a letter file (claims, entries, findings); write it only with --save."""
     from kb.ingest import IngestError, format_result, ingest, save
 
-    try:
-        result = ingest(
+    def run(kb: KnowledgeBase):
+        return ingest(
             Path(args.file),
             None,
             kb,
@@ -301,6 +340,14 @@ def cmd_ingest(kb: KnowledgeBase, args: argparse.Namespace) -> int:
             date=args.date,
             enrich=args.enrich,
         )
+
+    try:
+        result = run(kb)
+        if args.fetch:
+            fetched = fetch_for_entries(kb, [e.entry for e in result.unresolved])
+            if fetched:
+                kb = load_kb(kb.data_dir)
+                result = run(kb)
     except IngestError as exc:
         print(f"kb: cannot ingest {args.file}: {exc.message}", file=sys.stderr)
         return 2
@@ -317,6 +364,57 @@ def cmd_ingest(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         print(json.dumps(out, indent=2, ensure_ascii=False))
     else:
         print(format_result(result, saved))
+    return status
+
+
+def cmd_import(kb: KnowledgeBase, args: argparse.Namespace) -> int:
+    """Import record files of cited works; --dry-run prints what would change."""
+    from kb.importing import format_result, import_records
+    from kb.store import StoreError
+
+    sources = []
+    status = 0
+    if args.fetch:
+        from kb.linking.enrich import Offline
+        from kb.linking.fetch import OFFLINE_HELP, RecordFetcher
+
+        fetcher = RecordFetcher(kb.data_dir)
+        try:
+            for ident in args.files:
+                got = fetcher.fetch(ident)
+                for note in got.notes:
+                    print(f"note: {note}")
+                sources.extend(got.files)
+        except Offline as exc:
+            print(f"kb: {OFFLINE_HELP.format(reason=exc)}", file=sys.stderr)
+            return 2
+        if not sources:
+            print("kb: nothing fetched", file=sys.stderr)
+            return 1
+        args.files = []
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            print(f"kb: {name}: file not found", file=sys.stderr)
+            status = 2
+            continue
+        sources.append((path.name, path.read_bytes()))
+    if not sources:
+        return status or 2
+    try:
+        result = import_records(sources, kb, dry_run=args.dry_run)
+    except StoreError as exc:
+        print(f"kb: cannot write the records: {exc.message}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"kb: cannot write the records: {exc}", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(format_result(result))
+    if any(p.severity == "error" for p in result.problems):
+        status = status or 1
     return status
 
 
@@ -344,7 +442,27 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--date", help="YYYY-MM-DD (default: the first date in the text)")
     i.add_argument("--save", action="store_true", help="write it into the data directory")
     i.add_argument("--enrich", action="store_true", help="look up DOIs/PMIDs online")
+    i.add_argument(
+        "--fetch",
+        action="store_true",
+        help="fetch and import the records of unresolved entries that give a PMID or DOI",
+    )
     i.add_argument("--format", choices=("table", "json"), default="table")
+    m = sub.add_parser(
+        "import",
+        help="import records of cited works (PubMed XML, MEDLINE, JATS, RIS, BibTeX, CSL-JSON)",
+    )
+    m.add_argument(
+        "files", nargs="+", metavar="FILE", help="record files (with --fetch: PMIDs, PMCIDs, DOIs)"
+    )
+    m.add_argument(
+        "--fetch",
+        action="store_true",
+        help="fetch the records of these PMIDs/PMCIDs/DOIs online (PubMed, Europe PMC, "
+        "Crossref; cached in the data directory)",
+    )
+    m.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
+    m.add_argument("--format", choices=("table", "json"), default="table")
     from kb.export import FORMATS
 
     e = sub.add_parser("export", help="write a table, report, reference list or graph")
@@ -359,6 +477,7 @@ COMMANDS = {"validate": cmd_validate, "info": cmd_info, "trace": cmd_trace, "cla
 COMMANDS["ingest"] = cmd_ingest
 COMMANDS["export"] = cmd_export
 COMMANDS["check"] = cmd_check
+COMMANDS["import"] = cmd_import
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -446,6 +446,7 @@ def _temp_kb(kb: KnowledgeBase, **changes: Any) -> KnowledgeBase:
         "readings": dict(kb.readings),
         "resolutions": dict(kb.resolutions),
         "problems": list(kb.problems),
+        "records": dict(kb.records),
     }
     base.update(changes)
     return KnowledgeBase(**base)
@@ -639,6 +640,9 @@ def ingest(
     known_entries = _known_entries(kb)
     mappings: list[tuple[int, str, str]] = []
     for entry in unresolved:
+        res = resolutions.get(entry.id)
+        if res is not None and res.method == "ambiguous":
+            continue  # candidates are shown; no work is made up for it (never guessed)
         known = _by_identifier(entry, kb.works)
         if known is not None:
             resolutions[entry.id] = Resolution(

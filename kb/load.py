@@ -29,6 +29,9 @@ from kb.model import (
     KnowledgeBase,
     Outcome,
     Problem,
+    Record,
+    RecordNumber,
+    RecordPart,
     Source,
     Study,
     Work,
@@ -585,6 +588,140 @@ def parse_assessments(
 
 
 # ---------------------------------------------------------------------------------------
+# records/<citekey>.json: imported records of cited works
+
+
+def _tuples(value):
+    if isinstance(value, list):
+        return tuple(_tuples(v) for v in value)
+    return value
+
+
+def parse_record_file(
+    text: str, file: str
+) -> tuple[str, dict | None, tuple[Record, ...], list[Problem]]:
+    """Parse one record file: (citekey, work fields or None, records, problems)."""
+    import json
+
+    problems: list[Problem] = []
+    try:
+        data = json.loads(text)
+        key = data["citekey"]
+        raw_records = data["records"]
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise LoadError(file, f"not a record file ({exc})") from None
+    records = []
+    for i, r in enumerate(raw_records, start=1):
+        try:
+            parts = tuple(
+                RecordPart(
+                    k, label, s, e, tuple((mk, _tuples(mv)) for mk, mv in (meta or {}).items())
+                )
+                for k, label, s, e, meta in r["parts"]
+            )
+            numbers = tuple(
+                RecordNumber(
+                    id=n["id"],
+                    work=key,
+                    record=r["id"],
+                    text=n["text"],
+                    value=n["value"],
+                    kind=n["kind"],
+                    start=n["start"],
+                    end=n["end"],
+                    unit=n.get("unit"),
+                    extra=tuple((k, _tuples(v)) for k, v in n.get("extra", ())),
+                    sentence_start=n["sentence"][0],
+                    sentence_end=n["sentence"][1],
+                    section=n.get("section") or "",
+                    arm=n.get("arm"),
+                    timepoint=n.get("timepoint"),
+                    outcome=n.get("outcome"),
+                )
+                for n in r.get("numbers", ())
+            )
+            scope = r.get("scope") or "title only"
+            if scope not in schema.RECORD_SCOPES:
+                problems.append(Problem(file, None, "scope", f"unknown scope {scope!r}"))
+            records.append(
+                Record(
+                    id=r["id"],
+                    work=key,
+                    format=r["format"],
+                    file=r.get("file") or "",
+                    index=r.get("index") or i,
+                    scope=scope,
+                    text=r["text"],
+                    parts=parts,
+                    numbers=numbers,
+                    pmid=r.get("pmid"),
+                    doi=r.get("doi"),
+                    pmcid=r.get("pmcid"),
+                    imported=r.get("imported"),
+                    source=Source(file, None, f"record {i}"),
+                )
+            )
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            problems.append(Problem(file, None, f"record {i}", f"unreadable record ({exc!r})"))
+    return key, data.get("work"), tuple(records), problems
+
+
+def work_from_payload(p: dict, file: str) -> Work:
+    """The Work a record file's "work" object describes (built from its record)."""
+    return Work(
+        citekey=p["citekey"],
+        kind=p.get("kind") or "journal-article",
+        title=p.get("title") or "",
+        authors=tuple(p.get("authors") or ()),
+        journal=p.get("journal"),
+        publisher=p.get("publisher"),
+        year=p.get("year"),
+        month=p.get("month"),
+        volume=p.get("volume"),
+        number=p.get("number"),
+        pages=p.get("pages"),
+        doi=p.get("doi"),
+        pmid=p.get("pmid"),
+        pmcid=p.get("pmcid"),
+        verified=True,
+        note="built from its imported record",
+        source=Source(file),
+    )
+
+
+def read_records_dir(
+    data_dir: Path, works: dict[str, Work]
+) -> tuple[dict[str, tuple[Record, ...]], list[Problem]]:
+    """Read records/*.json; works built from records are added to `works`."""
+    folder = data_dir / schema.RECORDS_DIR
+    out: dict[str, tuple[Record, ...]] = {}
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return out, problems
+    for path in sorted(folder.glob("*.json")):
+        file = f"{schema.RECORDS_DIR}/{path.name}"
+        try:
+            key, work, records, p = parse_record_file(read_text(path, file), file)
+        except LoadError as exc:
+            problems.append(Problem(file, exc.line, exc.field, str(exc).split(": ", 1)[-1]))
+            continue
+        problems += p
+        if work is not None:
+            if key in works:
+                problems.append(
+                    Problem(file, None, "citekey", f"work {key!r} is already defined in "
+                            f"{works[key].source.file}: the record file's work is not loaded")
+                )  # fmt: skip
+                continue
+            works[key] = work_from_payload(work, file)
+        elif key not in works:
+            problems.append(Problem(file, None, "citekey", f"records of unknown work {key!r}"))
+            continue
+        out[key] = records
+    return out, problems
+
+
+# ---------------------------------------------------------------------------------------
 # the whole knowledge base
 
 
@@ -600,6 +737,8 @@ def load_tables(data_dir: Path) -> KnowledgeBase:
         raise LoadError(str(data_dir), "data directory not found")
     problems: list[Problem] = []
     works, p = parse_bib(read_text(data_dir / schema.REFERENCES_FILE, schema.REFERENCES_FILE))
+    problems += p
+    records, p = read_records_dir(data_dir, works)
     problems += p
     studies, p = parse_studies(
         read_text(data_dir / schema.STUDIES_FILE, schema.STUDIES_FILE), works
@@ -643,6 +782,7 @@ def load_tables(data_dir: Path) -> KnowledgeBase:
         reference_map=mapping,
         assessments=assessments,
         problems=problems,
+        records=records,
     )
 
 

@@ -218,6 +218,10 @@ class Outcome:
     verified: bool = False
     note: str | None = None
     source: Source = field(default_factory=lambda: Source("?"))
+    # "curated" (outcomes.csv) or "extracted" (machine-read from an imported record, not
+    # reviewed); an extracted number keeps the record sentence it stands in
+    origin: str = "curated"
+    quote: str | None = None
 
 
 @dataclass(frozen=True)
@@ -253,6 +257,77 @@ class Assessment:
     source: Source = field(default_factory=lambda: Source("?"))
 
 
+@dataclass(frozen=True)
+class RecordPart:
+    """A stretch of a record's text: its title, an abstract section, a body section or a table
+    row, by character offsets; `label` is the locator a reader understands ("RESULTS",
+    "Results / Patients", "Table 2"). Table rows keep their cells in `meta`."""
+
+    kind: str
+    label: str
+    start: int
+    end: int
+    meta: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class RecordNumber:
+    """A number machine-extracted from a record's text: not reviewed by an analyst.
+
+    Kept apart from curated outcomes; `start`/`end` and the sentence offsets point into the
+    record's text, `section` is the label of the part it stands in.
+    """
+
+    id: str
+    work: str
+    record: str
+    text: str
+    value: float | None
+    kind: str
+    start: int
+    end: int
+    unit: str | None = None
+    extra: tuple[tuple[str, Any], ...] = ()
+    sentence_start: int = 0
+    sentence_end: int = 0
+    section: str = ""
+    arm: str | None = None
+    timepoint: str | None = None
+    outcome: str | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    """A cited work's record as imported (PubMed, MEDLINE, JATS, RIS, BibTeX, CSL-JSON): its
+    text with structure, and the numbers extracted from it."""
+
+    id: str
+    work: str
+    format: str
+    file: str
+    index: int
+    scope: str  # "full text", "abstract" or "title only"
+    text: str
+    parts: tuple[RecordPart, ...] = ()
+    numbers: tuple[RecordNumber, ...] = ()
+    pmid: str | None = None
+    doi: str | None = None
+    pmcid: str | None = None
+    imported: str | None = None
+    source: Source = field(default_factory=lambda: Source("?"))
+
+    def sentence(self, n: RecordNumber) -> str:
+        """The sentence of the record a number stands in."""
+        return self.text[n.sentence_start : n.sentence_end]
+
+    def part_at(self, offset: int) -> RecordPart | None:
+        """The part holding a character offset."""
+        for p in self.parts:
+            if p.start <= offset < p.end:
+                return p
+        return None
+
+
 @dataclass
 class KnowledgeBase:
     """Everything loaded from one data directory, plus what reading the documents found."""
@@ -267,6 +342,8 @@ class KnowledgeBase:
     readings: dict = field(default_factory=dict)
     resolutions: dict[str, Resolution] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # imported records of cited works, by work citekey (kept apart from curated outcomes)
+    records: dict[str, tuple[Record, ...]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:

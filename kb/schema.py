@@ -49,6 +49,10 @@ class NumberKind(StrEnum):
     DURATION = "duration"
     MEASUREMENT = "measurement"
     MONEY = "money"
+    RATIO = "ratio"  # odds/hazard/risk/rate ratio, with its CI when stated
+    DIFFERENCE = "difference"  # a between-group difference with its CI
+    ESTIMATE = "estimate"  # any other estimate followed by its CI
+    MEDIAN = "median"  # a median with its interquartile range
     NUMBER = "number"
     AGE = "age"
     YEAR = "year"
@@ -67,6 +71,8 @@ DOCUMENTS_FILE = "documents.csv"
 REFERENCE_MAP_FILE = "reference_map.csv"
 ASSESSMENTS_FILE = "assessments.csv"
 LETTERS_DIR = "letters"
+RECORDS_DIR = "records"  # imported records of cited works: records/<citekey>.json
+RECORD_SCOPES = ("full text", "abstract", "title only")
 
 # --- CSV columns (order is the order written and documented) ----------------------------
 STUDY_COLUMNS = (

@@ -191,3 +191,71 @@ def test_composite_aligns_parts_by_arm_name(tmp_path):
     # by position the laminectomy parts would be 5.5 + 5.8; by name they are 5.5 + 1.9
     (msg,) = fired(tmp_path, body, "ARITH-COMPOSITE")
     assert "11.0% for laminectomy" in msg and "5.5% + 1.9% = 7.4%" in msg
+
+
+# --- in-document statistics on any letter (issue 12) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body, fires",
+    [
+        (
+            "The device significantly reduced surgery (hazard ratio 0.72, 95% CI 0.40 to 1.30)¹.",
+            True,
+        ),
+        (
+            "The device significantly reduced surgery (hazard ratio 0.72, 95% CI 0.60 to 0.90)¹.",
+            False,
+        ),
+        ("Odds of response were higher (odds ratio 3.90, 95% CI 2.08 to 7.30)¹.", False),
+        ("Pain fell significantly more (difference -0.4 points, 95% CI -1.1 to 0.3)¹.", True),
+        ("Pain fell significantly more (difference -2.3 points, 95% CI -2.9 to -1.7)¹.", False),
+        ("Surgery was significantly less frequent (19 vs. 26 patients; p = 0.27)¹.", True),
+        ("Rates did not differ significantly (odds ratio 2.10, 95% CI 1.40 to 3.15)¹.", True),
+        ("The difference was not significant (p < 0.001)¹.", True),
+        ("The difference was not significant (p = 0.40)¹.", False),
+    ],
+)
+def test_significance_against_the_sentence_own_ci_or_p(tmp_path, body, fires):
+    assert bool(fired(tmp_path, body, "ARITH-SIGNIFICANCE")) is fires
+
+
+def test_significance_message_names_the_null(tmp_path):
+    body = "The device significantly reduced surgery (hazard ratio 0.72, 95% CI 0.40 to 1.30)¹."
+    (msg,) = fired(tmp_path, body, "ARITH-SIGNIFICANCE")
+    assert (
+        msg == "called significant, but the 95% CI of the hazard ratio (0.40 to 1.30) includes 1."
+    )
+
+
+@pytest.mark.parametrize(
+    "body, fires",
+    [
+        ("At 1 year, 64 of 121 PFCA patients (58.9%) were responders¹.", True),
+        ("At 1 year, 64 of 121 PFCA patients (52.9%) were responders¹.", False),
+        ("Responders were 52 of 92 (56.5%) with the device¹.", False),
+        ("In all, 12% of 250 patients had a revision¹.", False),  # 30 of 250
+        ("In all, 12.5% of 250 patients had a revision¹.", True),  # 31.25 of 250
+    ],
+)
+def test_k_of_n_and_percent_of_n_wherever_stated(tmp_path, body, fires):
+    assert bool(fired(tmp_path, body, "ARITH-PERCENT-DENOMINATOR")) is fires
+
+
+def test_a_total_from_a_sentence_citing_other_references_is_not_the_whole(tmp_path):
+    from tests.checkshelp import mini_kb
+
+    body = (
+        "The registry followed 116 patients¹. At 3 years, 45.4% of patients remained responders²."
+    )
+    kb = mini_kb(tmp_path, body)
+    text = kb.documents["mini"].text.replace(
+        "1. Data on file.", "1. Data on file.\n2. Data on file."
+    )
+    (tmp_path / "letters" / "mini.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "reference_map.csv").write_text(
+        "document,ref,work,note\nmini,1,datanote,\nmini,2,datanote,\n", encoding="utf-8"
+    )
+    from kb.load import load_kb
+
+    assert run(load_kb(tmp_path), "ARITH-PERCENT-DENOMINATOR") == []

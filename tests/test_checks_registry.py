@@ -106,6 +106,7 @@ def test_fixture_findings_sit_where_they_were_planted(bad_findings):
     assert where["NUM-CONTRADICTED"][1].startswith("Serious device-related")
     assert where["NUM-NEAR-MISS"][1].startswith("At two years, 16 patients")
     assert where["ARITH-P-VALUE-FLIP"][1].startswith("Readmission rates")
+    assert where["ARITH-SIGNIFICANCE"][1].startswith("Revision surgery was significantly")
     assert where["CIT-DUPLICATE-WORK"][2] == (1, 5)
     assert where["CIT-DETAIL-MISMATCH"][2] == (5,)
     assert where["CIT-UNVERIFIED"][2] == where["CIT-DATED-AFTER"][2] == (7,)

@@ -182,8 +182,8 @@ def test_cli_check_table_groups_by_severity_and_filters(capsys):
         capsys, "--data", str(CHECKS_KB), "check", "bad", "--min-severity", "error"
     )
     assert code == 1
-    assert out.startswith("ERROR (4)") and "WARNING" not in out
-    assert out.rstrip().endswith("4 error(s), 16 warning(s), 6 info in bad")
+    assert out.startswith("ERROR (5)") and "WARNING" not in out
+    assert out.rstrip().endswith("5 error(s), 16 warning(s), 6 info in bad")
 
 
 def test_cli_check_clean_letter_exits_0(capsys):

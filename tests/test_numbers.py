@@ -394,7 +394,21 @@ def test_a_citation_marker_after_a_range_is_not_part_of_it():
     [
         ("improved by 3.4 ± 1.8 points in", "3.4 ± 1.8 points", "mean", 3.4, {"sd": 1.8}),
         ("an odds ratio (95% CI, 0.21-0.96)", "95%", "label", 95.0, {}),
-        ("HR 0.45 (95% confidence interval 0.2 to 0.9)", "95%", "label", 95.0, {}),
+        (
+            # the level of a ratio's CI belongs to the ratio (issue 12), not a label of its own
+            "HR 0.45 (95% confidence interval 0.2 to 0.9)",
+            "0.45 (95% confidence interval 0.2 to 0.9",
+            "ratio",
+            0.45,
+            {
+                "measure": "hazard ratio",
+                "value_text": "0.45",
+                "ci_level": 95.0,
+                "ci_low": 0.2,
+                "ci_high": 0.9,
+                "ci_text": ("0.2", "0.9"),
+            },
+        ),
         (
             "in 12/132 (9.1%) patients",
             "12/132 (9.1%) patients",

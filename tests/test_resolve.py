@@ -297,3 +297,66 @@ def test_real_letter_resolves_as_the_curated_map_says():
     unresolved = sorted(e for e, x in res.items() if x.work is None)
     assert unresolved == ["nysipp-2026:ref01", "nysipp-2026:ref09"]
     assert res["nysipp-2026:ref06"].work == res["nysipp-2026:ref19"].work == "staats2023spacers"
+
+
+# --- never guess (issue 12) -----------------------------------------------------------------
+
+
+def _twins(*titles: str, year: int = 2030) -> dict[str, Work]:
+    return {
+        f"w{i}": Work(f"w{i}", "journal-article", t, ("Okonkwo-Reyes M",), year=year)
+        for i, t in enumerate(titles, start=1)
+    }
+
+
+FOLLOW_UP = (
+    (
+        "Three-year durability of percutaneous facet capsule ablation: long-term follow-up of the "
+        "RELIEF-2 randomised trial"
+    ),
+    (
+        "Five-year durability of percutaneous facet capsule ablation: long-term follow-up of the "
+        "RELIEF-2 randomised trial"
+    ),
+)
+
+
+def test_titles_differing_in_follow_up_length_are_told_apart_by_the_entry():
+    e = _entry(f"Okonkwo-Reyes M. {FOLLOW_UP[1]}. Ann Fict Interv Med. 2030;11:402-410.")
+    (res,) = resolve_entries([e], _twins(*FOLLOW_UP))
+    assert (res.work, res.method) == ("w2", "fuzzy")
+
+
+def test_entry_that_does_not_say_which_follow_up_is_ambiguous():
+    e = _entry(
+        "Okonkwo-Reyes M. Durability of percutaneous facet capsule ablation: long-term "
+        "follow-up of the RELIEF-2 randomised trial. Ann Fict Interv Med. 2030."
+    )
+    (res,) = resolve_entries([e], _twins(*FOLLOW_UP))
+    assert res.work is None and res.method == "ambiguous"
+    assert "w1" in res.note and "w2" in res.note and "three year / five year" in res.note
+
+
+def test_protocol_and_results_papers_are_not_confused():
+    works = _twins(
+        "Percutaneous facet capsule ablation versus sham: protocol of the RELIEF-1 trial",
+        "Percutaneous facet capsule ablation versus sham: results of the RELIEF-1 trial",
+    )
+    e = _entry("Okonkwo-Reyes M. Percutaneous facet capsule ablation versus sham: the RELIEF-1 "
+               "trial. J Pain. 2030.")  # fmt: skip
+    (res,) = resolve_entries([e], works)
+    assert res.method == "ambiguous"
+    e = _entry("Okonkwo-Reyes M. Percutaneous facet capsule ablation versus sham: results of "
+               "the RELIEF-1 trial. J Pain. 2030.")  # fmt: skip
+    (res,) = resolve_entries([e], works)
+    assert res.work == "w2"
+
+
+def test_a_tie_is_never_broken_by_key_order():
+    works = {
+        "a": W("a", "Facet ablation in practice", ["Lund S"], 2029),
+        "c": W("c", "Facet ablation: in practice", ["Lund S"], 2029),
+    }
+    e = _entry("Lund S. Facet ablation in practice. J Ex. 2029;1:1-2.")
+    (res,) = resolve_entries([e], works)
+    assert res.work is None and res.method == "ambiguous", res

@@ -56,10 +56,11 @@ def test_errors_come_first_and_scope_widens(monkeypatch):
     at = run_page(monkeypatch, CHECKS, PAGE, {"doc": "bad"})
     no_traceback(at)
     metrics = {m.label: int(m.value) for m in at.metric}
-    assert list(metrics) == ["error", "warning", "info"] and metrics["error"] == 4
+    assert list(metrics) == ["error", "warning", "info"] and metrics["error"] == 5
     df = at.dataframe(key="findings_table").value
-    assert set(df["code"][:4]) == {
+    assert set(df["code"][:5]) == {
         "ARITH-P-VALUE-FLIP",
+        "ARITH-SIGNIFICANCE",
         "CIT-NO-ENTRY",
         "CONS-NEGATION",
         "NUM-CONTRADICTED",

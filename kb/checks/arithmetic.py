@@ -52,7 +52,15 @@ def _sizes_before(ctx: CheckContext, claim: Claim, offset: int) -> list[Atom]:
     the paragraph so far (a total named in the same sentence is the one a percentage is of)."""
     sized = stated_sizes(ctx.before_in_paragraph(claim), upto=offset)
     own = [a for a, c in sized if c.id == claim.id]
-    return own or [a for a, _ in sized]
+    return own or [a for a, c in sized if _same_sources(ctx, claim, c)]
+
+
+def _same_sources(ctx: CheckContext, claim: Claim, other: Claim) -> bool:
+    """An earlier sentence's group size is a total for this one only when both rest on the same
+    references (or the earlier one cites none): "116 patients [5]" is not the whole of "45.4% of
+    patients [8]"."""
+    mine, theirs = set(ctx.support[claim.id].numbers), set(ctx.support[other.id].numbers)
+    return not theirs or not mine or bool(mine & theirs)
 
 
 def _study_sizes(ctx: CheckContext, o: Outcome | None) -> list[tuple[Outcome, float]]:
@@ -91,7 +99,8 @@ def _arm_sizes(ctx: CheckContext, claim: Claim, offset: int) -> list[int]:
     total restated, not two arms of 132: taking it for two arms would recompute a wrong p.
     Two groups of one size count only when one sentence states both.
     """
-    sized = stated_sizes(ctx.before_in_paragraph(claim), upto=offset)[-2:]
+    sized = stated_sizes(ctx.before_in_paragraph(claim), upto=offset)
+    sized = [(a, c) for a, c in sized if _same_sources(ctx, claim, c)][-2:]
     if len(sized) != 2:
         return []
     (a1, c1), (a2, c2) = sized
@@ -174,9 +183,12 @@ def percent_denominator(ctx: CheckContext) -> list[Finding]:
                 ratios = ", ".join(
                     f"{int(k.value)}/{n} = {stats.percent(k.value, n):.1f}%" for n in ns
                 )
+                only = (
+                    f"only of {stats.compact(fits)}" if fits else "of no whole number of patients"
+                )
                 msg = (
                     f'"{show(m.text)}" does not fit the {stated} patients stated ({ratios}); '
-                    f"{int(k.value)} is {_pct(pct)} only of {stats.compact(fits) or 'no total'}"
+                    f"{int(k.value)} is {_pct(pct)} {only}"
                 )
                 if rec_fit:
                     msg += (
@@ -197,7 +209,8 @@ def percent_denominator(ctx: CheckContext) -> list[Finding]:
                 pct = atoms(m)[0]
                 if is_change_percent(c, m) or extra(m).get("qualifier") in _APPROX:
                     continue
-                ns = _uniq(_sizes_before(ctx, c, m.start))
+                whole = _total_after(c, m)  # "12% of 250 patients": the whole is stated
+                ns = [whole] if whole else _uniq(_sizes_before(ctx, c, m.start))
                 if not ns or any(stats.fitting_counts(pct.text, n) for n in ns):
                     continue
                 record = _study_sizes(ctx, _matched_outcome(ctx, c, m))
@@ -708,4 +721,98 @@ def composite(ctx: CheckContext) -> list[Finding]:
                     ),
                 )
             )
+    return out
+
+
+# --- significance said against the sentence's own CI or p ---------------------------------------
+
+_SIG_NEG = re.compile(
+    r"\b(?:not|no|non-?|nor|without|failed\s+to\s+reach)\s+(?:a\s+)?(?:statistically\s+)?"
+    r"significan|\bdid\s+not\s+(?:\w+\s+){0,2}significantly|\bnon-?significant|"
+    r"\binsignificant",
+    re.IGNORECASE,
+)
+_SIG_POS = re.compile(r"\bsignificant(?:ly)?\b|\bsignificance\b", re.IGNORECASE)
+_RATIO_MEASURES = ("odds ratio", "hazard ratio", "risk ratio", "rate ratio", "ratio")
+
+
+def significance_said(text: str) -> str | None:
+    """'significant', 'not significant' or None: what a sentence says of significance."""
+    if _SIG_NEG.search(text):
+        return "not significant"
+    if _SIG_POS.search(text):
+        return "significant"
+    return None
+
+
+def _evidence_of(m: NumberMention) -> tuple[bool, str] | None:
+    """(significant?, why) from a mention's own 95% CI or p, or None when it gives neither."""
+    ex = extra(m)
+    if "ci_low" in ex and "ci_high" in ex and (ex.get("ci_level") or 95.0) == 95.0:
+        measure = ex.get("measure") or m.kind
+        null = 1.0 if measure in _RATIO_MEASURES or m.kind == "ratio" else 0.0
+        lo, hi = sorted((float(ex["ci_low"]), float(ex["ci_high"])))
+        name = measure if measure not in ("estimate",) else "estimate"
+        lo_t, hi_t = ex.get("ci_text") or (stats.fmt(lo), stats.fmt(hi))
+        span = f"the 95% CI of the {name} ({show(str(lo_t))} to {show(str(hi_t))})"
+        if lo <= null <= hi:
+            return False, f"{span} includes {stats.fmt(null)}"
+        return True, f"{span} excludes {stats.fmt(null)}"
+    if m.kind == "p_value" and m.value is not None:
+        op = ex.get("op") or "="
+        if op in ("<", "≤") and m.value <= 0.05:
+            return True, f"{show(m.text)} is below 0.05"
+        if op in ("=", ">", "≥") and m.value > 0.05:
+            return False, f"{show(m.text)} is above 0.05"
+    return None
+
+
+@check(
+    code="ARITH-SIGNIFICANCE",
+    severity="error",
+    family="arithmetic",
+    title="'significant' said while the sentence's own 95% CI includes the null or p > 0.05 "
+    "(or 'not significant' while it excludes it)",
+    example="called significant, but the 95% CI of the hazard ratio (0.40 to 1.30) includes 1.",
+)
+def significance(ctx: CheckContext) -> list[Finding]:
+    """A sentence calls an effect significant while its own CI includes the null (1 for ratios,
+    0 for differences) or its p is above 0.05; or calls it not significant while they say it is.
+
+    Seen in the records test letter (tests/fixtures/records/letter.txt):
+        "PFCA also significantly reduced ... (hazard ratio 0.72, 95% CI 0.40 to 1.30) [4]."
+        -> ARITH-SIGNIFICANCE: called significant, but the 95% CI of the hazard ratio ...
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> significance(ctx_fixture)[0].message[:56]
+    'called significant, but the 95% CI of the hazard ratio ('
+    """
+    out = []
+    for c in ctx.claims:
+        said = significance_said(c.text)
+        if said is None:
+            continue
+        for m in sorted(c.numbers, key=lambda n: n.start):
+            got = _evidence_of(m)
+            if got is None:
+                continue
+            sig, why = got
+            if said == "significant" and not sig:
+                msg = f"called significant, but {why}."
+            elif said == "not significant" and sig:
+                msg = f"called not significant, but {why}."
+            else:
+                continue
+            out.append(
+                emit(
+                    "ARITH-SIGNIFICANCE",
+                    c.document,
+                    c.id,
+                    msg,
+                    refs=ctx.support[c.id].numbers,
+                    evidence=(("stated", show(m.text)), ("said", said)),
+                )
+            )
+            break
     return out

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from kb.checks import check, emit
 from kb.checks.context import CheckContext
+from kb.checks.matching import missing_record_words
 from kb.checks.text import FACTUAL_KINDS, factual, is_caption
 from kb.model import Finding, ReferenceEntry, Work
 from kb.text import fold_lower
@@ -175,13 +176,18 @@ def unresolved(ctx: CheckContext) -> list[Finding]:
     for doc_id, entries in ctx.entries.items():
         for e in entries:
             if _entry_work(ctx, e) is None:
+                res = ctx.kb.resolutions.get(e.id)
+                if res is not None and res.method == "ambiguous":
+                    # several candidates fit and none wins clearly: shown, never guessed
+                    what = f"is left unresolved, {res.note}"
+                else:
+                    what = "matches no work in the knowledge base" + missing_record_words(ctx.kb)
                 out.append(
                     emit(
                         "CIT-UNRESOLVED",
                         doc_id,
                         None,
-                        f"Reference {e.number} ({quote(e.raw, 60)}) matches no work in the "
-                        "knowledge base.",
+                        f"Reference {e.number} ({quote(e.raw, 60)}) {what}.",
                         refs=(e.number,),
                     )
                 )

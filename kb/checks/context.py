@@ -19,7 +19,18 @@ import networkx as nx
 from kb.checks.stats import NUMBER_RE, parse_ps
 from kb.checks.text import Atom, atoms, event_statements, norm_unit, outcome_event_qualifiers
 from kb.graph import RefTrace, Trace, trace
-from kb.model import Claim, Document, KnowledgeBase, NumberMention, Outcome, ReferenceEntry, Work
+from kb.model import (
+    Claim,
+    Document,
+    KnowledgeBase,
+    NumberMention,
+    Outcome,
+    Record,
+    RecordNumber,
+    ReferenceEntry,
+    Source,
+    Work,
+)
 from kb.schema import STATUSES, MatchStatus
 
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0\u200b]*\n")
@@ -92,6 +103,8 @@ class CheckContext:
     outcomes_by_work: Mapping[str, tuple[Outcome, ...]]
     numbers_of: Mapping[str, tuple[SourceNumber, ...]]
     matches: Mapping[str, tuple[NumberMatch, ...]] = field(default_factory=dict)
+    # machine numbers of imported records, by work (kept apart from curated outcomes)
+    extracted_by_work: Mapping[str, tuple[Outcome, ...]] = field(default_factory=dict)
     _index: tuple = ()
 
     def document(self, doc_id: str) -> Document:
@@ -171,6 +184,65 @@ def source_numbers(o: Outcome) -> tuple[SourceNumber, ...]:
     return tuple(out)
 
 
+RECORD_FORMATS = {
+    "pubmed-xml": "PubMed record",
+    "medline": "MEDLINE record",
+    "jats": "PMC full text",
+    "ris": "RIS record",
+    "bibtex": "BibTeX record",
+    "csl-json": "CSL-JSON record",
+}
+
+
+def extracted_outcome(record: Record, n: RecordNumber) -> Outcome:
+    """A machine number of an imported record seen as an outcome row (origin 'extracted')."""
+    what = RECORD_FORMATS.get(record.format, record.format)
+    return Outcome(
+        id=n.id,
+        study="",
+        work=n.work,
+        measure="other",
+        outcome=n.outcome,
+        arm=n.arm,
+        timepoint=n.timepoint,
+        value=n.value,
+        value_text=n.text,
+        unit=n.unit,
+        locator=f"{what}, {n.section}"
+        if record.format == "jats"
+        else f"{what} ({record.scope}), {n.section}",
+        verified=False,
+        note="extracted from the record, not reviewed",
+        source=Source(record.source.file, None, n.section),
+        origin="extracted",
+        quote=record.sentence(n),
+    )
+
+
+def extracted_numbers(o: Outcome, n: RecordNumber) -> tuple[SourceNumber, ...]:
+    """The typed numbers of a machine number, read like a claim's (same atoms, same classes)."""
+    mention = NumberMention(n.text, n.value, n.kind, n.start, n.end, n.unit, n.extra)
+    out = [SourceNumber(o, a.value, a.cls, "record", a.op) for a in atoms(mention)]
+    denominator = dict(n.extra).get("denominator")
+    if isinstance(denominator, (int, float)):
+        out.append(SourceNumber(o, float(denominator), "n", "denominator"))
+    return tuple(out)
+
+
+def has_record(kb: KnowledgeBase, work: Work) -> bool:
+    """True when the work's record was read: curated as read, or imported."""
+    return work.verified or bool(kb.records.get(work.citekey))
+
+
+def imported_scope(kb: KnowledgeBase, work: Work) -> str | None:
+    """'full text', 'abstract' or 'title only' for the widest imported record; None if none."""
+    scopes = {r.scope for r in kb.records.get(work.citekey, ())}
+    for s in ("full text", "abstract", "title only"):
+        if s in scopes:
+            return s
+    return None
+
+
 def record_scope(work: Work, outcomes: tuple[Outcome, ...]) -> str:
     """How much of a work was read: 'abstract', 'partial record' or 'record'."""
     locs = [o.locator or "" for o in outcomes if o.verified]
@@ -239,6 +311,14 @@ def base_context(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> CheckContext:
         outcomes_by_work[o.work].append(o)
         numbers_of[o.id] = source_numbers(o)
         flat.extend(n for n in numbers_of[o.id] if n.cls != "p")
+    extracted: dict[str, list[Outcome]] = defaultdict(list)
+    for key, records in kb.records.items():
+        for rec in records:
+            for n in rec.numbers:
+                o = extracted_outcome(rec, n)
+                extracted[key].append(o)
+                numbers_of[o.id] = extracted_numbers(o, n)
+                flat.extend(x for x in numbers_of[o.id] if x.cls != "p")
     flat.sort(key=lambda n: n.value)
     entries = {d: tuple(r.entries) for d, r in kb.readings.items()}
     return CheckContext(
@@ -254,6 +334,7 @@ def base_context(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> CheckContext:
         entries=MappingProxyType(entries),
         outcomes_by_work=MappingProxyType({k: tuple(v) for k, v in outcomes_by_work.items()}),
         numbers_of=MappingProxyType(numbers_of),
+        extracted_by_work=MappingProxyType({k: tuple(v) for k, v in extracted.items()}),
         _index=(tuple(n.value for n in flat), tuple(flat)),
     )
 
@@ -269,6 +350,9 @@ __all__ = [
     "atoms",
     "base_context",
     "event_statements",
+    "extracted_outcome",
+    "has_record",
+    "imported_scope",
     "outcome_event_qualifiers",
     "record_scope",
     "source_numbers",

@@ -20,8 +20,14 @@ from typing import Any
 import networkx as nx
 
 from kb.checks import run_context
-from kb.checks.context import CheckContext, NumberMatch, record_scope
-from kb.checks.matching import build_context
+from kb.checks.context import (
+    CheckContext,
+    NumberMatch,
+    has_record,
+    imported_scope,
+    record_scope,
+)
+from kb.checks.matching import build_context, made_by_ingest, missing_record_words
 from kb.checks.text import factual, is_heading, show
 from kb.model import Assessment, Claim, Finding, KnowledgeBase
 from kb.schema import (
@@ -31,7 +37,9 @@ from kb.schema import (
     VerdictLabel,
 )
 
-CONTRADICTING = frozenset({"NUM-CONTRADICTED", "ARITH-P-VALUE-FLIP", "ARITH-RATIO-WORDS"})
+CONTRADICTING = frozenset(
+    {"NUM-CONTRADICTED", "ARITH-P-VALUE-FLIP", "ARITH-RATIO-WORDS", "ARITH-SIGNIFICANCE"}
+)
 DOWNGRADING = frozenset({"ARITH-PERCENT-DENOMINATOR", "ARITH-CHANGE", "ARITH-COMPOSITE"})
 
 
@@ -159,9 +167,20 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
             return v(
                 VerdictLabel.CANNOT_VERIFY, f"{refs} not in the document's reference list{via}."
             )
+        ambiguous = [
+            r.resolution
+            for r in sup.refs
+            if r.resolution is not None and r.resolution.method == "ambiguous"
+        ]
+        refs = ", ".join(map(str, sup.numbers))
+        if ambiguous:
+            return v(
+                VerdictLabel.CANNOT_VERIFY,
+                f"Ref {refs} is left unresolved, {ambiguous[0].note}{via}.",
+            )
         return v(
             VerdictLabel.CANNOT_VERIFY,
-            f"Ref {', '.join(map(str, sup.numbers))} matches no work in the knowledge base{via}.",
+            f"Ref {refs} matches no work in the knowledge base{missing_record_words(ctx.kb)}{via}.",
         )
     pubs = [w for w in works if w.is_publication]
     if not pubs:
@@ -182,11 +201,13 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
     if not checkable:
         if ms:
             return v(VerdictLabel.CANNOT_VERIFY, f"{ms[0].reason[0].upper()}{ms[0].reason[1:]}.")
-        verified = [w for w in pubs if w.verified]
+        verified = [w for w in pubs if has_record(ctx.kb, w)]
         if not verified:
             keys = _join([w.citekey for w in pubs])
+            words = missing_record_words(ctx.kb) if any(made_by_ingest(w) for w in pubs) else ""
             return v(
-                VerdictLabel.CANNOT_VERIFY, f"{keys} is known only from the letter's citation{via}."
+                VerdictLabel.CANNOT_VERIFY,
+                f"{keys} is known only from the letter's citation{words}{via}.",
             )
         keys = _join([w.citekey for w in verified])
         return v(
@@ -199,6 +220,16 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
     missing = [m for m in checkable if m.status == MatchStatus.NOT_IN_SOURCE]
     where = _join(list(dict.fromkeys(m.outcome.work for m in matched if m.outcome)))
     found = f"{_texts(matched)} {_match_verb(matched)} {where}{via}"
+    quotes = list(
+        dict.fromkeys(
+            m.outcome.quote
+            for m in matched
+            if m.outcome is not None and m.outcome.origin == "extracted" and m.outcome.quote
+        )
+    )
+    if quotes:
+        shown = " … ".join(f'"{q}"' for q in quotes[:2])
+        found += f", whose record says {shown} (numbers extracted from the record, not reviewed)"
     if matched and not (near or elsewhere or missing):
         p_own = [
             f for f in findings if f.code == "ARITH-P-VALUE" and "recorded" not in dict(f.evidence)
@@ -219,9 +250,10 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
         m = (near or elsewhere)[0]
         return v(VerdictLabel.NOT_SUPPORTED, f"{m.reason[0].upper()}{m.reason[1:]}.")
     partial = all(
-        record_scope(w, ctx.outcomes_by_work.get(w.citekey, ())) != "record"
+        (imported_scope(ctx.kb, w) or "") != "full text"
+        and record_scope(w, ctx.outcomes_by_work.get(w.citekey, ())) != "record"
         for w in pubs
-        if w.verified
+        if has_record(ctx.kb, w)
     )
     if partial:
         return v(

@@ -26,6 +26,8 @@ from kb.checks.context import (
     SourceNumber,
     Support,
     base_context,
+    has_record,
+    imported_scope,
     record_scope,
 )
 from kb.checks.text import (
@@ -147,6 +149,13 @@ def describe(o: Outcome) -> str:
 
 def scope_note(work: Work, ctx: CheckContext) -> str:
     """'record read as abstract; may be in the full text' and the like."""
+    imported = imported_scope(ctx.kb, work)
+    if imported == "full text":
+        return "full text of the imported record read"
+    if imported == "abstract":
+        return "imported record has the abstract only; may be in the full text"
+    if imported == "title only":
+        return "imported record has no abstract; import its full text"
     scope = record_scope(work, ctx.outcomes_by_work.get(work.citekey, ()))
     if scope == "abstract":
         return "record read as abstract; may be in the full text"
@@ -172,6 +181,8 @@ def _candidates(ctx: CheckContext, sup: Support) -> Pools:
     for w in sup.works:
         for o in ctx.outcomes_by_work.get(w.citekey, ()):
             (cited if o.verified and w.verified else unverified).extend(ctx.numbers_of[o.id])
+        for o in ctx.extracted_by_work.get(w.citekey, ()):
+            cited.extend(ctx.numbers_of[o.id])
     seen: set[str] = set()
     for r in sup.refs:
         for st in r.studies:
@@ -330,12 +341,16 @@ def _mention_match(
     used: AbstractSet[str] = frozenset(),
 ) -> NumberMatch:
     ats = atoms(m)
-    results = [(a, *_match_atom(ctx, a, sup, pools)) for a in ats]
+    rel = m.start - claim.start
+    window = keywords(claim.text[max(0, rel - 90) : rel + len(m.text) + 30])
+    results = [_context_checked(window, (a, *_match_atom(ctx, a, sup, pools))) for a in ats]
     worst = max(results, key=lambda r: _RANK[r[1]])
     status = worst[1]
     via = via_note(sup)
-    rel = m.start - claim.start
-    window = keywords(claim.text[max(0, rel - 90) : rel + len(m.text) + 30])
+    if status == MatchStatus.MATCHED and all(
+        sn.outcome.origin == "extracted" for r in results for sn in r[2]
+    ):
+        return _extracted_match(claim, m, results, via)
     if status == MatchStatus.MATCHED:
         # prefer one outcome that holds every stated number (a value and its comparator), then
         # one the claim's other numbers point to, then one whose words the sentence uses
@@ -373,7 +388,9 @@ def _mention_match(
     chosen: SourceNumber | None = None
     for a, st, hits, note in results:
         if not hits:  # not in source
-            notes = "; ".join(f"{w.citekey}: {scope_note(w, ctx)}" for w in sup.works if w.verified)
+            notes = "; ".join(
+                f"{w.citekey}: {scope_note(w, ctx)}" for w in sup.works if has_record(ctx.kb, w)
+            )
             parts.append(f"{a.label()} is not in the cited source ({notes})")
             continue
         sn = max(hits, key=lambda h: _score(h, prefer, window))
@@ -381,6 +398,13 @@ def _mention_match(
             chosen = sn
         if st == MatchStatus.MATCHED:
             parts.append(f"{a.label()} matches {sn.outcome.id}")
+        elif st == MatchStatus.NEAR_MISS and sn.outcome.origin == "extracted":
+            o = sn.outcome
+            parts.append(
+                f"{a.label()} is not in the record of {o.work}, which gives "
+                f"{stats.fmt(sn.value)}{'%' if sn.cls == 'pct' else ''} [{o.locator}]: "
+                f'"{o.quote}" ({note}?)'
+            )
         elif st == MatchStatus.NEAR_MISS:
             parts.append(
                 f"{a.label()} is not in {sn.outcome.work}, which reports {stats.fmt(sn.value)} "
@@ -398,6 +422,79 @@ def _mention_match(
             )
     outcome = chosen.outcome if chosen is not None else None
     return NumberMatch(claim.id, m, status, outcome, "; ".join(parts) + via)
+
+
+# Words too common in records to tie a slipped number to the sentence that states it.
+_GENERIC = frozenset({"years", "months", "weeks", "group", "patie", "pfca", "total", "versu"})
+
+
+def _context_checked(window: set[str], result: tuple) -> tuple:
+    """A near miss on a machine number only when the record sentence shares a word with the
+    claim around the number (78% "would choose again" is not a slip of 87.0% "completed")."""
+    atom, status, hits, _note = result
+    if status != MatchStatus.NEAR_MISS or not hits or hits[0].outcome.origin != "extracted":
+        return result
+    if (window - _GENERIC) & keywords(hits[0].outcome.quote or ""):
+        return result
+    return (atom, MatchStatus.NOT_IN_SOURCE, [], "")
+
+
+def _extracted_match(claim: Claim, m: NumberMention, results: list, via: str) -> NumberMatch:
+    """A stated number found among an imported record's machine numbers: the record sentence
+    that holds most of the mention's numbers is quoted (a sentence before a table row)."""
+    every = [sn for _, _, hits, _ in results for sn in hits]
+    swapped = _swapped_arm(claim, m, every)
+    if swapped:
+        return NumberMatch(claim.id, m, MatchStatus.NEAR_MISS, swapped[0], swapped[1] + via)
+    by_quote: dict[tuple[str, str], set[int]] = {}
+    for i, (_, _, hits, _) in enumerate(results):
+        for sn in hits:
+            by_quote.setdefault((sn.outcome.work, sn.outcome.quote or ""), set()).add(i)
+
+    def rank(sn: SourceNumber) -> tuple:
+        table = sn.outcome.locator and ", Table " in sn.outcome.locator
+        return (-len(by_quote[(sn.outcome.work, sn.outcome.quote or "")]), bool(table))
+
+    o = min(every, key=rank).outcome
+    return NumberMatch(
+        claim.id,
+        m,
+        MatchStatus.MATCHED,
+        o,
+        f'"{show(m.text)}" is in the record of {o.work} [{o.locator}]: "{o.quote}" '
+        f"(extracted from the record, not reviewed){via}",
+    )
+
+
+def _fold_arm(arm: str | None) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", (arm or "").lower()).strip()
+
+
+def _same_arm(a: str | None, b: str | None) -> bool:
+    fa, fb = _fold_arm(a), _fold_arm(b)
+    return bool(fa and fb) and (fa == fb or fa in fb.split() or fb in fa.split())
+
+
+def _swapped_arm(
+    claim: Claim, m: NumberMention, hits: list[SourceNumber]
+) -> tuple[Outcome, str] | None:
+    """(record number, reason) when the record gives this number only for another arm than
+    the one the sentence names ("3.3% of PFCA patients" where the record says 3.3% after sham).
+    """
+    from kb.reading.records import claim_arm
+
+    said = claim_arm(claim.text, m.start - claim.start, m.end - claim.start)
+    armed = [sn for sn in hits if sn.outcome.origin == "extracted" and sn.outcome.arm]
+    if not said or not armed or any(_same_arm(said, sn.outcome.arm) for sn in armed):
+        return None
+    o = armed[0].outcome
+    return (
+        o,
+        (
+            f'"{show(m.text)}" is given for {said} in the sentence, but the record of {o.work} '
+            f'gives it for {o.arm} [{o.locator}]: "{o.quote}" (arms swapped?)'
+        ),
+    )
 
 
 def event_mention(ev: EventStatement) -> NumberMention:
@@ -464,7 +561,9 @@ def _event_match(ctx: CheckContext, claim: Claim, ev: EventStatement, sup: Suppo
             f'"{show(m.text)}": {describe(support)} records {stats.fmt(support.value or 0)} '
             f"[{support.work}, {support.locator}]{via}",
         )
-    notes = "; ".join(f"{w.citekey}: {scope_note(w, ctx)}" for w in sup.works if w.verified)
+    notes = "; ".join(
+        f"{w.citekey}: {scope_note(w, ctx)}" for w in sup.works if has_record(ctx.kb, w)
+    )
     return NumberMatch(
         claim.id,
         m,
@@ -488,15 +587,44 @@ def unchecked_reason(ctx: CheckContext, sup: Support) -> tuple[str, str] | None:
     works = sup.works
     if not works:
         missing = ", ".join(map(str, (r.number for r in sup.refs)))
-        return ("no work", f"ref {missing} leads to no work in the knowledge base")
+        ambiguous = [r.resolution for r in sup.refs if r.resolution is not None
+                     and r.resolution.method == "ambiguous"]  # fmt: skip
+        if ambiguous:
+            return ("no work", f"ref {missing} is {ambiguous[0].note}")
+        return ("no work", f"ref {missing} leads to no work in the knowledge base"
+                + missing_record_words(ctx.kb))  # fmt: skip
     pubs = [w for w in works if w.is_publication]
     if not pubs:
         kinds = ", ".join(f"{w.citekey} ({w.kind})" for w in works)
         return ("non-publication", f"cites only a non-publication: {kinds}")
-    if not any(w.verified for w in pubs):
+    if not any(has_record(ctx.kb, w) for w in pubs):
         keys = ", ".join(w.citekey for w in pubs)
+        if any(made_by_ingest(w) for w in pubs):
+            return ("cited only", f"{keys} is known only from the letter's citation"
+                    + missing_record_words(ctx.kb))  # fmt: skip
         return ("cited only", f"{keys} is known only from the letter's citation (no record found)")
     return None
+
+
+NO_RECORD_YET = "no record imported yet: import its PubMed/PMC record or run with --fetch"
+
+
+def made_by_ingest(w: Work) -> bool:
+    """A cited-only work made from a letter's entry by ingest: nobody has looked for its record
+    (a curated cited-only work is one whose record the curator looked for and did not find)."""
+    return bool(w.note and w.note.startswith("Added by ingest"))
+
+
+def missing_record_words(kb: KnowledgeBase) -> str:
+    """Honest words for a work without a record: ' (not found in any imported record)' only when
+    records were imported or looked up; else ' (no record imported yet: ...)'."""
+    if kb.records:
+        n = sum(len(v) for v in kb.records.values())
+        return (
+            f" (not found in any of the {n} imported record{'s' if n != 1 else ''}: import its "
+            "PubMed/PMC record or run with --fetch)"
+        )
+    return f" ({NO_RECORD_YET})"
 
 
 def _small_word(m: NumberMention) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from kb.checks import check, emit, stats
-from kb.checks.context import CheckContext, NumberMatch
+from kb.checks.context import CheckContext, NumberMatch, has_record
 from kb.checks.matching import describe, event_count, scope_note, via_note
 from kb.checks.text import show
 from kb.model import Claim, Finding, Outcome
@@ -191,7 +191,7 @@ def not_in_source(ctx: CheckContext) -> list[Finding]:
     out = []
     for c, ms in _by_status(ctx, MatchStatus.NOT_IN_SOURCE):
         sup = ctx.support[c.id]
-        works = [w for w in sup.works if w.verified]
+        works = [w for w in sup.works if has_record(ctx.kb, w)]
         notes = "; ".join(f"{w.citekey}: {scope_note(w, ctx)}" for w in works)
         texts = [_with_qualifier(m) for m in ms]
         verb = "is" if len(texts) == 1 else "are"

@@ -161,7 +161,12 @@ def atoms(m: NumberMention) -> list[Atom]:
         return [Atom(d, float(d.replace(",", "")), cls) for d in digits[:2]]
     if m.kind == "written" or not digits:
         return [Atom(m.text, float(value), cls, written=True)]
-    return [Atom(digits[0], float(digits[0].replace(",", "")), cls)]
+    first = Atom(digits[0], float(digits[0].replace(",", "")), cls)
+    if m.kind in ("ratio", "difference", "estimate") and "ci_text" in ex:
+        # an effect measure and its CI bounds: each is a number the record should hold
+        bounds = [_digits(t)[0] for t in ex["ci_text"] if _digits(t)]
+        return [first] + [Atom(b, float(b.replace(",", "")), cls) for b in bounds]
+    return [first]
 
 
 def is_caption(claim: Claim) -> bool:

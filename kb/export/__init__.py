@@ -39,6 +39,7 @@ from kb.export.tables import (
     claims_markdown,
     claims_xlsx,
     finding_rows,
+    record_numbers_csv,
     reference_rows,
 )
 from kb.model import KnowledgeBase
@@ -75,6 +76,7 @@ FORMATS: dict[str, ExportFormat] = {
     "annotations": ExportFormat(annotations_jsonld, ANNO_MEDIA_TYPE, "jsonld"),
     "graphml": ExportFormat(graph_graphml, "application/graphml+xml", "graphml"),
     "graph-json": ExportFormat(graph_node_link, "application/json", "json"),
+    "record-numbers-csv": ExportFormat(record_numbers_csv, "text/csv; charset=utf-8", "csv"),
 }
 
 # Formats that only make sense for one document (the others take all documents without one).
@@ -100,6 +102,7 @@ DESCRIPTIONS: dict[str, str] = {
     "annotations": "W3C Web Annotation JSON-LD, one per claim",
     "graphml": "the graph (or a document's part), GraphML",
     "graph-json": "the graph (or a document's part), node-link JSON",
+    "record-numbers-csv": "numbers extracted from imported records (not reviewed), CSV",
 }
 
 

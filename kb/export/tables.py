@@ -362,3 +362,27 @@ def claims_json(
             "fact_checked": True,  # kept for readers of earlier files
         }
     )
+
+
+RECORD_NUMBER_COLUMNS = (
+    "id", "work", "record", "scope", "section", "number", "kind", "value", "unit", "arm",
+    "timepoint", "outcome", "sentence", "start", "end", "status",
+)  # fmt: skip
+
+
+def record_numbers_csv(
+    kb: KnowledgeBase, graph: Any = None, fc: Any = None, document: str | None = None
+) -> bytes:
+    """Numbers machine-extracted from imported records (of the works a document cites, or all),
+    each with record, section, sentence and offsets; marked 'not reviewed'."""
+    from kb.views.evidence import record_number_rows
+
+    keys = None
+    if document is not None:
+        keys = {
+            res.work
+            for e in (kb.readings[document].entries if document in kb.readings else ())
+            if (res := kb.resolutions.get(e.id)) is not None and res.work
+        }
+    rows = [{k: str(v) for k, v in r.items()} for r in record_number_rows(kb, keys)]
+    return rows_to_csv(rows, RECORD_NUMBER_COLUMNS)

@@ -154,12 +154,15 @@ def _resolve(entry: ReferenceEntry, index: _Index, threshold: float) -> Resoluti
         title, index.titles, scorer=fuzz.token_set_ratio, limit=_CANDIDATES, score_cutoff=40
     )
     scored = []
+    titles: dict[str, str] = {}
     for work_title, _pre, i in cands:
         for (author, year), keys in index.groups[i].items():
             s, how = _score(entry, title, work_title, author, year)
             if len(keys) > 1:
                 how += f"; {len(keys)} works share this title, author and year"
-            scored.append((s, keys[0], how))
+            for k in keys:  # works sharing title, author and year tie: none is picked
+                scored.append((s, k, how))
+                titles[k] = work_title
     if not scored:
         return Resolution(entry.id, None, "unresolved", None, "no work with a similar title")
     scored.sort(key=lambda x: (-x[0], x[1]))
@@ -169,7 +172,80 @@ def _resolve(entry: ReferenceEntry, index: _Index, threshold: float) -> Resoluti
     if best < threshold:
         msg = f"best {key} below threshold {threshold:.0f}: {note}"
         return Resolution(entry.id, None, "unresolved", round(best, 1), msg)
+    rivals = [(sc, k) for sc, k, _ in scored[1:] if k != key and sc >= best - AMBIGUOUS_MARGIN]
+    if rivals:
+        chosen = _settle(title, key, best, rivals, titles)
+        if chosen is None:
+            names = ", ".join(f"{k} ({sc:.0f})" for sc, k in [(best, key), *rivals])
+            why = _variant_why(titles[key], [titles[k] for _, k in rivals])
+            return Resolution(
+                entry.id, None, "ambiguous", round(best, 1), f"ambiguous: {names}{why}"
+            )
+        if chosen != key:
+            sc = next(sc for sc, k in rivals if k == chosen)
+            return Resolution(
+                entry.id, chosen, "fuzzy", round(sc, 1),
+                f"{note}; the entry's own words ({_variant_words(title)}) name {chosen}",
+            )  # fmt: skip
     return Resolution(entry.id, key, "fuzzy", round(best, 1), note)
+
+
+# Words that tell apart reports of one study: follow-up length, report part, protocol/results.
+AMBIGUOUS_MARGIN = 10.0
+TIE_MARGIN = 2.0  # a lead of less than this is no clear win
+_NUMWORD = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|"
+    r"twenty four|thirty six|\d+"
+)
+_VARIANT = re.compile(
+    rf"\b(?:(?:{_NUMWORD})\s(?:years?|months?|weeks?|yr|mo)\b|part\s(?:i{{1,3}}|iv|\d)\b|"
+    r"protocol|rationale|design|interim|final|primary|secondary|long\sterm|short\sterm|"
+    r"extended|extension|results?|outcomes?)"
+)
+
+
+def _variant_words(title: str) -> str:
+    """The words of a normalised title that tell reports apart ("three year", "protocol")."""
+    return " ".join(sorted(m.group() for m in _VARIANT.finditer(title)))
+
+
+def _base(title: str) -> str:
+    return re.sub(r"\s+", " ", _VARIANT.sub(" ", title)).strip()
+
+
+def _settle(
+    title: str, key: str, best: float, rivals: list[tuple[float, str]], titles: dict[str, str]
+) -> str | None:
+    """The one work the entry names when candidates are close; None when it is not clear.
+
+    Two candidates whose titles differ only in follow-up length, report part or protocol vs
+    results are told apart only by the entry's own words; a tie of any other kind is never
+    broken by the order of the keys.
+    """
+    group = [key] + [k for _, k in rivals]
+    bases = {k: _base(titles[k]) for k in group}
+    variants = {k: _variant_words(titles[k]) for k in group}
+    same_base = (
+        all(fuzz.token_sort_ratio(bases[key], bases[k]) >= 95 for k in group[1:])
+        and len(set(variants.values())) > 1
+    )
+    if same_base:
+        said = _variant_words(title)
+        named = [k for k in group if variants[k] == said]
+        return named[0] if said and len(named) == 1 else None
+    if any(abs(best - sc) < TIE_MARGIN for sc, _ in rivals):
+        return None  # a tie: two works fit equally well
+    return key
+
+
+def _variant_why(title: str, others: list[str]) -> str:
+    sets = [{m.group() for m in _VARIANT.finditer(t)} for t in [title, *others]]
+    common = set.intersection(*sets)
+    words = [" ".join(sorted(s - common)) for s in sets]
+    if len(set(words)) > 1:
+        shown = " / ".join(dict.fromkeys(w or "none" for w in words))
+        return f"; titles differ only in {shown}, and the entry does not say which"
+    return "; equally good matches"
 
 
 def resolve_entries(

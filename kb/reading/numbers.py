@@ -20,7 +20,7 @@ from kb.schema import NUMBER_KINDS  # noqa: F401  (re-exported; the kinds are kb
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+"
 _LEFT = r"(?<![\w.,/^{])(?<![A-Za-z]-)"
 SERIES_MAX = 40  # numbers of one series sharing a unit ("3, 6, and 12 months")
-_N = f"{_LEFT}(?:{_NUM})"
+_N = f"(?=[\\d.]){_LEFT}(?:{_NUM})"  # the look-ahead fails fast off digits
 
 _UNITS_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -215,11 +215,18 @@ _Handler = Callable[[_Finder, re.Match], None]
 _PATTERNS: list[tuple[re.Pattern, _Handler]] = []
 
 
-def _pattern(regex: str, flags: int = 0) -> Callable[[_Handler], _Handler]:
-    """Register a handler for a regex."""
+_CUES: dict[int, re.Pattern] = {}
+
+
+def _pattern(regex: str, flags: int = 0, cue: str | None = None) -> Callable[[_Handler], _Handler]:
+    """Register a handler for a regex; `cue` is a cheap pattern any match must contain, so a
+    text without it skips the (slower) full pattern."""
 
     def deco(fn: _Handler) -> _Handler:
-        _PATTERNS.append((re.compile(regex, flags), fn))
+        compiled = re.compile(regex, flags)
+        _PATTERNS.append((compiled, fn))
+        if cue is not None:
+            _CUES[id(compiled)] = re.compile(cue, flags)
         return fn
 
     return deco
@@ -262,10 +269,129 @@ def _mean_sd(f: _Finder, m: re.Match) -> None:
     r"(?P<a>(?:80|90|95|99)(?:\.\d)?)\s*%"
     r"(?=\s*(?:CI|CrI|confidence\s+interval|credible\s+interval)\b)",
     re.IGNORECASE,
+    cue=r"CI|CrI|interval",
 )
 def _confidence_level(f: _Finder, m: re.Match) -> None:
     """The level of a confidence interval ("95% CI"): a convention, not a reported result."""
     f.add(0, m.start(), m.end(), [(m.start(), m.end(), "label", _num(m.group("a")), "%", [])])
+
+
+# --- effect measures bound to their confidence interval (records and letters alike) ---------
+_SIGNED = rf"[-−–]?\s?(?:{_NUM})"
+_CI = (
+    rf"(?P<lvl>80|90|95|99)\s*%\s*(?:CI|CrI|confidence\s+interval|credible\s+interval)"
+    rf"\s*[,:=]?\s*(?P<lo>{_SIGNED})\s*(?:to|–|—|-|,|;)\s*(?P<hi>{_SIGNED})"
+)
+_RATIO_NAMES = {
+    "odds ratio": "odds ratio", "or": "odds ratio", "aor": "odds ratio",
+    "adjusted odds ratio": "odds ratio", "hazard ratio": "hazard ratio", "hr": "hazard ratio",
+    "ahr": "hazard ratio", "adjusted hazard ratio": "hazard ratio", "risk ratio": "risk ratio",
+    "relative risk": "risk ratio", "rr": "risk ratio", "rate ratio": "rate ratio",
+    "incidence rate ratio": "rate ratio", "irr": "rate ratio",
+}  # fmt: skip
+_RATIO = (
+    r"(?P<name>(?:adjusted\s+)?(?:odds|hazard|risk|incidence\s+rate|rate)\s+ratio|relative\s+risk"
+    r"|\b(?:aOR|aHR|OR|HR|RR|IRR))"
+)
+_DIFF = (
+    r"(?P<name>(?:(?:mean|median|absolute|risk|adjusted|between-group|between\s+group)\s+)*"
+    r"difference)"
+)
+
+
+def _signed(s: str) -> float:
+    s = s.replace(" ", "")
+    neg = s[:1] in "-−–"
+    return -_num(s.lstrip("-−–")) if neg else _num(s)
+
+
+def _ci_extra(m: re.Match) -> list:
+    return [
+        ("ci_level", _num(m.group("lvl"))),
+        ("ci_low", _signed(m.group("lo"))),
+        ("ci_high", _signed(m.group("hi"))),
+        ("ci_text", (m.group("lo").replace(" ", ""), m.group("hi").replace(" ", ""))),
+    ]
+
+
+@_pattern(
+    rf"{_RATIO}(?![A-Za-z])\s*(?:\(\s*(?:OR|HR|RR|IRR|aOR|aHR)\s*\)\s*)?[,:=]?\s*"
+    rf"(?:(?:of|was|were|is|=)\s*)?(?P<v>{_SIGNED})(?![\d.,]\d)"
+    rf"(?:\s*[,;(\[]?\s*{_CI}\s*[)\]]?)?",
+    cue=r"ratio|relative\s+risk|OR|HR|RR",
+)
+def _ratio(f: _Finder, m: re.Match) -> None:
+    """Ratio measures with their CI: "odds ratio 3.90, 95% CI 2.08 to 7.30", "HR 0.72 (95% CI
+    0.40-1.30)"; the CI level is part of the measure, never a result of its own."""
+    name = _RATIO_NAMES.get(re.sub(r"\s+", " ", m.group("name")).lower(), "ratio")
+    extra: list = [("measure", name), ("value_text", m.group("v").replace(" ", ""))]
+    end = m.end("v")
+    if m.group("lvl"):
+        extra += _ci_extra(m)
+        end = m.end("hi")
+    f.add(0, m.start(), end, [(m.start("v"), end, "ratio", _signed(m.group("v")), None, extra)])
+
+
+@_pattern(
+    rf"{_DIFF}\b[^\d\n.;−–-]{{0,25}}(?P<v>{_SIGNED})(?![\d.,]\d)\s*"
+    rf"(?P<u>%|percentage\s+points|(?:{_UNIT})(?![\w]))?"
+    rf"(?:\s+(?:versus|vs\.?|compared\s+(?:with|to))\s+[A-Za-z][\w\s-]{{0,30}}?)?"
+    rf"\s*[,;(\[]?\s*{_CI}\s*[)\]]?",
+    re.IGNORECASE,
+    cue=r"differen",
+)
+def _difference(f: _Finder, m: re.Match) -> None:
+    """A difference with its CI: "between-group difference -2.3 points, 95% CI -2.9 to -1.7"."""
+    unit = _unit(m.group("u")) if m.group("u") and "percentage" not in m.group("u") else None
+    if m.group("u") and "percentage" in m.group("u").lower():
+        unit = "%"
+    extra = [("measure", "difference"), ("value_text", m.group("v").replace(" ", ""))]
+    extra += _ci_extra(m)
+    s, end = m.start("v"), m.end("hi")
+    f.add(0, s, end, [(s, end, "difference", _signed(m.group("v")), unit, extra)])
+
+
+@_pattern(
+    rf"(?P<v>{_N})\s*(?P<u>%|(?:{_UNIT})(?![\w]))?\s*[(\[]\s*{_CI}\s*[)\];]",
+    re.IGNORECASE,
+    cue=r"CI|CrI|interval",
+)
+def _estimate_ci(f: _Finder, m: re.Match) -> None:
+    """Any estimate followed by its CI in brackets: "-1.8 points (95% CI -2.4 to -1.2)"."""
+    s = m.start("v")
+    if s > 0 and f.text[s - 1] in "-−–":
+        s -= 1
+    unit = _unit(m.group("u"))
+    extra = [("measure", "estimate"), ("value_text", f.text[s : m.end("v")])] + _ci_extra(m)
+    end = m.end("hi")
+    f.add(0, s, end, [(s, end, "estimate", _signed(f.text[s : m.end("v")]), unit, extra)])
+
+
+@_pattern(
+    rf"\bmedian\b[^\d\n.;]{{0,40}}?(?P<v>{_N})\s*(?P<u>%|(?:{_UNIT})(?![\w]))?\s*"
+    rf"\(\s*(?:IQR|interquartile\s+range)[,:]?\s*(?P<lo>{_NUM})\s*(?:to|–|—|-|,)\s*"
+    rf"(?P<hi>{_NUM})\s*\)",
+    re.IGNORECASE,
+    cue=r"median",
+)
+def _median_iqr(f: _Finder, m: re.Match) -> None:
+    """A median with its interquartile range: "38 minutes (IQR 31-46)"."""
+    extra = [("iqr", (_num(m.group("lo")), _num(m.group("hi"))))]
+    unit = _unit(m.group("u"))
+    s, e = m.start("v"), m.end()
+    f.add(0, s, e, [(s, e, "median", _num(m.group("v")), unit, extra)])
+
+
+@_pattern(
+    rf"(?P<a>{_N})\s+of\s+(?P<d>{_NUM})(?:\s+(?:[A-Za-z][\w-]*\s+){{0,2}}?(?P<u>{_POP}))?"
+    rf"\s*\(\s*(?P<p>{_NUM})\s*%\s*\)"
+)
+def _of_percent(f: _Finder, m: re.Match) -> None:
+    """A count out of a total with its percentage: "52 of 92 (56.5%)"."""
+    extra = [("percent", _num(m.group("p"))), ("denominator", _num(m.group("d")))]
+    f.add(0, m.start(), m.end(), [
+        (m.start(), m.end(), "count_percent", _num(m.group("a")), _unit(m.group("u")), extra)
+    ])  # fmt: skip
 
 
 @_pattern(
@@ -342,6 +468,7 @@ def _span_end(m: re.Match) -> int:
     rf"\bbetween\s+(?:(?P<pu>years?|months?|weeks?|days?|ages?)\s+)?(?P<a>{_N})\s*"
     rf"(?P<ua>%|(?:{_UNIT})(?![\w]))?\s+and\s+(?P<b>{_NUM})\s*(?P<ub>%|(?:{_UNIT})(?![\w]))?",
     re.IGNORECASE,
+    cue=r"between",
 )
 def _between(f: _Finder, m: re.Match) -> None:
     """ "between years 3 and 5", "between 10% and 20%"."""
@@ -394,6 +521,7 @@ def _paired_sizes(f: _Finder, m: re.Match) -> None:
     rf"|(?P<c>{_N})[-\s]years?[-\s]old\b"
     rf"|\b(?P<cmp>older|younger)\s+than\s+(?P<d>{_NUM})\s*(?:years?|yrs?)\b",
     re.IGNORECASE,
+    cue=r"age|old|young",
 )
 def _age(f: _Finder, m: re.Match) -> None:
     """Ages: "age<65", "age≥65", "65 years old", "older than 40 years"."""
@@ -429,6 +557,8 @@ def _date(f: _Finder, m: re.Match) -> None:
     rf"\b(?P<w>{_LABELS})s?(?:\s+of\s+[a-z]+)?\s+(?P<a>\d+)(?:\s*[-–]\s*(?P<b>\d+)|-[A-Z]\b)?"
     rf"|\b(?P<s>{_STRUCTURE})\s*(?P<n>\d+[A-Za-z]?)",
     re.IGNORECASE,
+    cue=r"grade|level|phase|stage|type|class|categor|point|step|tier|version|criteri|item|"
+    r"question|model|schedule|fig|table|exhibit|section|chapter|appendi|ref",
 )
 def _label(f: _Finder, m: re.Match) -> None:
     """Labels ("Grade 3", "Level of evidence 1-A") and figure/table numbers (not reported)."""
@@ -532,7 +662,8 @@ def _of(f: _Finder, m: re.Match) -> None:
     r"(?:\s?(?P<s>million|billion|thousand|[kKMB])\b)?"
     # a number starts where no digit stands before it: scanning a run of digits from each of
     # its positions would take quadratic time
-    r"|(?<![\d,.])(?P<b>\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s+(?:dollars|USD|euros)\b"
+    r"|(?<![\d,.])(?P<b>\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s+(?:dollars|USD|euros)\b",
+    cue=r"[$€£]|USD|dollars|euros",
 )
 def _money(f: _Finder, m: re.Match) -> None:
     """Money: "$12,000", "$1.2 million", "500 dollars"."""
@@ -549,6 +680,7 @@ def _money(f: _Finder, m: re.Match) -> None:
     r"one-third|two-thirds|one-quarter|three-quarters|a third|a quarter)\b"
     rf"|\b(?P<fold>(?:{_WORD})|\d+(?:\.\d+)?)[-\s]?fold\b",
     re.IGNORECASE,
+    cue=r"half|twice|double|triple|quadruple|third|quarter|fold",
 )
 def _ratio_words(f: _Finder, m: re.Match) -> None:
     """Ratios in words: "less than half", "twice", "three-fold"."""
@@ -626,6 +758,9 @@ def find_numbers(
     masked = _mask(text, offset, exclude)
     finder = _Finder(masked)
     for regex, handler in _PATTERNS:
+        cue = _CUES.get(id(regex))
+        if cue is not None and not cue.search(masked):
+            continue
         for m in regex.finditer(masked):
             handler(finder, m)
     mentions = finder.select()

@@ -9,6 +9,7 @@ import streamlit as st
 
 from kb.ingest import IngestError, IngestResult, ingest, save
 from kb.sources import MAX_BYTES
+from kb.ui import records
 from kb.ui.common import guarded, need_kb
 from kb.views.markup import code, md
 
@@ -172,9 +173,18 @@ def _show(result: IngestResult, file_key: tuple) -> None:
 
 
 def body() -> None:
-    """The page: upload, options, the result, and the Save button."""
+    """The page: a letter (upload, options, result, Save); records of cited works (upload,
+    import, promote their machine numbers)."""
     st.title("Ingest a letter")
     loaded = need_kb()
+    _letter(loaded)
+    st.divider()
+    records.import_section(loaded)
+    records.promote_section(loaded)
+
+
+def _letter(loaded) -> None:
+    """Upload a letter, read and check it, save on request."""
     st.caption(
         f"PDF, Word (.docx), HTML, plain text or Markdown, up to "
         f"{MAX_BYTES // (1024 * 1024)} MB. The letter is read and checked at once; "

@@ -34,6 +34,61 @@ def study_rows(kb: Any) -> list[dict]:
     return rows
 
 
+RECORD_FORMAT_NAMES = {
+    "pubmed-xml": "PubMed XML",
+    "medline": "MEDLINE",
+    "jats": "PMC/JATS full text",
+    "ris": "RIS",
+    "bibtex": "BibTeX",
+    "csl-json": "CSL-JSON",
+}
+
+
+def record_sources(kb: Any, citekey: str) -> list[str]:
+    """The records a work was built from or holds: 'pubmed.xml record 1 (PubMed XML, abstract;
+    31 numbers extracted, not reviewed; imported 2031-09-20)'."""
+    out = []
+    for r in getattr(kb, "records", {}).get(citekey, ()):
+        fmt = RECORD_FORMAT_NAMES.get(r.format, r.format)
+        when = f"; imported {r.imported}" if r.imported else ""
+        out.append(
+            f"{r.file} record {r.index} ({fmt}, {r.scope}; {len(r.numbers)} numbers extracted, "
+            f"not reviewed{when})"
+        )
+    return out
+
+
+def record_number_rows(kb: Any, citekeys: Any = None) -> list[dict]:
+    """Machine numbers of imported records (all, or of some works), each with its provenance."""
+    rows = []
+    for key, records in getattr(kb, "records", {}).items():
+        if citekeys is not None and key not in citekeys:
+            continue
+        for r in records:
+            for n in r.numbers:
+                rows.append(
+                    {
+                        "id": n.id,
+                        "work": key,
+                        "record": f"{r.file} record {r.index}",
+                        "scope": r.scope,
+                        "section": n.section,
+                        "number": n.text,
+                        "kind": n.kind,
+                        "value": "" if n.value is None else f"{n.value:g}",
+                        "unit": n.unit or "",
+                        "arm": n.arm or "",
+                        "timepoint": n.timepoint or "",
+                        "outcome": n.outcome or "",
+                        "sentence": r.sentence(n),
+                        "start": n.start,
+                        "end": n.end,
+                        "status": "extracted from the record, not reviewed",
+                    }
+                )
+    return rows
+
+
 def work_rows(kb: Any) -> list[dict]:
     """Every work with its kind, year, ids, sponsor and study."""
     rows = []
@@ -49,10 +104,17 @@ def work_rows(kb: Any) -> list[dict]:
                 "PMID/DOI": work_ids(w),
                 "sponsor": w.sponsor or UNKNOWN,
                 "studies": ", ".join(studies) or "—",
-                "record": "verified" if w.verified else "cited-only",
+                "record": _record_word(kb, w),
             }
         )
     return rows
+
+
+def _record_word(kb: Any, w: Work) -> str:
+    held = record_sources(kb, w.citekey)
+    if held:
+        return "imported: " + "; ".join(held)
+    return "verified" if w.verified else "cited-only"
 
 
 def filter_studies(

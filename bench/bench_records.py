@@ -1,0 +1,123 @@
+"""Record import and checks against imported records (goals: 1,000 PubMed records imported with
+their numbers extracted in <= 10 s, growing linearly; a 30-claim letter checked against 50
+imported records in <= 1 s).
+
+Prints the timings; asserts nothing. The records are synthetic: the fictional PubMed records of
+tests/fixtures/records copied with new PMIDs, DOIs and titles.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+RECORDS = ROOT / "tests" / "fixtures" / "records"
+IMPORT_GOAL_S, CHECK_GOAL_S = 10.0, 1.0
+
+
+def pubmed_set(n: int, first: int = 0) -> bytes:
+    """A PubmedArticleSet of `n` records, each a renamed copy of one of the fixture records."""
+    text = (RECORDS / "pubmed.xml").read_text(encoding="utf-8")
+    head, rest = text.split("<PubmedArticleSet>", 1)
+    body = rest.rsplit("</PubmedArticleSet>", 1)[0]
+    articles = re.findall(r"<PubmedArticle>.*?</PubmedArticle>", body, flags=re.DOTALL)
+    out = []
+    for i in range(first, first + n):
+        a = articles[i % len(articles)]
+        a = re.sub(r"9123450\d", f"8{i:07d}", a)
+        a = re.sub(r"10\.5555/([a-z]+)\.(\d{4})\.(\d{4})", rf"10.5555/\1.\2.{i:06d}", a)
+        a = a.replace("<ArticleTitle>", f"<ArticleTitle>Copy {i}: ", 1)
+        # every copy states different figures, so no two records share a sentence
+        a = re.sub(
+            r"(?<=[\s(])(\d{2,3})(?=[\s%)])",
+            lambda m, i=i: str(int(m.group(1)) + i % 7),
+            a,
+        )
+        a = re.sub(r"<ArticleId IdType=\"pmc\">PMC\d+</ArticleId>", "", a)
+        out.append(a)
+    return (head + "<PubmedArticleSet>\n" + "\n".join(out) + "\n</PubmedArticleSet>\n").encode()
+
+
+def skeleton(dest: Path) -> Path:
+    shutil.copytree(RECORDS / "kb", dest)
+    return dest
+
+
+def bench_import() -> None:
+    from kb.importing import import_records
+    from kb.load import load_kb
+
+    rows = []
+    for n in (250, 500, 1000):
+        with tempfile.TemporaryDirectory() as tmp:
+            d = skeleton(Path(tmp) / "data")
+            data = pubmed_set(n)
+            kb = load_kb(d)
+            t0, c0 = time.perf_counter(), time.process_time()
+            result = import_records([("synthetic.xml", data)], kb, today="2031-01-01")
+            dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+            numbers = sum(c.numbers for c in result.imported)
+            rows.append((n, dt, cpu))
+            print(
+                f"import {n:5} PubMed records  {numbers:6} numbers  {dt:6.2f} s wall  "
+                f"{cpu:6.2f} s CPU  {n / dt:5.0f} records/s"
+            )
+    (n0, t0, c0), (n1, t1, c1) = rows[0], rows[-1]
+    verdict = "ok" if t1 <= IMPORT_GOAL_S else "SLOWER than the goal"
+    print(
+        f"1,000 records: {t1:.2f} s wall, {c1:.2f} s CPU (goal <= {IMPORT_GOAL_S:.0f} s: "
+        f"{verdict}); CPU ratio {c1 / c0:.1f}, wall ratio {t1 / t0:.1f} for a record ratio "
+        f"{n1 / n0:.1f} (linear: about equal; wall time depends on the machine's load)"
+    )
+
+
+def letter_of(claims: int) -> str:
+    """The fixture letter with its evidence paragraphs repeated to about `claims` cited claims."""
+    text = (RECORDS / "letter.txt").read_text(encoding="utf-8")
+    head, rest = text.split("Randomized evidence\n", 1)
+    body, tail = rest.split("\nConclusion\n", 1)
+    per = body.count("]. ") + body.count("].\n")
+    copies = max(1, -(-claims // max(per, 1)))
+    return head + "Randomized evidence\n" + "\n".join([body] * copies) + "\nConclusion\n" + tail
+
+
+def bench_check() -> None:
+    from kb.checks.factcheck import fact_check
+    from kb.graph import build_graph
+    from kb.importing import import_records
+    from kb.load import load_kb
+
+    with tempfile.TemporaryDirectory() as tmp:
+        d = skeleton(Path(tmp) / "data")
+        (d / "letters" / "mwsisc-2031-09-14.txt").write_text(letter_of(30), encoding="utf-8")
+        files = ["pubmed.xml", "jats.xml", "medline.nbib", "records.ris", "records.bib",
+                 "records.csl.json"]  # fmt: skip
+        sources = [(f, (RECORDS / f).read_bytes()) for f in files]
+        sources.append(("more.xml", pubmed_set(38, first=100)))
+        import_records(sources, load_kb(d), today="2031-01-01")
+        t0 = time.perf_counter()
+        kb = load_kb(d)
+        graph = build_graph(kb)
+        t1 = time.perf_counter()
+        fc = fact_check(kb, graph)
+        t2 = time.perf_counter()
+        n_records = sum(len(v) for v in kb.records.values())
+        cited = [c for c in kb.claims() if c.refs]
+        verdict = "ok" if t2 - t1 <= CHECK_GOAL_S else "SLOWER than the goal"
+        print(
+            f"check {len(cited)} cited claims against {n_records} imported records: load + graph "
+            f"{t1 - t0:.2f} s, fact check {t2 - t1:.2f} s (goal <= {CHECK_GOAL_S:.0f} s: "
+            f"{verdict}); {len(fc.findings)} findings"
+        )
+
+
+if __name__ == "__main__":
+    bench_import()
+    bench_check()
