@@ -14,6 +14,30 @@ from kb.model import KnowledgeBase
 from kb.schema import DEFAULT_DATA_DIR
 
 
+class _ExportNames(Sequence[str]):
+    """The export format names, read from kb.export only when argparse asks for them.
+
+    Building the parser must not import every exporter: `kb check` and `kb info` never export.
+    """
+
+    def _names(self) -> tuple[str, ...]:
+        from kb.export import FORMATS
+
+        return tuple(FORMATS)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self._names()[i]
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+    def __iter__(self):
+        return iter(self._names())
+
+
 def _data_dir(args: argparse.Namespace) -> Path:
     return Path(args.data or os.environ.get("KB_DATA") or DEFAULT_DATA_DIR)
 
@@ -197,7 +221,7 @@ def cmd_claims(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         from kb.checks.factcheck import fact_check
         from kb.graph import build_graph
 
-        verdicts = fact_check(kb, build_graph(kb)).verdicts
+        verdicts = fact_check(kb, build_graph(kb), documents=[args.doc]).verdicts
         records = []
         for c in claims:
             rec = claim_record(c)
@@ -215,9 +239,11 @@ def cmd_claims(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     return 0
 
 
-def finding_record(kb: KnowledgeBase, f) -> dict:
-    """A finding as plain JSON-ready data (claim text included)."""
-    claim = next((c for c in kb.claims(f.document) if c.id == f.claim), None) if f.claim else None
+def finding_record(kb: KnowledgeBase, f, claims: dict | None = None) -> dict:
+    """A finding as plain JSON-ready data (claim text included); `claims` maps id -> claim."""
+    if claims is None:
+        claims = {c.id: c for c in kb.claims(f.document)} if f.claim else {}
+    claim = claims.get(f.claim) if f.claim else None
     return {
         "code": f.code,
         "severity": f.severity,
@@ -241,11 +267,14 @@ def cmd_check(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         known = ", ".join(sorted(kb.documents))
         print(f"kb: no document {args.doc!r} (known: {known})", file=sys.stderr)
         return 2
-    found = [f for f in fact_check(kb, build_graph(kb)).findings if f.document == args.doc]
+    # the document's findings alone, computed at the cost of that document
+    found = list(fact_check(kb, build_graph(kb), documents=[args.doc]).of_document(args.doc))
     floor = SEVERITIES.index(args.min_severity)
     shown = [f for f in found if SEVERITIES.index(f.severity) >= floor]
     if args.format == "json":
-        print(json.dumps([finding_record(kb, f) for f in shown], indent=2, ensure_ascii=False))
+        claims = {c.id: c for c in kb.claims(args.doc)}
+        records = [finding_record(kb, f, claims) for f in shown]
+        print(json.dumps(records, indent=2, ensure_ascii=False))
     else:
         for sev in reversed(SEVERITIES):
             group = [f for f in shown if f.severity == sev]
@@ -344,10 +373,14 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--save", action="store_true", help="write it into the data directory")
     i.add_argument("--enrich", action="store_true", help="look up DOIs/PMIDs online")
     i.add_argument("--format", choices=("table", "json"), default="table")
-    from kb.export import FORMATS
-
     e = sub.add_parser("export", help="write a table, report, reference list or graph")
-    e.add_argument("--format", required=True, choices=tuple(FORMATS), help="export format")
+    e.add_argument(
+        "--format",
+        required=True,
+        choices=_ExportNames(),
+        metavar="FORMAT",
+        help="export format: %(choices)s",
+    )
     e.add_argument("--doc", help="document id (default: all documents)")
     e.add_argument("--out", help="output file (default: stdout; binary formats need it)")
     return p
