@@ -11,6 +11,7 @@ UI and the exporters read. Verdicts are the machine's; analysts' assessments are
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -58,13 +59,25 @@ class FactCheck:
     about: dict[str, tuple[Finding, ...]] = field(default_factory=dict)
     carriers: dict[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        by_claim: dict[str, list[Finding]] = {}
+        by_doc: dict[str, list[Finding]] = {}
+        for f in self.findings:
+            if f.claim is not None:
+                by_claim.setdefault(f.claim, []).append(f)
+            if f.document is not None:
+                by_doc.setdefault(f.document, []).append(f)
+        # indexes built once, so a page asking per claim does not scan every finding
+        object.__setattr__(self, "_by_claim", {k: tuple(v) for k, v in by_claim.items()})
+        object.__setattr__(self, "_by_doc", {k: tuple(v) for k, v in by_doc.items()})
+
     def findings_of(self, claim_id: str) -> tuple[Finding, ...]:
         """Findings about one claim."""
-        return tuple(f for f in self.findings if f.claim == claim_id)
+        return self._by_claim.get(claim_id, ())  # type: ignore[attr-defined]
 
     def of_document(self, document: str) -> tuple[Finding, ...]:
         """Findings about one document (claim-level and document-level)."""
-        return tuple(f for f in self.findings if f.document == document)
+        return self._by_doc.get(document, ())  # type: ignore[attr-defined]
 
 
 def _join(items: list[str]) -> str:
@@ -205,9 +218,16 @@ def _findings_by_claim(ctx: CheckContext, findings: list[Finding]) -> dict[str, 
     return out
 
 
-def fact_check(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> FactCheck:
-    """Run every check once; return findings, matches and a verdict for every claim."""
-    ctx = build_context(kb, graph)
+def fact_check(
+    kb: KnowledgeBase, graph: nx.MultiDiGraph, documents: Iterable[str] | None = None
+) -> FactCheck:
+    """Run every check once; return findings, matches and a verdict for every claim.
+
+    With `documents` (ids), only those documents are checked: the result holds exactly the
+    findings, matches and verdicts the whole-KB check gives for them, at the cost of those
+    documents (other documents are read only through the cross-document index).
+    """
+    ctx = build_context(kb, graph, documents)
     findings = run_context(ctx)
     per_claim = _findings_by_claim(ctx, findings)
     verdicts = {c.id: verdict_for(ctx, c, per_claim[c.id]) for c in ctx.claims}

@@ -178,9 +178,16 @@ class Checks:
         """The machine verdict of a claim ("not checked" when unknown)."""
         return self.verdicts.get(claim_id) or VerdictView(NOT_CHECKED)
 
+    def __post_init__(self) -> None:
+        by_claim: dict[str | None, list[Finding]] = {}
+        for f in self.findings:
+            by_claim.setdefault(_bare(f.claim), []).append(f)
+        # built once with the (cached) result: a page asking per claim does not scan them all
+        object.__setattr__(self, "_by_claim", by_claim)
+
     def findings_of(self, claim_id: str) -> list[Finding]:
         """Findings about one claim."""
-        return [f for f in self.findings if _bare(f.claim) == claim_id]
+        return list(self._by_claim.get(claim_id, ()))  # type: ignore[attr-defined]
 
     def findings_behind(self, claim_id: str) -> list[Finding]:
         """The findings behind a claim's verdict: its own and those about its references."""
