@@ -41,12 +41,10 @@ def _escape_md(text: str) -> str:
     return text.replace("[", "\\[").replace("]", "\\]")
 
 
-def work_block(w, heading: str | None = None) -> None:
-    """A work: AMA citation, DOI and PubMed links, record status."""
+def work_lines(w) -> list[str]:
+    """A work as markdown lines: AMA citation, then DOI and PubMed links and record status,
+    then the note (grey)."""
     links = views.work_links(w)
-    if heading:
-        st.markdown(heading)
-    st.markdown(links["citation"])
     bits = []
     if links["doi"]:
         bits.append(f"[DOI]({links['doi']})")
@@ -56,9 +54,21 @@ def work_block(w, heading: str | None = None) -> None:
     extra = ""
     if w.unconfirmed:
         extra = f" · fields taken from the letter only: {', '.join(w.unconfirmed)}"
-    st.caption(" · ".join(bits + [f"`{w.citekey}`", w.kind, record]) + extra)
+    lines = [links["citation"], " · ".join(bits + [f"`{w.citekey}`", w.kind, record]) + extra]
     if w.note:
-        st.caption(f"Note: {w.note}")
+        lines.append(f"Note: {w.note}")
+    return lines
+
+
+def work_block(w, heading: str | None = None) -> None:
+    """A work: AMA citation, DOI and PubMed links, record status."""
+    lines = work_lines(w)
+    if heading:
+        st.markdown(heading)
+    st.markdown(lines[0])
+    st.caption(lines[1])
+    if len(lines) > 2:
+        st.caption(lines[2])
 
 
 def study_facts_table(s) -> None:
@@ -102,27 +112,39 @@ def trace_panel(kb, g, checks, claim_id: str, key: str) -> None:
     if not ref_traces:
         st.caption("This claim cites no reference.")
     seen_studies: dict[str, object] = {}
+    # one markdown element per reference (its entry, work, link and study names together) and
+    # the study facts on demand: a trace of many references draws a fraction of the elements
     for r in ref_traces:
         with st.container(border=True):
-            st.markdown(f"**Reference {r.number}** · marker `{r.marker}`")
+            head = f"**Reference {r.number}** · marker `{r.marker}`"
             if r.entry is None:
+                st.markdown(head)
                 st.warning(f"The letter's reference list has no entry {r.number}.")
                 continue
-            st.caption("As listed in the letter: " + " ".join(r.entry.raw.split()))
+            entry = _escape_md("As listed in the letter: " + " ".join(r.entry.raw.split()))
             if r.work is None:
+                st.markdown(f"{head}  \n:gray[{entry}]")
                 st.warning("This entry is not tied to any work in the knowledge base.")
                 continue
-            work_block(r.work, "**2 · Citation (AMA)**")
+            lines = [head, f":gray[{entry}]", "**2 · Citation (AMA)**"]
+            citation, *grey = work_lines(r.work)
+            lines.append(citation)
+            lines += [f":gray[{_escape_md(g)}]" if "](" not in g else g for g in grey]
             if r.resolution is not None:
                 score = "" if r.resolution.score is None else f", score {r.resolution.score:g}"
-                st.caption(f"Tied to the work by: {r.resolution.method}{score}")
+                lines.append(f":gray[Tied to the work by: {r.resolution.method}{score}]")
             if not r.studies:
-                st.caption("Study: unknown (this work reports no study in the knowledge base).")
+                lines.append(
+                    ":gray[Study: unknown (this work reports no study in the knowledge base).]"
+                )
             for s in r.studies:
                 seen_studies[s.study.id] = s
-                st.markdown(f"**3 · Study:** {s.study.name}")
-                study_facts_table(s.study)
-                st.caption(f"From {s.study.source}; “unknown” where the record does not say.")
+                lines.append(f"**3 · Study:** {s.study.name}")
+            st.markdown("  \n".join(lines))
+            for s in r.studies:
+                with st.expander(f"Study facts: {s.study.name}"):
+                    study_facts_table(s.study)
+                    st.caption(f"From {s.study.source}; “unknown” where the record does not say.")
                 st.page_link(
                     PAGES["evidence"],
                     label=f"Open study {s.study.id}",
@@ -164,15 +186,12 @@ def trace_panel(kb, g, checks, claim_id: str, key: str) -> None:
     elif not findings:
         st.caption("No findings for this claim.")
     for f in findings:
-        st.markdown(
-            f"{SEVERITY_ICON.get(f.severity, '⚪')} **{f.severity}** · `{f.code}` — {f.message}"
-        )
+        # one element per finding: the message, then its evidence in grey (no JSON viewer)
+        line = f"{SEVERITY_ICON.get(f.severity, '⚪')} **{f.severity}** · `{f.code}` — {f.message}"
         if f.evidence:
-            # a plain caption, not a JSON viewer: every finding of a trace would draw one
-            st.caption(
-                "Evidence: "
-                + "; ".join(f"{k} = {views.evidence_text(val)}" for k, val in f.evidence)
-            )
+            ev = "; ".join(f"{k} = {views.evidence_text(val)}" for k, val in f.evidence)
+            line += f"  \n:gray[{_escape_md('Evidence: ' + ev)}]"
+        st.markdown(line)
 
     st.markdown("**6 · Verdict** (machine and analyst are kept apart)")
     left, right = st.columns(2)
