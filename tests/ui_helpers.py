@@ -159,18 +159,24 @@ def fake_factcheck_module(raise_error: bool = False) -> types.ModuleType:
 def install_fake_factcheck(monkeypatch, raise_error: bool = False) -> None:
     """Make `from kb import factcheck` give the fake, whether or not the real one exists."""
     import kb
+    import kb.checks
 
     mod = fake_factcheck_module(raise_error)
     monkeypatch.setitem(sys.modules, "kb.checks.factcheck", mod)
     monkeypatch.setattr(kb, "factcheck", mod, raising=False)
+    # `from kb.checks import factcheck` reads the package attribute first, once the real
+    # module has been imported by an earlier test
+    monkeypatch.setattr(kb.checks, "factcheck", mod, raising=False)
 
 
 def hide_factcheck(monkeypatch) -> None:
     """Make `from kb import factcheck` fail, as when the engine is not installed."""
     import kb
+    import kb.checks
 
     monkeypatch.setitem(sys.modules, "kb.checks.factcheck", None)
     monkeypatch.delattr(kb, "factcheck", raising=False)
+    monkeypatch.delattr(kb.checks, "factcheck", raising=False)
 
 
 def number_lines(at: AppTest) -> list[str]:
