@@ -1,4 +1,4 @@
-"""Ingest time of a generated 30-page PDF letter against the bundled knowledge base (goal < 5 s).
+"""Ingest time of a generated 30-page PDF letter against the bundled knowledge base (goal ≤ 2 s).
 
 Prints the timings; asserts nothing. The PDF is made with reportlab (the `test` extra) from the
 2026 letter's paragraphs, repeated until the document has 30 pages, then its reference list.
@@ -13,12 +13,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-GOAL_S = 5.0
+GOAL_S = 2.0
 PAGES = 30
 
 
 def letter_of(pages: int) -> bytes:
     """A PDF of `pages` pages: the letter's body repeated, then its reference list."""
+    return letter_and_text(pages)[0]
+
+
+def letter_and_text(pages: int) -> tuple[bytes, str]:
+    """A PDF of `pages` pages and the text it was made from."""
     import io
 
     from pypdf import PdfReader
@@ -29,18 +34,21 @@ def letter_of(pages: int) -> bytes:
     body, refs = text.split("\nReferences\n", 1)
     paragraphs = [p for p in body.split("\n\n") if p.strip()]
 
-    def pdf(n: int) -> tuple[bytes, int]:
+    def source(n: int) -> str:
         chosen = [paragraphs[i % len(paragraphs)] for i in range(n)]
-        data = make_pdf("\n\n".join(chosen) + "\n\nReferences\n\n" + refs)
+        return "\n\n".join(chosen) + "\n\nReferences\n\n" + refs
+
+    def pdf(n: int) -> tuple[bytes, int]:
+        data = make_pdf(source(n))
         return data, len(PdfReader(io.BytesIO(data)).pages)
 
     lo, hi = 1, len(paragraphs) * 8
-    best = pdf(hi)[0]
+    best = (pdf(hi)[0], source(hi))
     while lo < hi:  # the fewest paragraphs that give `pages` pages
         mid = (lo + hi) // 2
         data, n = pdf(mid)
         if n >= pages:
-            hi, best = mid, data
+            hi, best = mid, (data, source(mid))
         else:
             lo = mid + 1
     return best

@@ -16,6 +16,30 @@ from kb.schema import DEFAULT_DATA_DIR
 from kb.views.records import claim_record, finding_record
 
 
+class _ExportNames(Sequence[str]):
+    """The export format names, read from kb.export only when argparse asks for them.
+
+    Building the parser must not import every exporter: `kb check` and `kb info` never export.
+    """
+
+    def _names(self) -> tuple[str, ...]:
+        from kb.export import FORMATS
+
+        return tuple(FORMATS)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self._names()[i]
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+    def __iter__(self):
+        return iter(self._names())
+
+
 def _data_dir(args: argparse.Namespace) -> Path:
     return Path(args.data or os.environ.get("KB_DATA") or DEFAULT_DATA_DIR)
 
@@ -189,7 +213,7 @@ def cmd_claims(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         from kb.checks.factcheck import fact_check
         from kb.graph import build_graph
 
-        verdicts = fact_check(kb, build_graph(kb)).verdicts
+        verdicts = fact_check(kb, build_graph(kb), documents=[args.doc]).verdicts
         records = []
         for c in claims:
             rec = claim_record(c)
@@ -217,11 +241,14 @@ def cmd_check(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         known = ", ".join(sorted(kb.documents))
         print(f"kb: no document {args.doc!r} (known: {known})", file=sys.stderr)
         return 2
-    found = [f for f in fact_check(kb, build_graph(kb)).findings if f.document == args.doc]
+    # the document's findings alone, computed at the cost of that document
+    found = list(fact_check(kb, build_graph(kb), documents=[args.doc]).of_document(args.doc))
     floor = SEVERITIES.index(args.min_severity)
     shown = [f for f in found if SEVERITIES.index(f.severity) >= floor]
     if args.format == "json":
-        print(json.dumps([finding_record(kb, f) for f in shown], indent=2, ensure_ascii=False))
+        claims = {c.id: c for c in kb.claims(args.doc)}
+        records = [finding_record(kb, f, claims) for f in shown]
+        print(json.dumps(records, indent=2, ensure_ascii=False))
     else:
         for sev in reversed(SEVERITIES):
             group = [f for f in shown if f.severity == sev]
@@ -463,10 +490,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     m.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
     m.add_argument("--format", choices=("table", "json"), default="table")
-    from kb.export import FORMATS
-
     e = sub.add_parser("export", help="write a table, report, reference list or graph")
-    e.add_argument("--format", required=True, choices=tuple(FORMATS), help="export format")
+    e.add_argument(
+        "--format",
+        required=True,
+        choices=_ExportNames(),
+        metavar="FORMAT",
+        help="export format: %(choices)s",
+    )
     e.add_argument("--doc", help="document id (default: all documents)")
     e.add_argument("--out", help="output file (default: stdout; binary formats need it)")
     e.add_argument("--force", action="store_true", help="replace --out when it exists")

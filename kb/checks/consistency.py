@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kb.checks import check, emit, stats
@@ -98,23 +99,27 @@ class Quantity:
     interval: tuple[float, float]
 
 
-def quantities(ctx: CheckContext) -> list[Quantity]:
+def quantities(claims: Iterable[Claim]) -> list[Quantity]:
     """Population figures (people with the condition, procedures done) and shares of a thing."""
     out = []
-    for c in ctx.claims:
-        topics = [t for t, pat in TOPICS.items() if pat.search(c.text)]
+    for c in claims:
+        topics: list[str] | None = None
         for m in c.numbers:
-            if norm_unit(m.unit) not in PERSON_UNITS or m.value is None or m.value < 1000:
+            if m.value is None or m.value < 1000 or norm_unit(m.unit) not in PERSON_UNITS:
                 continue
             at = atoms(m)
             if not at:
                 continue
+            if topics is None:
+                topics = [t for t, pat in TOPICS.items() if pat.search(c.text)]
             qual = dict(m.extra).get("qualifier")
             text = show(f"{qual} {m.text}" if qual else m.text)
             if m.unit and m.unit not in m.text:
                 text = f"{text} {m.unit}"
             for t in topics:
                 out.append(Quantity(t, c, m, text, at[0].value, at[0].interval()))
+        if "%" not in c.text:
+            continue
         for s in _SHARE_OF.finditer(strip_markers(c)):
             what = " ".join(fold_lower(s.group("what")).split())
             value = float(s.group("n"))
@@ -130,6 +135,14 @@ def quantities(ctx: CheckContext) -> list[Quantity]:
                 )
             )
     return out
+
+
+def _differ(o: Quantity, q: Quantity) -> bool:
+    """Two figures that cannot be the same: intervals apart and at least 1.5 times apart."""
+    return (
+        not (o.interval[0] <= q.interval[1] and q.interval[0] <= o.interval[1])
+        and max(o.value, q.value) / max(min(o.value, q.value), 1e-9) >= 1.5
+    )
 
 
 def _fold_ratio(a: float, b: float) -> str:
@@ -164,42 +177,59 @@ def cross_document(ctx: CheckContext) -> list[Finding]:
     'bad says "about 200,000 people" (how many people have th'
     """
     docs = ctx.kb.documents
-    by_key: dict[str, list[Quantity]] = defaultdict(list)
-    for q in quantities(ctx):
-        by_key[q.key].append(q)
-    out = []
+    # every document's figures, by topic, in reading order (the index the checked documents
+    # are compared through); each figure numbered by its place in that order
+    everything = [c for cs in ctx.all_doc_claims().values() for c in cs]
+    by_key: dict[str, list[tuple[int, Quantity]]] = defaultdict(list)
+    for i, q in enumerate(quantities(everything)):
+        by_key[q.key].append((i, q))
+    out: list[Finding] = []
     for key, qs in by_key.items():
-        seen: set[tuple[str, str]] = set()
-        for q in qs:
-            later_doc = docs[q.claim.document]
-            others = [
-                o
-                for o in qs
-                if o.claim.document != q.claim.document
-                and (docs[o.claim.document].date, o.claim.document)
-                < (later_doc.date, q.claim.document)
-                and not (o.interval[0] <= q.interval[1] and q.interval[0] <= o.interval[1])
-                and max(o.value, q.value) / max(min(o.value, q.value), 1e-9) >= 1.5
-            ]
-            if not others or (q.claim.id, q.text) in seen:
-                continue
-            seen.add((q.claim.id, q.text))
-            o = others[0]
-            more = f" (and {len(others) - 1} more)" if len(others) > 1 else ""
-            out.append(
-                emit(
-                    "CONS-CROSS-DOCUMENT",
-                    q.claim.document,
-                    q.claim.id,
-                    f'{q.claim.document} says "{q.text.strip()}" ({key}) where '
-                    f'{o.claim.document} said "{o.text.strip()}"{more}: '
-                    f"{_fold_ratio(q.value, o.value)}.",
-                    refs=ctx.support[q.claim.id].numbers,
-                    evidence=(
-                        ("other_claim", o.claim.id),
-                        ("values", (q.value, o.value)),
-                        ("topic", key),
-                    ),
-                )
-            )
+        # Documents in date order; a document is compared with the figures of the documents
+        # before it, held as one entry per distinct (interval, value): the first figure (in
+        # reading order) and how many share it. The work is figures x distinct figures, not
+        # figures x figures.
+        order = sorted({q.claim.document for _, q in qs}, key=lambda d: (docs[d].date, d))
+        of_doc: dict[str, list[tuple[int, Quantity]]] = defaultdict(list)
+        for iq in qs:
+            of_doc[iq[1].claim.document].append(iq)
+        earlier: dict[tuple, list] = {}  # (interval, value) -> [first index, first figure, count]
+        found: list[tuple[int, Finding]] = []
+        for d in order:
+            mine = of_doc[d]
+            if ctx.scope is None or d in ctx.scope:
+                seen: set[tuple[str, str]] = set()
+                for i, q in mine:
+                    hits = [e for e in earlier.values() if _differ(e[1], q)]
+                    if not hits or (q.claim.id, q.text) in seen:
+                        continue
+                    seen.add((q.claim.id, q.text))
+                    o = min(hits, key=lambda e: e[0])[1]
+                    n_others = sum(e[2] for e in hits)
+                    more = f" (and {n_others - 1} more)" if n_others > 1 else ""
+                    found.append(
+                        (
+                            i,
+                            emit(
+                                "CONS-CROSS-DOCUMENT",
+                                q.claim.document,
+                                q.claim.id,
+                                f'{q.claim.document} says "{q.text.strip()}" ({key}) where '
+                                f'{o.claim.document} said "{o.text.strip()}"{more}: '
+                                f"{_fold_ratio(q.value, o.value)}.",
+                                refs=ctx.support[q.claim.id].numbers,
+                                evidence=(
+                                    ("other_claim", o.claim.id),
+                                    ("values", (q.value, o.value)),
+                                    ("topic", key),
+                                ),
+                            ),
+                        )
+                    )
+            for i, q in mine:
+                entry = earlier.setdefault((q.interval, q.value), [i, q, 0])
+                entry[2] += 1
+                if i < entry[0]:
+                    entry[0], entry[1] = i, q
+        out.extend(f for _, f in sorted(found, key=lambda x: x[0]))
     return out

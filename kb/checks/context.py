@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -106,6 +106,16 @@ class CheckContext:
     # machine numbers of imported records, by work (kept apart from curated outcomes)
     extracted_by_work: Mapping[str, tuple[Outcome, ...]] = field(default_factory=dict)
     _index: tuple = ()
+    # the documents checked (None: every document of the KB)
+    scope: frozenset[str] | None = None
+
+    def all_doc_claims(self) -> dict[str, tuple[Claim, ...]]:
+        """Every document's claims in reading order, checked or not (for cross-document checks)."""
+        if self.scope is None:
+            return dict(self.doc_claims)
+        return {
+            d: tuple(sorted(r.claims, key=lambda c: c.start)) for d, r in self.kb.readings.items()
+        }
 
     def document(self, doc_id: str) -> Document:
         """The document record."""
@@ -282,12 +292,23 @@ def _support(claim: Claim, para: list[Claim], traces: Mapping[str, Trace]) -> Su
     return Support((), "none")
 
 
-def base_context(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> CheckContext:
+def base_context(
+    kb: KnowledgeBase, graph: nx.MultiDiGraph, documents: Iterable[str] | None = None
+) -> CheckContext:
     """The shared, read-only inputs of every check, before number matching
-    (`kb.checks.matching.build_context` adds the matches)."""
+    (`kb.checks.matching.build_context` adds the matches).
+
+    With `documents`, only those documents' claims, paragraphs, traces and support are
+    computed (the checks then report on them alone); the records (works, outcomes) stay
+    whole, and a check that compares documents reads the others through `all_doc_claims`.
+    """
+    scope = None if documents is None else frozenset(documents)
+    if scope is not None and not scope <= kb.readings.keys():
+        raise KeyError(f"unknown document(s): {', '.join(sorted(scope - kb.readings.keys()))}")
     doc_claims: dict[str, tuple[Claim, ...]] = {}
     for doc_id, reading in kb.readings.items():
-        doc_claims[doc_id] = tuple(sorted(reading.claims, key=lambda c: c.start))
+        if scope is None or doc_id in scope:
+            doc_claims[doc_id] = tuple(sorted(reading.claims, key=lambda c: c.start))
     claims = tuple(c for d in doc_claims.values() for c in d)
     by_id = {c.id: c for c in claims}
     traces: dict[str, Trace] = {}
@@ -320,7 +341,7 @@ def base_context(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> CheckContext:
                 numbers_of[o.id] = extracted_numbers(o, n)
                 flat.extend(x for x in numbers_of[o.id] if x.cls != "p")
     flat.sort(key=lambda n: n.value)
-    entries = {d: tuple(r.entries) for d, r in kb.readings.items()}
+    entries = {d: tuple(r.entries) for d, r in kb.readings.items() if d in doc_claims}
     return CheckContext(
         kb=kb,
         graph=graph,
@@ -336,6 +357,7 @@ def base_context(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> CheckContext:
         numbers_of=MappingProxyType(numbers_of),
         extracted_by_work=MappingProxyType({k: tuple(v) for k, v in extracted.items()}),
         _index=(tuple(n.value for n in flat), tuple(flat)),
+        scope=scope,
     )
 
 

@@ -13,6 +13,7 @@ contradicted
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -74,6 +75,14 @@ class FactCheck:
                 out.setdefault(f.claim, []).append(f)
         return {k: tuple(v) for k, v in out.items()}
 
+    @cached_property
+    def _by_doc(self) -> dict[str, tuple[Finding, ...]]:
+        out: dict[str, list[Finding]] = {}
+        for f in self.findings:
+            if f.document is not None:
+                out.setdefault(f.document, []).append(f)
+        return {k: tuple(v) for k, v in out.items()}
+
     def verdict(self, claim_id: str) -> Verdict:
         """The machine verdict of a claim (KeyError naming the claim when it was not checked)."""
         try:
@@ -109,7 +118,7 @@ class FactCheck:
 
     def of_document(self, document: str) -> tuple[Finding, ...]:
         """Findings about one document (claim-level and document-level)."""
-        return tuple(f for f in self.findings if f.document == document)
+        return self._by_doc.get(document, ())
 
 
 def _join(items: list[str]) -> str:
@@ -284,9 +293,16 @@ def _findings_by_claim(ctx: CheckContext, findings: list[Finding]) -> dict[str, 
     return out
 
 
-def fact_check(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> FactCheck:
-    """Run every check once; return findings, matches and a verdict for every claim."""
-    ctx = build_context(kb, graph)
+def fact_check(
+    kb: KnowledgeBase, graph: nx.MultiDiGraph, documents: Iterable[str] | None = None
+) -> FactCheck:
+    """Run every check once; return findings, matches and a verdict for every claim.
+
+    With `documents` (ids), only those documents are checked: the result holds exactly the
+    findings, matches and verdicts the whole-KB check gives for them, at the cost of those
+    documents (other documents are read only through the cross-document index).
+    """
+    ctx = build_context(kb, graph, documents)
     findings = run_context(ctx)
     per_claim = _findings_by_claim(ctx, findings)
     verdicts = {c.id: verdict_for(ctx, c, per_claim[c.id]) for c in ctx.claims}

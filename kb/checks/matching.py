@@ -13,6 +13,7 @@ pools, in one order of preference; split, the order would be spread over several
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from types import MappingProxyType
@@ -675,8 +676,13 @@ def match_claim(ctx: CheckContext, claim: Claim) -> tuple[NumberMatch, ...]:
     return tuple(out)
 
 
-def build_context(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> CheckContext:
-    """Every check's read-only inputs, the number matches of every claim included."""
-    ctx = base_context(kb, graph)
+def build_context(
+    kb: KnowledgeBase, graph: nx.MultiDiGraph, documents: Iterable[str] | None = None
+) -> CheckContext:
+    """Every check's read-only inputs, the number matches of every claim included.
+
+    With `documents`, only those documents' claims are read and matched (see `base_context`).
+    """
+    ctx = base_context(kb, graph, documents)
     matches = {c.id: match_claim(ctx, c) for c in ctx.claims}
     return replace(ctx, matches=MappingProxyType(matches))

@@ -206,6 +206,8 @@ _EVENT = re.compile(
     r"(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
+# every _EVENT match holds one of these words: a claim without them is skipped at once
+_EVENT_WORD = re.compile(r"adverse|ae|complication", re.IGNORECASE)
 _NEG_BEFORE = re.compile(
     r"(?:\bno|\bwithout|\babsence\s+of|\bfree\s+of|\bzero|\bnone\s+of\s+the)\s+(?:any\s+)?$",
     re.IGNORECASE | re.ASCII,
@@ -246,8 +248,10 @@ def event_qualifiers(phrase: str) -> frozenset[str]:
 
 def event_statements(claim: Claim) -> list[EventStatement]:
     """Statements that events happened or did not, with spans in the document text."""
-    out = []
+    out: list[EventStatement] = []
     text = claim.text
+    if not _EVENT_WORD.search(text):
+        return out
     for m in _EVENT.finditer(text):
         start = m.start() + (len(m.group("q")) - len(m.group("q").lstrip()))
         before = text[max(0, start - 40) : start]

@@ -12,6 +12,9 @@ def analyse(kb: KnowledgeBase) -> KnowledgeBase:
     from kb.linking.resolve import marker_problems, resolve_entries
     from kb.reading import read_document
 
+    mapped: dict[str, list[int]] = {}  # document -> its mapped reference numbers, in order
+    for map_doc, number in sorted(kb.reference_map):
+        mapped.setdefault(map_doc, []).append(number)
     for doc in kb.documents.values():
         reading = read_document(doc.id, doc.text, file=doc.file)
         lines = LineIndex(doc.text)
@@ -48,8 +51,8 @@ def analyse(kb: KnowledgeBase) -> KnowledgeBase:
                             "warning",
                         )
                     )
-        for (map_doc, number), _work in sorted(kb.reference_map.items()):
-            if map_doc == doc.id and number not in numbers:
+        for number in mapped.get(doc.id, ()):
+            if number not in numbers:
                 kb.problems.append(
                     Problem(
                         "reference_map.csv",

@@ -108,30 +108,54 @@ def _docx_numbering(document) -> dict[str, dict[int, tuple[str, str, int]]]:
     return out
 
 
-def _num_props(paragraph) -> tuple[str, int] | None:
-    """(numId, level) of a list paragraph, from the paragraph or its style; None otherwise."""
+def _numpr_of(el) -> tuple[str, int] | None | bool:
+    """(numId, level) from an element's w:numPr; None when it turns numbering off; False when
+    the element has no w:numPr (look further)."""
     from docx.oxml.ns import qn
 
-    for el in (paragraph._p, getattr(paragraph.style, "element", None)):
-        ppr = el.find(qn("w:pPr")) if el is not None else None
-        num = ppr.find(qn("w:numPr")) if ppr is not None else None
-        if num is not None:
-            nid = num.find(qn("w:numId"))
-            lvl = num.find(qn("w:ilvl"))
-            if nid is None or nid.get(qn("w:val")) == "0":
-                return None
-            return nid.get(qn("w:val")), _int(
-                lvl.get(qn("w:val")), 0, 0, 8
-            ) if lvl is not None else 0
-    return None
+    ppr = el.find(qn("w:pPr")) if el is not None else None
+    num = ppr.find(qn("w:numPr")) if ppr is not None else None
+    if num is None:
+        return False
+    nid = num.find(qn("w:numId"))
+    lvl = num.find(qn("w:ilvl"))
+    if nid is None or nid.get(qn("w:val")) == "0":
+        return None
+    return nid.get(qn("w:val")), _int(lvl.get(qn("w:val")), 0, 0, 8) if lvl is not None else 0
 
 
-def _is_superscript(run) -> bool:
-    """True when a run is set superscript directly or through its character style."""
-    sup = run.font.superscript
-    if sup is None and run.style is not None:
-        sup = run.style.font.superscript
-    return bool(sup)
+class _Styles:
+    """What the extraction asks of a style, looked up once per style id.
+
+    python-docx resolves `run.style` and `paragraph.style` by searching the styles part on
+    every access; a long letter asks the same few styles thousands of times.
+    """
+
+    def __init__(self) -> None:
+        self._sup: dict[str | None, bool | None] = {}
+        self._num: dict[str | None, tuple[str, int] | None | bool] = {}
+
+    def superscript(self, run) -> bool:
+        """True when a run is set superscript directly or through its character style."""
+        sup = run.font.superscript
+        if sup is None:
+            sid = run._r.style
+            if sid not in self._sup:
+                style = run.style
+                self._sup[sid] = style.font.superscript if style is not None else None
+            sup = self._sup[sid]
+        return bool(sup)
+
+    def num_props(self, paragraph) -> tuple[str, int] | None:
+        """(numId, level) of a list paragraph, from the paragraph or its style; None otherwise."""
+        own = _numpr_of(paragraph._p)
+        if own is not False:
+            return own
+        sid = paragraph._p.style
+        if sid not in self._num:
+            self._num[sid] = _numpr_of(getattr(paragraph.style, "element", None))
+        got = self._num[sid]
+        return None if got is False else got
 
 
 def _runs(paragraph):
@@ -166,7 +190,9 @@ def _run_breaks(run) -> tuple[int, int]:
     return before, after
 
 
-def _paragraph_text(paragraph, counters: dict, numbering: dict) -> tuple[str, int, list[int]]:
+def _paragraph_text(
+    paragraph, counters: dict, numbering: dict, styles: _Styles
+) -> tuple[str, int, list[int]]:
     """A paragraph's text with markers and list prefix; its markers; its page-break offsets."""
     out: list[str] = []
     sup: list[str] = []
@@ -175,7 +201,7 @@ def _paragraph_text(paragraph, counters: dict, numbering: dict) -> tuple[str, in
     for run in _runs(paragraph):
         before, after = _run_breaks(run)
         text = run.text
-        if _is_superscript(run):
+        if styles.superscript(run):
             sup.append(text)
             continue
         if sup:
@@ -187,7 +213,7 @@ def _paragraph_text(paragraph, counters: dict, numbering: dict) -> tuple[str, in
     if sup:
         markers += _join_sup(out, "".join(sup))
     text = "".join(out)
-    num = _num_props(paragraph)
+    num = styles.num_props(paragraph)
     if num is not None and text.strip():
         nid, lvl = num
         fmt, pattern, start = numbering.get(nid, {}).get(lvl, ("decimal", "%1.", 1))
@@ -225,14 +251,15 @@ def extract_docx(data: bytes, name: str) -> Extracted:
     _flatten(document.element.body)
     numbering = _docx_numbering(document)
     counters: dict = {}
+    styles = _Styles()
     blocks: list[tuple[str, bool, list[int]]] = []
     markers = 0
 
     def add(paragraph: Paragraph) -> None:
         nonlocal markers
-        text, n, breaks = _paragraph_text(paragraph, counters, numbering)
+        text, n, breaks = _paragraph_text(paragraph, counters, numbering, styles)
         markers += n
-        blocks.append((text, _num_props(paragraph) is not None, breaks))
+        blocks.append((text, styles.num_props(paragraph) is not None, breaks))
 
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):
@@ -241,7 +268,9 @@ def extract_docx(data: bytes, name: str) -> Extracted:
             for row in item.rows:
                 cells = []
                 for cell in row.cells:
-                    parts = [_paragraph_text(p, counters, numbering) for p in cell.paragraphs]
+                    parts = [
+                        _paragraph_text(p, counters, numbering, styles) for p in cell.paragraphs
+                    ]
                     markers += sum(p[1] for p in parts)
                     cells.append(" ".join(p[0].strip() for p in parts if p[0].strip()))
                 blocks.append((" | ".join(c for c in cells if c), True, []))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 import networkx as nx
@@ -44,12 +45,10 @@ def table(rows: list[dict], empty: str, static: bool = False, **kwargs) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, **kwargs)
 
 
-def work_block(w, heading: str | None = None) -> None:
-    """A work: AMA citation, DOI and PubMed links, record status."""
+def work_lines(w) -> list[str]:
+    """A work as Markdown lines, its text escaped: the AMA citation; the DOI and PubMed links,
+    key, kind and record status; the note, when there is one."""
     links = views.work_links(w)
-    if heading:
-        st.markdown(heading)
-    st.markdown(md(links["citation"]))
     bits = []
     if links["doi"]:
         bits.append(f"[DOI](<{_url(links['doi'])}>)")
@@ -59,14 +58,41 @@ def work_block(w, heading: str | None = None) -> None:
     extra = ""
     if w.unconfirmed:
         extra = f" · fields taken from the letter only: {md(', '.join(w.unconfirmed))}"
-    st.caption(" · ".join(bits + [code(w.citekey), md(w.kind), record]) + extra)
+    lines = [
+        md(links["citation"]),
+        " · ".join(bits + [code(w.citekey), md(w.kind), record]) + extra,
+    ]
     if w.note:
-        st.caption(f"Note: {md(w.note)}")
+        lines.append(f"Note: {md(w.note)}")
+    return lines
+
+
+def work_block(w, heading: str | None = None) -> None:
+    """A work: AMA citation, DOI and PubMed links, record status."""
+    lines = work_lines(w)
+    if heading:
+        st.markdown(heading)
+    st.markdown(lines[0])
+    for line in lines[1:]:
+        st.caption(line)
 
 
 def _url(url: str) -> str:
     """A link target that no character of a DOI or PMID can end early."""
     return quote(url, safe=":/?=&%#")
+
+
+# a bracket no backslash escapes: it would end a :gray[...] span early
+_BARE_BRACKET = re.compile(r"(?<!\\)(?:\\\\)*[\[\]]")
+
+
+def _grey(line: str) -> str:
+    """An escaped Markdown line in grey (a caption's look inside one markdown element). A line
+    with an unescaped bracket (a link, or one a code span keeps) stays as it is: the bracket
+    would end the span early."""
+    if _BARE_BRACKET.search(line):
+        return line
+    return f":gray[{line}]"
 
 
 def study_facts_table(s) -> None:
@@ -112,27 +138,41 @@ def trace_panel(
     if not ref_traces:
         st.caption("This claim cites no reference.")
     seen_studies: dict[str, object] = {}
+    # one markdown element per reference (its entry, work, link and study names together) and
+    # the study facts on demand: a trace of many references draws a fraction of the elements
     for r in ref_traces:
         with st.container(border=True):
-            st.markdown(f"**Reference {r.number}** · marker {code(r.marker)}")
+            head = f"**Reference {r.number}** · marker {code(r.marker)}"
             if r.entry is None:
+                st.markdown(head)
                 st.warning(f"The letter's reference list has no entry {r.number}.")
                 continue
-            st.caption("As listed in the letter: " + md(r.entry.raw))
+            entry = _grey("As listed in the letter: " + md(r.entry.raw))
             if r.work is None:
+                st.markdown(f"{head}  \n{entry}")
                 st.warning("This entry is not tied to any work in the knowledge base.")
                 continue
-            work_block(r.work, "**2 · Citation (AMA)**")
+            lines = [head, entry, "**2 · Citation (AMA)**"]
+            citation, *grey = work_lines(r.work)
+            lines.append(citation)
+            lines += [_grey(g) for g in grey]
             if r.resolution is not None:
                 score = "" if r.resolution.score is None else f", score {r.resolution.score:g}"
-                st.caption(f"Tied to the work by: {md(r.resolution.method)}{score}")
+                lines.append(_grey(f"Tied to the work by: {md(r.resolution.method)}{score}"))
             if not r.studies:
-                st.caption("Study: unknown (this work reports no study in the knowledge base).")
+                lines.append(
+                    ":gray[Study: unknown (this work reports no study in the knowledge base).]"
+                )
             for s in r.studies:
                 seen_studies[s.study.id] = s
-                st.markdown(f"**3 · Study:** {md(s.study.name)}")
-                study_facts_table(s.study)
-                st.caption(f"From {md(s.study.source)}; “unknown” where the record does not say.")
+                lines.append(f"**3 · Study:** {md(s.study.name)}")
+            st.markdown("  \n".join(lines))
+            for s in r.studies:
+                with st.expander(f"Study facts: {md(s.study.name)}"):
+                    study_facts_table(s.study)
+                    st.caption(
+                        f"From {md(s.study.source)}; “unknown” where the record does not say."
+                    )
                 st.page_link(
                     PAGES["evidence"],
                     label=f"Open study {md(s.study.id)}",
@@ -170,16 +210,15 @@ def trace_panel(
     if not findings:
         st.caption("No findings for this claim.")
     for f in findings:
-        st.markdown(
+        # one element per finding: the message, then its evidence in grey (no JSON viewer)
+        line = (
             f"{SEVERITY_ICON.get(f.severity, '⚪')} **{f.severity}** · {code(f.code)} — "
             f"{md(f.message)}"
         )
         if f.evidence:
-            # a plain caption, not a JSON viewer: every finding of a trace would draw one
-            st.caption(
-                "Evidence: "
-                + md("; ".join(f"{k} = {views.evidence_text(val)}" for k, val in f.evidence))
-            )
+            ev = "; ".join(f"{k} = {views.evidence_text(val)}" for k, val in f.evidence)
+            line += "  \n" + _grey("Evidence: " + md(ev))
+        st.markdown(line)
 
     st.markdown("**6 · Verdict** (machine and analyst are kept apart)")
     left, right = st.columns(2)

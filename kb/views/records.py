@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from kb.model import Claim, Finding, KnowledgeBase
 
 
@@ -23,9 +25,14 @@ def claim_record(c: Claim) -> dict:
     }
 
 
-def finding_record(kb: KnowledgeBase, f: Finding) -> dict:
-    """A finding as plain JSON-ready data (claim text included)."""
-    claim = next((c for c in kb.claims(f.document) if c.id == f.claim), None) if f.claim else None
+def finding_record(
+    kb: KnowledgeBase, f: Finding, claims: Mapping[str, Claim] | None = None
+) -> dict:
+    """A finding as plain JSON-ready data (claim text included); `claims` maps id -> claim
+    (built from the finding's document when not given)."""
+    if claims is None:
+        claims = {c.id: c for c in kb.claims(f.document)} if f.claim else {}
+    claim = claims.get(f.claim) if f.claim else None
     return {
         "code": f.code,
         "severity": f.severity,
