@@ -32,10 +32,12 @@ def test_validate_reports_warnings_without_failing(capsys, tmp_path):
     lines = out.strip().splitlines()
     assert code == 0
     assert lines[0] == (
-        "warning: letters/tiny.txt:7 [marker]: citation marker names reference 7, "
-        "which the document's reference list does not contain"
+        "warning: letters/tiny.txt:7 [ref 7]: marker names reference 7 (1 time, first in "
+        "tiny:s02.c04), but the reference list has no entry 7"
     )
-    assert lines[-1] == f"0 error(s), 1 warning(s) in {data}"
+    assert lines[1].startswith("warning: letters/tiny.txt:")
+    assert lines[1].endswith("[ref 3]: reference entry 3 is never cited in the text")
+    assert lines[-1] == f"0 error(s), 2 warning(s) in {data}"
 
 
 def test_validate_fails_on_errors_and_names_file_line_field(capsys, tmp_path):

@@ -21,7 +21,7 @@ class LineIndex:
 def analyse(kb: KnowledgeBase) -> KnowledgeBase:
     """Fill kb.readings and kb.resolutions; add what they find to kb.problems."""
     from kb.linking.anchors import reanchor
-    from kb.linking.resolve import resolve_entries
+    from kb.linking.resolve import marker_problems, resolve_entries
     from kb.reading import read_document
 
     for doc in kb.documents.values():
@@ -71,23 +71,7 @@ def analyse(kb: KnowledgeBase) -> KnowledgeBase:
                         "warning",
                     )
                 )
-        cited: dict[int, int] = {}
-        for claim in reading.claims:
-            for cit in claim.citations:
-                for n in cit.refs:
-                    cited.setdefault(n, cit.start)
-        for n, offset in sorted(cited.items()):
-            if n not in numbers:
-                kb.problems.append(
-                    Problem(
-                        doc.file,
-                        lines.line(offset),
-                        "marker",
-                        f"citation marker names reference {n}, which the document's "
-                        "reference list does not contain",
-                        "warning",
-                    )
-                )
+        kb.problems.extend(marker_problems(reading, doc.file))
     for a in kb.assessments.values():
         doc = kb.documents.get(a.document)
         if doc is None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from kb.reading.lines import _SUP_DIGITS, Marker
 
@@ -81,18 +83,34 @@ def _is_exponent(text: str, start: int) -> bool:
     return False
 
 
-def _paren_ok(text: str, m: re.Match, lo: int, hi: int) -> bool:
-    """A "(n)" that closes a clause like a citation, not "(1) first ..." or "(516) 492"."""
+_ENUM_BEFORE_RE = re.compile(
+    r"(?:\b(?:and|or|to|then|also|either|both|we|will|would|should|must|shall|may|can)|[:;])\s*$",
+    re.IGNORECASE,
+)
+
+
+def _paren_ok(text: str, m: re.Match, lo: int, hi: int, listed: bool = False) -> bool:
+    """A "(n)" that closes a clause like a citation, not "(1) first ..." or "(516) 492".
+
+    With a numbered reference list (`listed`), a marker may also stand after a name and before
+    the verb ("The registry (5) found"), unless it follows "and", "or", "to:" and the like,
+    where it opens an enumeration ("and (2) cover ...").
+    """
     p = m.start() - 1
     if p >= lo and text[p] == " ":
         p -= 1
-        if p < lo or not (text[p].isalnum() or text[p] in "%)]’'\"”®"):
+        if p < lo or not (text[p].isalnum() or text[p] in "%)]’'\"”®" or listed and text[p] == "."):
             return False
     elif p < lo or text[p] not in ".,;)]”\"'":
         return False
     if _NOT_PAREN_WORDS.search(text[max(lo, p - 12) : p + 1]):
         return False
-    return bool(_PAREN_FOLLOW_RE.match(text[m.end() : min(hi, m.end() + 24)]))
+    after = text[m.end() : min(hi, m.end() + 24)]
+    if _PAREN_FOLLOW_RE.match(after):
+        return True
+    if listed and re.match(r"\s+[a-z]", after) and (text[p].isalpha() or text[p] == "."):
+        return not _ENUM_BEFORE_RE.search(text[max(lo, p - 12) : p + 1])
+    return False
 
 
 def find_markers(
@@ -121,12 +139,175 @@ def find_markers(
             style = {"sup": "superscript", "caret2": "caret"}.get(kind, kind)
             marker = Marker(m.group(), m.start(), m.end(), refs, style)
             if kind == "paren":
-                if _paren_ok(text, m, lo, hi) and max(refs) <= 300:
+                if _paren_ok(text, m, lo, hi, paren is True) and max(refs) <= 300:
                     parens.append(marker)
             else:
                 found.append(marker)
     if parens and not found and paren is not False:
         if paren or (len(parens) >= 2 and parens[0].refs[0] == 1):
             found = parens
+    found.sort(key=lambda mk: mk.start)
+    return found
+
+
+# --- author-year citations ----------------------------------------------------------------------
+_YEAR = r"(?:19|20)\d{2}[a-z]?"
+_YEARS = _YEAR + r"(?:\s*,\s*" + _YEAR + r")*"
+_PARTICLE = r"(?:(?:van|von|de|der|den|del|della|da|di|du|la|le)\s+)"
+_SURNAME = _PARTICLE + r"*[A-Z][\w'’-]*[a-z][\w'’-]*"
+
+
+_PAREN_GROUP_RE = re.compile(r"\(([^()]{4,400}?)\)")
+
+
+_PART_RE = re.compile(
+    r"\s*(?:(?:e\.g\.|i\.e\.|see also|see|cf\.|reviewed (?:in|by)|as in|for example),?\s+)?"
+    r"(?P<name>[A-Z][^;]*?)\s*,?\s+(?P<years>" + _YEARS + r")"
+    r"(?:\s*,\s*(?:p|pp|para|chap|ch)\.?\s*[\d–-]+)?\s*$"
+)
+
+
+_NARRATIVE_RE = re.compile(
+    r"(?P<name>" + _SURNAME + r")"
+    r"(?P<rest>\s+et\s+al\.?|\s+and\s+(?:colleagues|coworkers|co-workers|associates)"
+    r"|\s+(?:and|&)\s+" + _SURNAME + r")?"
+    r"(?:'s|’s)?\s*\((?P<years>" + _YEARS + r")\)"
+)
+
+
+_IBID_RE = re.compile(r"\(\s*(?:ibid|ibidem)\.?(?:,?\s*(?:p|pp)\.?\s*[\d–-]+)?\s*\)", re.I)
+
+
+_NOT_NAMES = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "in", "since", "from", "until", "by", "after", "before",
+    "during", "fy", "cy", "the", "spring", "summer", "fall", "autumn", "winter", "year", "updated",
+    "revised", "effective", "accessed", "published", "policy", "version", "table", "figure",
+}  # fmt: skip
+
+
+def _fold(s: str) -> str:
+    """Lower case, no accents, letters and digits only."""
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", " ", s).strip()
+
+
+@dataclass(frozen=True)
+class AuthorYearEntry:
+    """What an author-year citation can name an entry by."""
+
+    number: int
+    key: str  # "Deer 2019"
+    first: str  # folded first surname or organisation
+    second: str | None  # folded second author's surname
+    year: int
+    suffix: str
+
+
+class AuthorYearIndex:
+    """Entries by (first author, year): the lookups author-year citations are tied with."""
+
+    def __init__(self, entries: Iterable[AuthorYearEntry]) -> None:
+        self.entries = list(entries)
+        self.by_year: dict[int, list[AuthorYearEntry]] = {}
+        for e in self.entries:
+            self.by_year.setdefault(e.year, []).append(e)
+
+    def find(self, name: str, year: str) -> AuthorYearEntry | None:
+        """The entry a name ("Deer et al.", "Oduya and Brandt", an organisation) and a year
+        ("2021b") name, or None when none or several fit."""
+        y, suffix = int(year[:4]), year[4:]
+        cands = self.by_year.get(y, [])
+        if suffix:
+            cands = [e for e in cands if e.suffix == suffix]
+        folded = _fold(re.sub(r"\bet\.?\s*al\b\.?", "", name))
+        parts = re.split(r"\s+(?:and|&)\s+|\s*&\s*", folded)
+        first = parts[0].strip()
+        second = parts[1].strip() if len(parts) > 1 else None
+        if second in ("colleagues", "coworkers", "co workers", "associates"):
+            second = None
+        hits = [
+            e
+            for e in cands
+            if e.first == first
+            or e.first == folded
+            or (len(first) > 3 and (e.first.endswith(" " + first) or e.first.startswith(first)))
+        ]
+        if len(hits) > 1 and second:
+            hits = [e for e in hits if e.second == second] or hits
+        if len(hits) > 1 and not suffix:
+            plain = [e for e in hits if not e.suffix]
+            hits = plain if len(plain) == 1 else hits
+        return hits[0] if len(hits) == 1 else None
+
+
+def _looks_like_name(name: str) -> bool:
+    """A capitalised author or organisation name, not "In", "March" or "FY"."""
+    words = _fold(name).split()
+    if not words or words[0] in _NOT_NAMES or len(name) > 120:
+        return False
+    return any(c.islower() for c in name) and not any(c.isdigit() for c in name)
+
+
+def find_author_year(
+    text: str, spans: Iterable[tuple[int, int]], index: AuthorYearIndex
+) -> list[Marker]:
+    """Author-year citations: "(Deer et al., 2019; Staats 2023)", "Mekhail and colleagues
+    (2012)", "(Lindqvist 2021a, 2021b)", "(ibid.)". A parenthesis whose parts all read as
+    author + year is a marker even when no entry fits (its keys then name no entry)."""
+    found: list[Marker] = []
+    ibids: list[re.Match] = []
+    for lo, hi in spans:
+        taken: list[tuple[int, int]] = []
+        for m in _NARRATIVE_RE.finditer(text, lo, hi):
+            if _fold(m.group("name")).split()[0] in _NOT_NAMES:
+                continue
+            name = m.group("name") + (m.group("rest") or "")
+            refs = []
+            for y in re.findall(_YEAR, m.group("years")):
+                hit = index.find(name, y)
+                if hit is None:
+                    refs = []
+                    break
+                refs.append(hit.number)
+            if refs:
+                found.append(
+                    Marker(m.group(), m.start(), m.end(), tuple(sorted(set(refs))), "author-year")
+                )
+                taken.append((m.start(), m.end()))
+        for m in _PAREN_GROUP_RE.finditer(text, lo, hi):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            refs, unmatched = [], []
+            ok = True
+            for part in m.group(1).split(";"):
+                pm = _PART_RE.match(part)
+                if not pm or not _looks_like_name(pm.group("name")):
+                    ok = False
+                    break
+                for y in re.findall(_YEAR, pm.group("years")):
+                    hit = index.find(pm.group("name"), y)
+                    if hit is None:
+                        name = re.sub(r"\s*,\s*$", "", pm.group("name"))
+                        name = re.split(r"\s+et\.?\s*al\b|\s+(?:and|&)\s+", name)[0]
+                        unmatched.append(f"{name.strip()} {y}")
+                    else:
+                        refs.append(hit.number)
+            if ok and (refs or unmatched):
+                found.append(
+                    Marker(m.group(), m.start(), m.end(), tuple(sorted(set(refs))), "author-year",
+                           tuple(unmatched))
+                )
+        ibids.extend(_IBID_RE.finditer(text, lo, hi))
+    found.sort(key=lambda mk: mk.start)
+    # "(ibid.)" names what the citation before it named
+    for m in ibids:
+        before = [mk for mk in found if mk.end <= m.start() and mk.style == "author-year"]
+        if before:
+            last = before[-1]
+            found.append(
+                Marker(m.group(), m.start(), m.end(), last.refs, "author-year", last.unmatched)
+            )
     found.sort(key=lambda mk: mk.start)
     return found

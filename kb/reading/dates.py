@@ -1,0 +1,125 @@
+"""The document's own date: from its header, an effective/revised line, a press-release dateline
+or the signature block; never from a date inside the argument ("On January 9, 2014, CMS ...")."""
+
+from __future__ import annotations
+
+import re
+
+from kb.reading.lines import DocumentDate, Layout, _lines
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        "january february march april may june july august september october november december"
+        .split(),
+        start=1,
+    )
+}
+_MONTH = r"(?P<month>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*)\.?"
+
+
+_DATE_RES = (
+    re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b", re.I),
+    re.compile(r"\b(?P<day>\d{1,2})\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b", re.I),
+    re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
+    re.compile(r"\b(?P<mnum>\d{1,2})/(?P<day>\d{1,2})/(?P<year>(?:19|20)\d{2})\b"),
+)
+
+
+_EFFECTIVE_RE = re.compile(
+    r"(?:(?:original\s+)?effective(?:\s+date)?|(?:last\s+)?(?:revised|reviewed|updated|revision)"
+    r"(?:\s+(?:date|on))?|review date|date (?:of )?(?:issue|issued|publication|revised|reviewed)"
+    r"|issued|publication date|published|posted|approved|approval date)\b",
+    re.I,
+)
+
+
+_DATE_LABEL_RE = re.compile(r"(?:date|dated|date of letter|sent)\s*:?", re.I)
+
+
+# "WASHINGTON, March 3, 2025 /PRNewswire/ --", "CHICAGO (March 3, 2025) --", "Boston — May 2, 2025"
+_DATELINE_RE = re.compile(
+    r"(?:FOR IMMEDIATE RELEASE\W*)?[A-Z][A-Za-z .'-]{1,40}(?:,\s*[A-Z][A-Za-z. ]{1,20})?"
+    r"\s*(?:,|\(|[-–—]{1,2})\s*(?P<date>[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+(?:19|20)\d{2})\s*\)?"
+    r"\s*(?:/[^/\n]{1,40}/)?\s*(?:[-–—]{1,2}|:)"
+)
+
+
+def parse_date(s: str) -> tuple[str, int, int] | None:
+    """The first full date in s as (YYYY-MM-DD, start, end), or None."""
+    best = None
+    for rx in _DATE_RES:
+        m = rx.search(s)
+        if not m:
+            continue
+        if m.groupdict().get("month"):
+            word = m.group("month").lower()
+            month = next((v for k, v in _MONTHS.items() if k.startswith(word[:3])), 0)
+        else:
+            month = int(m.group("mnum"))
+        day, year = int(m.group("day")), int(m.group("year"))
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            continue
+        if best is None or m.start() < best[1]:
+            best = (f"{year:04d}-{month:02d}-{day:02d}", m.start(), m.end())
+    return best
+
+
+def _date_only(line: str) -> str | None:
+    """A line that is a date and little else ("June 2, 2025", "Date: 2025-06-02")."""
+    m = _DATE_LABEL_RE.match(line)
+    rest = line[m.end() :] if m else line
+    hit = parse_date(rest)
+    if hit is None:
+        return None
+    value, a, b = hit
+    leftover = (rest[:a] + rest[b:]).strip(" ,.;:-–—")
+    return value if len(leftover.split()) <= 1 and not re.search(r"\d", leftover) else None
+
+
+def document_date(text: str, lay: Layout) -> DocumentDate | None:
+    """The document's date and where it came from, or None (unknown).
+
+    In order: a line of the header that is only a date (or "Date: ..."), an effective / revised /
+    reviewed line of the header, a press-release dateline opening the first paragraph, a date
+    line of the signature block. Dates inside sentences are never taken.
+    """
+    body_start = next((s for k, s, _ in lay.items if k in ("prose", "list")), len(text))
+    head_end = min(body_start, len(text))
+    head_lines = [(s, e) for s, e in _lines(text, 0, head_end) if s < e]
+    for s, e in head_lines:
+        line = text[s:e]
+        m = _EFFECTIVE_RE.match(line)
+        if m:
+            hit = parse_date(line[m.end() :])
+            if hit and len(line) < 120:
+                return DocumentDate(hit[0], "effective-line", line, s)
+        value = _date_only(line)
+        if value:
+            return DocumentDate(value, "header", line, s)
+    prose = [(s, e) for k, s, e in lay.items if k in ("prose", "list", "caption")]
+    stop = lay.references.start if lay.references is not None else len(text)
+    pi = 0
+    for s, e in _lines(text, 0, stop):
+        while pi < len(prose) and prose[pi][1] <= s:
+            pi += 1
+        if s == e or (pi < len(prose) and prose[pi][0] <= s < prose[pi][1]):
+            continue  # dates inside running text are the argument's, not the document's
+        line = text[s:e]
+        m = _EFFECTIVE_RE.search(line)
+        if m and m.start() < 30 and len(line) < 120:
+            hit = parse_date(line[m.end() :])
+            if hit:
+                return DocumentDate(hit[0], "effective-line", line, s)
+    if body_start < len(text):
+        m = _DATELINE_RE.match(text, body_start, min(len(text), body_start + 160))
+        if m:
+            hit = parse_date(m.group("date"))
+            if hit:
+                return DocumentDate(hit[0], "dateline", m.group().strip(), body_start)
+    for kind, s, e in lay.items:
+        if kind == "signature":
+            value = _date_only(text[s:e])
+            if value:
+                return DocumentDate(value, "signature", text[s:e], s)
+    return None
