@@ -83,7 +83,7 @@ def test_trace_of_marker_without_entry(tiny_kb):
     claim = claim_starting(kb, "tiny", "The device is small")
     (ref,) = trace(g, claim.id).refs
     assert ref.number == 4 and ref.entry is None and ref.work is None
-    assert any("reference 4" in p.message and p.field == "marker" for p in kb.problems)
+    assert any("reference 4" in p.message and p.field == "ref 4" for p in kb.problems)
 
 
 def test_claims_resting_on_study_and_work(tiny_kb, tiny_graph):
