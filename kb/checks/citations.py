@@ -105,7 +105,11 @@ def no_entry(ctx: CheckContext) -> list[Finding]:
             continue
         if not numbers:
             refs = sorted({n for _, cit in markers for n in cit.refs})
-            span = f"{refs[0]}–{refs[-1]}" if len(refs) > 1 else str(refs[0])
+            names = sorted({k for _, cit in markers for k in cit.unmatched})
+            if refs:
+                span = f"{refs[0]}–{refs[-1]}" if len(refs) > 1 else str(refs[0])
+            else:
+                span = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
             out.append(
                 emit(
                     "CIT-NO-ENTRY",
@@ -120,6 +124,18 @@ def no_entry(ctx: CheckContext) -> list[Finding]:
             continue
         listed = f"{min(numbers)}–{max(numbers)}"
         for c, cit in markers:
+            if cit.unmatched:
+                names = "; ".join(cit.unmatched)
+                out.append(
+                    emit(
+                        "CIT-NO-ENTRY",
+                        doc_id,
+                        c.id,
+                        f"Citation {cit.text.strip()} names {names}, which no entry of the "
+                        "reference list matches (first author and year).",
+                        evidence=(("marker", cit.text), ("names", cit.unmatched)),
+                    )
+                )
             missing = [n for n in cit.refs if n not in numbers]
             if missing:
                 names = ", ".join(map(str, missing))
@@ -450,7 +466,7 @@ def dated_after(ctx: CheckContext) -> list[Finding]:
                     "CIT-DATED-AFTER",
                     doc_id,
                     None,
-                    f"Reference {e.number} ({w.citekey}) is dated {dated}, {when} "
+                    f"Reference {e.key or e.number} ({w.citekey}) is dated {dated}, {when} "
                     f"({doc.date}), so it may not have been out when the letter was "
                     f"written{source}.",
                     works=(w.citekey,),

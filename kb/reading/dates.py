@@ -74,7 +74,7 @@ def _date_only(line: str) -> str | None:
         return None
     value, a, b = hit
     leftover = (rest[:a] + rest[b:]).strip(" ,.;:-–—")
-    return value if len(leftover.split()) <= 1 and not re.search(r"\d", leftover) else None
+    return value if len(leftover.split()) <= 3 and not re.search(r"\d", leftover) else None
 
 
 def document_date(text: str, lay: Layout) -> DocumentDate | None:
