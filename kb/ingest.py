@@ -264,6 +264,8 @@ def _family(name: str) -> str:
     if "," in name:
         return name.split(",", 1)[0].strip()
     tokens = name.split()
+    while len(tokens) > 2 and re.fullmatch(r"[A-Z][A-Z.\-]{0,3}", tokens[-1]):
+        tokens.pop()  # "Abernathy R. T.": both initials go
     if len(tokens) > 1 and re.fullmatch(r"[A-Z][A-Z.\-]{0,3}", tokens[-1]):
         return " ".join(tokens[:-1])
     if len(tokens) > 1 and re.fullmatch(r"[A-Z][A-Z.\-]{0,3}", tokens[0]):
@@ -353,7 +355,9 @@ def work_from_entry(entry: ReferenceEntry, key: str, doc_id: str) -> Work:
         pmid=entry.pmid,
         verified=False,
         unconfirmed=tuple(parsed),
-        note=f"Added by ingest from reference {entry.number} of {doc_id}; fields were parsed "
+        note=f"Added by ingest from reference {entry.number}"
+        + (f" ({entry.key})" if entry.key else "")
+        + f" of {doc_id}; fields were parsed "
         "from the letter's entry and are not checked against the record.",
         source=Source(schema.REFERENCES_FILE),
     )
@@ -508,7 +512,11 @@ def _same_new_work(entry: ReferenceEntry, new_works: dict[str, Work], resolve) -
     if found is None:
         for r in resolve([entry], new_works):
             if r.work in new_works:
-                return new_works[r.work]
+                found = new_works[r.work]
+    if found is not None and entry.key and found.note:
+        # "Lindqvist 2021a" and "Lindqvist 2021b": the list itself says they are two works
+        if f"({entry.key})" not in found.note and re.search(r"\([^()]+ \d{4}[a-z]?\)", found.note):
+            return None
     return found
 
 
