@@ -27,14 +27,26 @@ _DATE_RES = (
 
 
 _EFFECTIVE_RE = re.compile(
-    r"(?:(?:original\s+)?effective(?:\s+date)?|(?:last\s+)?(?:revised|reviewed|updated|revision)"
-    r"(?:\s+(?:date|on))?|review date|date (?:of )?(?:issue|issued|publication|revised|reviewed)"
-    r"|issued|publication date|published|posted|approved|approval date)\b",
+    r"(?:(?:policy\s+)?(?:original\s+)?effective(?:\s+date)?|(?:last\s+)?(?:revised|reviewed|updated|"
+    r"revision)(?:\s+(?:date|on))?|review date|date (?:of )?(?:issue|revised|reviewed)"
+    r"|issued|approved|approval date)\b",
     re.I,
 )
 
 
-_DATE_LABEL_RE = re.compile(r"(?:date|dated|date of letter|sent)\s*:?", re.I)
+_DATE_LABEL_RE = re.compile(
+    r"(?:date|dated|date of letter|sent|published|posted|publication date|released)\b\s*:?", re.I
+)
+
+
+_SIGNED_RE = re.compile(r"(?:dated|signed|date)\s*:", re.I)
+
+
+# "Approved by the Board of Directors ... on September 12, 2024."
+_APPROVED_RE = re.compile(r"(?:approved|adopted|endorsed|ratified|signed)\b.{0,160}$", re.I | re.S)
+
+
+_MEMO_RE = re.compile(r"(to|from|subject|memo(?:randum)? (?:to|for))\s*:", re.I)
 
 
 # "WASHINGTON, March 3, 2025 /PRNewswire/ --", "CHICAGO (March 3, 2025) --", "Boston — May 2, 2025"
@@ -73,6 +85,8 @@ def _date_only(line: str) -> str | None:
     if hit is None:
         return None
     value, a, b = hit
+    if m and a <= 2:
+        return value  # "Posted May 20, 2025 by the Advocacy Committee"
     leftover = (rest[:a] + rest[b:]).strip(" ,.;:-–—")
     return value if len(leftover.split()) <= 3 and not re.search(r"\d", leftover) else None
 
@@ -84,7 +98,7 @@ def document_date(text: str, lay: Layout) -> DocumentDate | None:
     reviewed line of the header, a press-release dateline opening the first paragraph, a date
     line of the signature block. Dates inside sentences are never taken.
     """
-    body_start = next((s for k, s, _ in lay.items if k in ("prose", "list")), len(text))
+    body_start = next((s for k, s, _ in lay.items if k == "prose"), len(text))
     head_end = min(body_start, len(text))
     head_lines = [(s, e) for s, e in _lines(text, 0, head_end) if s < e]
     for s, e in head_lines:
@@ -96,7 +110,9 @@ def document_date(text: str, lay: Layout) -> DocumentDate | None:
                 return DocumentDate(hit[0], "effective-line", line, s)
         value = _date_only(line)
         if value:
-            return DocumentDate(value, "header", line, s)
+            labels = {m.group(1).lower() for a, b in head_lines if (m := _MEMO_RE.match(text, a, b))}
+            memo = {"to", "from"} <= labels
+            return DocumentDate(value, "memo-header" if memo else "header", line, s)
     prose = [(s, e) for k, s, e in lay.items if k in ("prose", "list", "caption")]
     stop = lay.references.start if lay.references is not None else len(text)
     pi = 0
@@ -111,15 +127,28 @@ def document_date(text: str, lay: Layout) -> DocumentDate | None:
             hit = parse_date(line[m.end() :])
             if hit:
                 return DocumentDate(hit[0], "effective-line", line, s)
-    if body_start < len(text):
-        m = _DATELINE_RE.match(text, body_start, min(len(text), body_start + 160))
+    for start in [s for k, s, _ in lay.items if k == "prose"][:3]:
+        m = _DATELINE_RE.match(text, start, min(len(text), start + 160))
         if m:
             hit = parse_date(m.group("date"))
             if hit:
-                return DocumentDate(hit[0], "dateline", m.group().strip(), body_start)
+                return DocumentDate(hit[0], "dateline", m.group().strip(), start)
     for kind, s, e in lay.items:
         if kind == "signature":
             value = _date_only(text[s:e])
             if value:
                 return DocumentDate(value, "signature", text[s:e], s)
+    # a signature block the layout did not see: "Dated: April 4, 2025" under the names, or a
+    # closing "Approved by the Board ... on September 12, 2024." just before the references
+    for s, e in reversed([x for x in _lines(text, 0, stop) if x[0] < x[1]]):
+        line = text[s:e]
+        if _SIGNED_RE.match(line) and _date_only(line):
+            return DocumentDate(_date_only(line) or "", "signature", line, s)
+    last = [(k, s, e) for k, s, e in lay.items if k == "prose" and e <= stop]
+    if last:
+        _, s, e = last[-1]
+        m = _APPROVED_RE.match(text, s, e)
+        hit = parse_date(text[s:e]) if m and e - s < 250 else None
+        if hit:
+            return DocumentDate(hit[0], "signature", text[s:e], s)
     return None
