@@ -221,7 +221,7 @@ def _choose_markers(
         )
         return found, "author-year", notes
     paren = True if refs and refs.entries else None
-    numeric = find_markers(text, spans, paren=paren)
+    numeric = find_markers(text, spans, paren=paren, listed=len(entries) if refs else None)
     if refs is not None and entries:
         author_year = find_author_year(text, spans, _author_year_index(entries))
         tied = [m for m in author_year if m.refs]
@@ -233,7 +233,13 @@ def _choose_markers(
             )
             return tied, "author-year", notes
     styles = sorted({m.style for m in numeric})
-    if "paren" in styles:
+    if "paren" in styles and len(styles) > 1:
+        shown = ", ".join(m.text for m in numeric if m.style == "paren")
+        notes.append(
+            f"citation style: mixed ({', '.join(styles)}); parenthesised numbers {shown} read as "
+            "markers because they name entries of the numbered list that no other marker names"
+        )
+    elif "paren" in styles:
         why = (
             "the document has a numbered reference list"
             if paren

@@ -288,7 +288,8 @@ _ORG_WORDS_RE = re.compile(
     r"Academy|Organi[sz]ation|Foundation|Panel|Council|Commission|Services|Group|Inc|LLC|Ltd|"
     r"Corporation|Medicare|Medicaid|CMS|FDA|Board|Committee|Office|University|Hospital|Coalition|"
     r"Alliance|Network|Federation|Consortium|Authority|Ministry|Bureau|Registry|Plan|Health|"
-    r"Medical|Company|Blue Cross|Blue Shield|Collaborative|Task Force|Working Group)\b"
+    r"Medical|Company|Blue Cross|Blue Shield|Collaborative|Task Force|Working Group|Technologies|"
+    r"Therapeutics|Pharmaceuticals|Sciences|Systems|Devices|Laboratories|Labs)\b"
 )
 
 
@@ -319,9 +320,9 @@ _KIND_RULES = (
     (
         "guideline",
         r"\b(?:guidelines?|position statement|consensus statement|practice parameter|"
-        r"recommendations? for|appropriate use criteria)\b",
+        r"recommendations? for|appropriate[- ]use criteria)\b",
     ),
-    ("book-chapter", r"\bIn:?\s+(?:[A-Z][^.]{0,80}\((?:Eds?|eds?)\.?\)|[A-Z])|\(Eds?\.\)|\bpp\.\s*\d"),
+    ("book-chapter", r"\bIn:?\s+(?:[A-Z][^.]{0,80}\((?:Eds?|eds?)\.?\)|[A-Z])|\(Eds?\.\)"),
     (
         "report",
         r"\b(?:report to (?:the )?congress|technical report|issue brief|white paper|"
@@ -344,7 +345,11 @@ def entry_kind(
     for kind, pat in _KIND_RULES:
         if kind == "coding-document" and (volume or authors and not _organisation(authors[0])):
             continue
-        if kind in ("guideline", "report", "regulatory") and volume:
+        if kind == "guideline":
+            if title and re.search(pat, title, re.IGNORECASE):
+                return kind  # a consensus guideline is one even when a journal printed it
+            continue
+        if kind in ("report", "regulatory", "book-chapter") and volume:
             continue  # published in a journal: an article, whatever it is about
         if re.search(pat, raw, re.IGNORECASE if kind in ("report", "guideline") else 0):
             return kind
@@ -353,6 +358,63 @@ def entry_kind(
     if not authors and not year and not journal:
         return "note"
     return "journal-article"
+
+
+# MLA: Author, First, and First Last. "Title." Container, vol. 3, no. 2, 2015, pp. 1-9.
+_MLA_RE = re.compile(r"(?P<auth>[^\"“”]{2,200}?)\s*[“\"](?P<title>[^\"“”]{5,400}?)[.,]?[”\"]\s*(?P<rest>.*)")
+
+
+def _mla_entry(
+    mla: re.Match,
+    plain: str,
+    text: str,
+    number: int,
+    doc_id: str,
+    start: int | None,
+    end: int | None,
+    doi: str | None,
+    pmid: str | None,
+) -> ReferenceEntry:
+    """An MLA entry: authors before the quoted title, then container, volume, number, year."""
+    head = mla.group("auth").strip().rstrip(".").strip()
+    org = _organisation(head)
+    if org:
+        authors: tuple[str, ...] = (org,)
+    else:
+        head = _ETAL_RE.sub("", head).strip(" ,")
+        parts = [p.strip() for p in re.split(r",\s*and\s+|\s+and\s+", head) if p.strip()]
+        authors = tuple(parts)
+    rest = mla.group("rest")
+    journal = _clean(rest.split(",", 1)[0]) if rest else None
+    year_m = re.search(r"(?:^|,\s*|\s)(?:[A-Z][a-z]{2,8}\.?\s+)?((?:19|20)\d{2})[a-z]?(?=[,.]|$)", rest)
+    vol = re.search(r"\bvol\.\s*(\w+)", rest)
+    iss = re.search(r"\bno\.\s*(\w+)", rest)
+    pages = re.search(r"\bpp?\.\s*([\w-]+(?:[-–]\w+)?)", rest)
+    url_m = _URL_RE.search(text)
+    url = url_m.group(0).rstrip(".,;)]") if url_m else None
+    year = int(year_m.group(1)) if year_m else None
+    title = _clean(mla.group("title"))
+    volume = vol.group(1) if vol else None
+    kind = entry_kind(text, authors, title, journal, year, volume, url)
+    return ReferenceEntry(
+        id=f"{doc_id}:ref{number:02d}",
+        document=doc_id,
+        number=number,
+        raw=text,
+        start=start,
+        end=end,
+        authors=authors,
+        title=title,
+        journal=journal if journal and not _URL_RE.match(journal) else None,
+        year=year,
+        volume=volume,
+        issue=iss.group(1) if iss else None,
+        pages=pages.group(1) if pages else None,
+        doi=doi,
+        pmid=pmid,
+        kind=kind,
+        url=url,
+    )
 
 
 def parse_reference_entry(
@@ -381,6 +443,10 @@ def parse_reference_entry(
     work = re.sub(r"\s*\[[^\]]{0,80}\]", "", work)  # "[Updated 2024 Jan 30]", "[Internet]"
     plain, italics = _plain_with_italics(work)
     plain = re.sub(r"\.{2,}", ".", plain) if not italics else plain
+
+    mla = _MLA_RE.match(plain)
+    if mla:
+        return _mla_entry(mla, plain, text, number, doc_id, start, end, doi, pmid)
 
     # --- year, month, volume, issue, pages
     best = None

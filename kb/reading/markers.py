@@ -114,13 +114,18 @@ def _paren_ok(text: str, m: re.Match, lo: int, hi: int, listed: bool = False) ->
 
 
 def find_markers(
-    text: str, spans: Iterable[tuple[int, int]] | None = None, paren: bool | None = None
+    text: str,
+    spans: Iterable[tuple[int, int]] | None = None,
+    paren: bool | None = None,
+    listed: int | None = None,
 ) -> list[Marker]:
     """Citation markers in the given spans (default: all text), sorted by position.
 
-    Parenthesised numbers count only when the document uses no other marker style and either
+    Parenthesised numbers count when the document uses no other marker style and either
     `paren` is True (the caller knows there is a reference list) or they look like a citation
-    sequence (two or more, the first naming reference 1).
+    sequence (two or more, the first naming reference 1). In a document that mixes styles, a
+    parenthesised number counts when the list has `listed` entries, it names only entries up to
+    that, and no other marker names them: it fills the gaps the other markers leave.
     """
     spans = [(0, len(text))] if spans is None else spans
     found: list[Marker] = []
@@ -146,6 +151,11 @@ def find_markers(
     if parens and not found and paren is not False:
         if paren or (len(parens) >= 2 and parens[0].refs[0] == 1):
             found = parens
+    elif parens and found and paren and listed:
+        named = {n for mk in found for n in mk.refs}
+        found += [
+            mk for mk in parens if max(mk.refs) <= listed and not named.intersection(mk.refs)
+        ]
     found.sort(key=lambda mk: mk.start)
     return found
 
