@@ -48,6 +48,8 @@ class DocScore:
     date_right: bool = False
     date_found: str = ""
     report_right: bool = False
+    sections_found: int = 0
+    sections_expected: int = 0
     misses: list[str] = field(default_factory=list)
     false: list[str] = field(default_factory=list)
     wrong_fields: list[str] = field(default_factory=list)
@@ -129,6 +131,13 @@ def score(path: Path, expected: dict) -> DocScore:
     out.date_right = (date.value if date else None) == want_date and (
         date is None or want_source is None or date.source == want_source
     )
+    titles = [_norm(sec.title) for sec in reading.sections]
+    for want_title in expected.get("sections", []):
+        out.sections_expected += 1
+        if _norm(want_title) in titles:
+            out.sections_found += 1
+        else:
+            out.wrong_fields.append(f"section {want_title!r} not found")
     rep = citation_report(reading)
     uncited = sorted(keys[n] for n in rep.uncited)
     dangling = sorted(rep.dangling)
@@ -161,5 +170,7 @@ def by_shape(scores: list[DocScore]) -> dict[str, dict[str, float]]:
             "entries": sum(s.entry_fields_right for s in group) / ef if ef else 1.0,
             "dates": sum(s.date_right for s in group) / len(group),
             "reports": sum(s.report_right for s in group) / len(group),
+            "sections": sum(s.sections_found for s in group)
+            / max(1, sum(s.sections_expected for s in group)),
         }
     return out

@@ -247,8 +247,10 @@ def _heading_like(line: str) -> bool:
         return False
     if not any(c.isalpha() for c in line):
         return False
-    if line[-1] in ".,;:!?" or _MARKERISH_RE.search(line):
+    if line[-1] in ".,;:!" or _MARKERISH_RE.search(line):
         return False
+    if line[-1] == "?" and (len(line.split()) > 12 or not line[0].isupper()):
+        return False  # "What does the evidence show?" is a heading; a long question is not
     if re.search(r"[.!?]\s+[A-Z]", line):
         return False
     return not (_BULLET_RE.match(line) or _CAPTION_RE.match(line))
