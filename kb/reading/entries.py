@@ -110,7 +110,9 @@ def split_unnumbered_entries(text: str, start: int, end: int) -> list[tuple[int,
                                                           text[spans[-1][0] : spans[-1][1]])
             )
             starts = bool(_AUTHOR_START_RE.match(text, s, e)) and not text[s].islower()
-            if not spans or (starts and (prev_ends or blank_before)):
+            # an entry goes on until it has its year ("...decompression.\n\nPain Proced Q. 2012")
+            dated = bool(spans) and bool(_YEAR_RE.search(text, spans[-1][0], spans[-1][1]))
+            if not spans or (starts and dated and (prev_ends or blank_before)):
                 spans.append([s, e])
             else:
                 spans[-1][1] = e

@@ -251,8 +251,9 @@ def _heading_like(line: str) -> bool:
         return False
     if line[-1] == "?" and (len(line.split()) > 12 or not line[0].isupper()):
         return False  # "What does the evidence show?" is a heading; a long question is not
-    if re.search(r"[.!?]\s+[A-Z]", line):
-        return False
+    numbered = re.match(r"(?:[IVXLC]{1,6}|\d{1,2}(?:\.\d{1,2})*|[A-H])\.\s+(?=[A-Z])", line)
+    if re.search(r"[.!?]\s+[A-Z]", line[numbered.end() if numbered else 0 :]):
+        return False  # two sentences; "II. Background" is a numbered heading
     return not (_BULLET_RE.match(line) or _CAPTION_RE.match(line))
 
 
