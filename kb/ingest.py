@@ -74,6 +74,8 @@ _STOP = {
     "this",
     "that",
 }
+
+
 class SaveConflict(IngestError):
     """Saving would overwrite a document id, a citekey or a file: nothing was written."""
 
@@ -513,10 +515,15 @@ def _same_new_work(entry: ReferenceEntry, new_works: dict[str, Work], resolve) -
         for r in resolve([entry], new_works):
             if r.work in new_works:
                 found = new_works[r.work]
-    if found is not None and entry.key and found.note:
-        # "Lindqvist 2021a" and "Lindqvist 2021b": the list itself says they are two works
-        if f"({entry.key})" not in found.note and re.search(r"\([^()]+ \d{4}[a-z]?\)", found.note):
-            return None
+    # "Lindqvist 2021a" and "Lindqvist 2021b": the list itself says they are two works
+    if (
+        found is not None
+        and entry.key
+        and found.note
+        and f"({entry.key})" not in found.note
+        and re.search(r"\([^()]+ \d{4}[a-z]?\)", found.note)
+    ):
+        return None
     return found
 
 
@@ -548,7 +555,7 @@ def _run_checks(kb: KnowledgeBase, graph: nx.MultiDiGraph, doc_id: str) -> tuple
         return (), {}, None, "fact checks are not available (kb.checks.factcheck is not installed)"
     try:
         fc = factcheck.fact_check(kb, graph)
-    except Exception as exc:  # noqa: BLE001 - must not lose the ingest
+    except Exception as exc:
         log.exception("fact checks failed on ingested document %s", doc_id)
         return (), {}, None, f"the fact checks failed: {type(exc).__name__}: {exc}"
     prefix = f"{doc_id}:"

@@ -79,7 +79,9 @@ def score(path: Path, expected: dict) -> DocScore:
     found = []
     for claim in reading.claims:
         for cit in claim.citations:
-            names = tuple(sorted(keys.get(n, str(n)) for n in cit.refs)) + tuple(sorted(cit.unmatched))
+            names = tuple(sorted(keys.get(n, str(n)) for n in cit.refs)) + tuple(
+                sorted(cit.unmatched)
+            )
             found.append((cit.text, claim.text, tuple(sorted(set(names)))))
     out.found_markers = len(found)
     used = [False] * len(found)

@@ -244,8 +244,9 @@ def citation_report(reading: Reading) -> CitationReport:
                 for n in re.findall(r"\d+", m.group(1)):
                     if int(n) in numbers and int(n) != e.number:
                         inside.setdefault(int(n), set()).add(e.number)
-    uncited = tuple(e.number for e in reading.entries if e.number not in cited and e.number
-                    not in inside)
+    uncited = tuple(
+        e.number for e in reading.entries if e.number not in cited and e.number not in inside
+    )
     only_inside = {n: tuple(sorted(by)) for n, by in sorted(inside.items()) if n not in cited}
     return CitationReport(cited, dangling, uncited, only_inside)
 

@@ -10,8 +10,20 @@ from kb.reading.lines import DocumentDate, Layout, _lines
 _MONTHS = {
     m: i
     for i, m in enumerate(
-        "january february march april may june july august september october november december"
-        .split(),
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
         start=1,
     )
 }
@@ -19,8 +31,13 @@ _MONTH = r"(?P<month>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-
 
 
 _DATE_RES = (
-    re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b", re.I),
-    re.compile(r"\b(?P<day>\d{1,2})\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b", re.I),
+    re.compile(
+        _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?P<day>\d{1,2})\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b", re.IGNORECASE
+    ),
     re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
     re.compile(r"\b(?P<mnum>\d{1,2})/(?P<day>\d{1,2})/(?P<year>(?:19|20)\d{2})\b"),
 )
@@ -30,23 +47,26 @@ _EFFECTIVE_RE = re.compile(
     r"(?:(?:policy\s+)?(?:original\s+)?effective(?:\s+date)?|(?:last\s+)?(?:revised|reviewed|updated|"
     r"revision)(?:\s+(?:date|on))?|review date|date (?:of )?(?:issue|revised|reviewed)"
     r"|issued|approved|approval date)\b",
-    re.I,
+    re.IGNORECASE,
 )
 
 
 _DATE_LABEL_RE = re.compile(
-    r"(?:date|dated|date of letter|sent|published|posted|publication date|released)\b\s*:?", re.I
+    r"(?:date|dated|date of letter|sent|published|posted|publication date|released)\b\s*:?",
+    re.IGNORECASE,
 )
 
 
-_SIGNED_RE = re.compile(r"(?:dated|signed|date)\s*:", re.I)
+_SIGNED_RE = re.compile(r"(?:dated|signed|date)\s*:", re.IGNORECASE)
 
 
 # "Approved by the Board of Directors ... on September 12, 2024."
-_APPROVED_RE = re.compile(r"(?:approved|adopted|endorsed|ratified|signed)\b.{0,160}$", re.I | re.S)
+_APPROVED_RE = re.compile(
+    r"(?:approved|adopted|endorsed|ratified|signed)\b.{0,160}$", re.IGNORECASE | re.DOTALL
+)
 
 
-_MEMO_RE = re.compile(r"(to|from|subject|memo(?:randum)? (?:to|for))\s*:", re.I)
+_MEMO_RE = re.compile(r"(to|from|subject|memo(?:randum)? (?:to|for))\s*:", re.IGNORECASE)
 
 
 # "WASHINGTON, March 3, 2025 /PRNewswire/ --", "CHICAGO (March 3, 2025) --", "Boston — May 2, 2025"
@@ -110,7 +130,9 @@ def document_date(text: str, lay: Layout) -> DocumentDate | None:
                 return DocumentDate(hit[0], "effective-line", line, s)
         value = _date_only(line)
         if value:
-            labels = {m.group(1).lower() for a, b in head_lines if (m := _MEMO_RE.match(text, a, b))}
+            labels = {
+                m.group(1).lower() for a, b in head_lines if (m := _MEMO_RE.match(text, a, b))
+            }
             memo = {"to", "from"} <= labels
             return DocumentDate(value, "memo-header" if memo else "header", line, s)
     prose = [(s, e) for k, s, e in lay.items if k in ("prose", "list", "caption")]

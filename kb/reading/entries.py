@@ -106,8 +106,8 @@ def split_unnumbered_entries(text: str, start: int, end: int) -> list[tuple[int,
                 blank_before = True
                 continue
             prev_ends = bool(spans) and (
-                text[spans[-1][1] - 1] in ".)" or re.search(r"\S+://\S+$|10\.\d+/\S+$",
-                                                          text[spans[-1][0] : spans[-1][1]])
+                text[spans[-1][1] - 1] in ".)"
+                or re.search(r"\S+://\S+$|10\.\d+/\S+$", text[spans[-1][0] : spans[-1][1]])
             )
             starts = bool(_AUTHOR_START_RE.match(text, s, e)) and not text[s].islower()
             # an entry goes on until it has its year ("...decompression.\n\nPain Proced Q. 2012")
@@ -117,7 +117,22 @@ def split_unnumbered_entries(text: str, start: int, end: int) -> list[tuple[int,
             else:
                 spans[-1][1] = e
             blank_before = False
-    return [(s, e) for s, e in spans if _YEAR_RE.search(text, s, e) or e - s > 20]
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        # two APA entries run together on one line (a PDF that joined them): split before the
+        # second author list and its "(2019)."
+        cuts = [m.end() for m in _APA_JOIN_RE.finditer(text, s, e)]
+        for a, b in zip([s] + cuts, cuts + [e]):
+            a, b = _strip_span(text, a, b)
+            if a < b and (_YEAR_RE.search(text, a, b) or b - a > 20):
+                out.append((a, b))
+    return out
+
+
+_APA_JOIN_RE = re.compile(
+    r"(?:(?<=[a-z0-9)\]]\.)|(?<=\d))\s+(?=(?:(?:[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)*,\s+"
+    r"(?:[A-Z]\.\s?(?:-?[A-Z]\.\s?)*)(?:,?\s*&\s*|,\s+|\s+and\s+)?)+|[A-Z][\w.&'’ ]{3,80}\.\s+)\(\s*(?:19|20)\d{2}[a-z]?\s*\)\.)"
+)
 
 
 def _unnumbered_list(text: str, hs: int, he: int, title: str) -> ReferenceList | None:
@@ -310,25 +325,37 @@ def _organisation(head: str) -> str | None:
 
 
 _KIND_RULES = (
-    ("coding-document", r"\b(?:CPT|HCPCS|ICD-?1[01](?:-CM)?|code descriptors?|coding (?:guide|manual))\b"),
-    ("press-release", r"\b(?:press release|news release|PR ?Newswire|Business ?Wire|GlobeNewswire)\b"),
+    (
+        "coding-document",
+        r"\b(?:CPT|HCPCS|ICD-?1[01](?:-CM)?|code descriptors?|coding (?:guide|manual))\b",
+    ),
+    (
+        "press-release",
+        r"\b(?:press release|news release|PR ?Newswire|Business ?Wire|GlobeNewswire)\b",
+    ),
     (
         "regulatory",
-        r"\b(?:Centers for Medicare|CMS\b|Food and Drug Administration|FDA\b|510\(k\)|"
-        r"decision memo|Federal Register|National Coverage Determination|Local Coverage "
-        r"Determination|premarket|Summary of Safety and Effectiveness|Code of Federal Regulations|"
-        r"\d+ CFR\b|Social Security Act)",
+        (
+            r"\b(?:Centers for Medicare|CMS\b|Food and Drug Administration|FDA\b|510\(k\)|"
+            r"decision memo|Federal Register|National Coverage Determination|Local Coverage "
+            r"Determination|premarket|Summary of Safety and Effectiveness|"
+            r"Code of Federal Regulations|\d+ CFR\b|Social Security Act)"
+        ),
     ),
     (
         "guideline",
-        r"\b(?:guidelines?|position statement|consensus statement|practice parameter|"
-        r"recommendations? for|appropriate[- ]use criteria)\b",
+        (
+            r"\b(?:guidelines?|position statement|consensus statement|practice parameter|"
+            r"recommendations? for|appropriate[- ]use criteria)\b"
+        ),
     ),
     ("book-chapter", r"\bIn:?\s+(?:[A-Z][^.]{0,80}\((?:Eds?|eds?)\.?\)|[A-Z])|\(Eds?\.\)"),
     (
         "report",
-        r"\b(?:report to (?:the )?congress|technical report|issue brief|white paper|"
-        r"evidence (?:review|report)|technology assessment|data brief|annual report|report)\b",
+        (
+            r"\b(?:report to (?:the )?congress|technical report|issue brief|white paper|"
+            r"evidence (?:review|report)|technology assessment|data brief|annual report|report)\b"
+        ),
     ),
 )
 
@@ -363,7 +390,9 @@ def entry_kind(
 
 
 # MLA: Author, First, and First Last. "Title." Container, vol. 3, no. 2, 2015, pp. 1-9.
-_MLA_RE = re.compile(r"(?P<auth>[^\"“”]{2,200}?)\s*[“\"](?P<title>[^\"“”]{5,400}?)[.,]?[”\"]\s*(?P<rest>.*)")
+_MLA_RE = re.compile(
+    r"(?P<auth>[^\"“”]{2,200}?)\s*[“\"](?P<title>[^\"“”]{5,400}?)[.,]?[”\"]\s*(?P<rest>.*)"
+)
 
 
 def _mla_entry(
@@ -388,7 +417,9 @@ def _mla_entry(
         authors = tuple(parts)
     rest = mla.group("rest")
     journal = _clean(rest.split(",", 1)[0]) if rest else None
-    year_m = re.search(r"(?:^|,\s*|\s)(?:[A-Z][a-z]{2,8}\.?\s+)?((?:19|20)\d{2})[a-z]?(?=[,.]|$)", rest)
+    year_m = re.search(
+        r"(?:^|,\s*|\s)(?:[A-Z][a-z]{2,8}\.?\s+)?((?:19|20)\d{2})[a-z]?(?=[,.]|$)", rest
+    )
     vol = re.search(r"\bvol\.\s*(\w+)", rest)
     iss = re.search(r"\bno\.\s*(\w+)", rest)
     pages = re.search(r"\bpp?\.\s*([\w-]+(?:[-–]\w+)?)", rest)

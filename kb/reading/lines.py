@@ -136,7 +136,9 @@ _REF_HEADING_RE = re.compile(
 )
 
 
-_PAGE_RE = re.compile(r"(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|-\s*\d{1,4}\s*-", re.I)
+_PAGE_RE = re.compile(
+    r"(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|-\s*\d{1,4}\s*-", re.IGNORECASE
+)
 
 
 _LETTERHEADISH_RE = re.compile(

@@ -153,9 +153,7 @@ def find_markers(
             found = parens
     elif parens and found and paren and listed:
         named = {n for mk in found for n in mk.refs}
-        found += [
-            mk for mk in parens if max(mk.refs) <= listed and not named.intersection(mk.refs)
-        ]
+        found += [mk for mk in parens if max(mk.refs) <= listed and not named.intersection(mk.refs)]
     found.sort(key=lambda mk: mk.start)
     return found
 
@@ -185,7 +183,7 @@ _NARRATIVE_RE = re.compile(
 )
 
 
-_IBID_RE = re.compile(r"\(\s*(?:ibid|ibidem)\.?(?:,?\s*(?:p|pp)\.?\s*[\d–-]+)?\s*\)", re.I)
+_IBID_RE = re.compile(r"\(\s*(?:ibid|ibidem)\.?(?:,?\s*(?:p|pp)\.?\s*[\d–-]+)?\s*\)", re.IGNORECASE)
 
 
 _NOT_NAMES = {
@@ -257,7 +255,10 @@ def _looks_like_name(name: str) -> bool:
     words = _fold(name).split()
     if not words or words[0] in _NOT_NAMES or len(name) > 120:
         return False
-    return any(c.islower() for c in name) and not any(c.isdigit() for c in name)
+    if any(c.isdigit() for c in name):
+        return False
+    # a surname or organisation in words, or an organisation's acronym ("CMS", "NICE")
+    return any(c.islower() for c in name) or bool(re.fullmatch(r"[A-Z]{2,8}", name.strip(" ,")))
 
 
 def find_author_year(
@@ -306,8 +307,14 @@ def find_author_year(
                         refs.append(hit.number)
             if ok and (refs or unmatched):
                 found.append(
-                    Marker(m.group(), m.start(), m.end(), tuple(sorted(set(refs))), "author-year",
-                           tuple(unmatched))
+                    Marker(
+                        m.group(),
+                        m.start(),
+                        m.end(),
+                        tuple(sorted(set(refs))),
+                        "author-year",
+                        tuple(unmatched),
+                    )
                 )
         ibids.extend(_IBID_RE.finditer(text, lo, hi))
     found.sort(key=lambda mk: mk.start)

@@ -175,7 +175,12 @@ def _chars(item, height: float, out: list[_Glyph]) -> None:
                 bold = any(w in font for w in ("bold", "black", "heavy", "semibold", "demi"))
                 out.append(
                     _Glyph(
-                        text, child.x0, child.x1, height - child.y1, height - child.y0, size,
+                        text,
+                        child.x0,
+                        child.x1,
+                        height - child.y1,
+                        height - child.y0,
+                        size,
                         bold=bold,
                     )
                 )
@@ -417,9 +422,15 @@ class _BodyStyle:
         prev_ends = bool(_END_PUNCT_RE.search(prev.text))
         if not prev_ends and _fits(prev, ln, self.right) and not _starts_list(prev.text):
             # a short title line without end punctuation, then running text or a bullet
-            return ln.text[:1].isupper() and (
-                _starts_list(ln.text) or not self.short(ln) or bool(_END_PUNCT_RE.search(ln.text))
-            ) or _starts_list(ln.text)
+            return (
+                ln.text[:1].isupper()
+                and (
+                    _starts_list(ln.text)
+                    or not self.short(ln)
+                    or bool(_END_PUNCT_RE.search(ln.text))
+                )
+                or _starts_list(ln.text)
+            )
         if prev_ends and ln.x0 > self.left + 1.5 * ln.size and not _starts_list(ln.text):
             return prev.x0 <= self.left + 0.5 * ln.size  # a first-line indent
         return False
