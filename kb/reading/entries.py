@@ -450,6 +450,12 @@ def _mla_entry(
     )
 
 
+_APA_JOURNAL_RE = re.compile(
+    r"(?P<title>.+?[^A-Z])[.?!]\s+(?P<journal>[A-Z][^.,;]{2,120}?),\s*(?P<vol>\d+)\s*"
+    r"(?:\((?P<iss>[^()]{1,20})\))?\s*,\s*(?P<pages>[A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?)"
+)
+
+
 def parse_reference_entry(
     raw: str,
     number: int = 0,
@@ -567,7 +573,12 @@ def parse_reference_entry(
                 title = _clean(head)
             tail_at = best.start()
         else:
-            title = _clean(re.split(r"\.\s+(?=[A-Z])", rest, maxsplit=1)[0]) if rest else None
+            apa_m = _APA_JOURNAL_RE.match(rest) if apa is not None else None
+            if apa_m:  # APA: "Title. Journal Name, 14(3), 211-222."
+                title, journal = _clean(apa_m.group("title")), _clean(apa_m.group("journal"))
+                volume, issue, pages = apa_m.group("vol"), apa_m.group("iss"), apa_m.group("pages")
+            else:
+                title = _clean(re.split(r"\.\s+(?=[A-Z])", rest, maxsplit=1)[0]) if rest else None
     if volume is None and tail_at is not None:
         t = _APA_TAIL_RE.match(plain, tail_at)
         if t:
