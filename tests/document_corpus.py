@@ -48,7 +48,7 @@ class DocScore:
     date_right: bool = False
     date_found: str = ""
     report_right: bool = False
-    sections_found: int = 0
+    sections_found: int = 0  # headings found, and the body's first sentence where one is given
     sections_expected: int = 0
     misses: list[str] = field(default_factory=list)
     false: list[str] = field(default_factory=list)
@@ -133,6 +133,15 @@ def score(path: Path, expected: dict) -> DocScore:
     out.date_right = (date.value if date else None) == want_date and (
         date is None or want_source is None or date.source == want_source
     )
+    first = expected.get("first_body_sentence")
+    if first:
+        out.sections_expected += 1
+        body = [c for c in reading.claims if c.kind == "sentence"]
+        if body and _norm(body[0].text).startswith(_norm(first)):
+            out.sections_found += 1
+        else:
+            got = body[0].text[:60] if body else None
+            out.wrong_fields.append(f"first body sentence {got!r}, not {first!r}")
     titles = [_norm(sec.title) for sec in reading.sections]
     for want_title in expected.get("sections", []):
         out.sections_expected += 1

@@ -26,11 +26,33 @@ from kb.reading.lines import (
 
 
 # --- layout -------------------------------------------------------------------------------------
+def _split_at_salutation(
+    text: str, blocks: list[list[tuple[int, int]]]
+) -> list[list[tuple[int, int]]]:
+    """A "Dear …," line inside a block stands alone: a letter with no blank line around its
+    salutation has the subject line above it and the body below it in the same block."""
+    out: list[list[tuple[int, int]]] = []
+    for block in blocks:
+        cut = next(
+            (
+                i
+                for i, (s, e) in enumerate(block)
+                if len(block) > 1 and _SALUTATION_RE.match(text, s, e) and text[e - 1] in ",:"
+            ),
+            None,
+        )
+        if cut is None:
+            out.append(block)
+            continue
+        out.extend(b for b in (block[:cut], [block[cut]], block[cut + 1 :]) if b)
+    return out
+
+
 def layout(text: str) -> Layout:
     """Find headings, the preamble, paragraphs, list items, captions, signature and references."""
     refs = find_reference_list(text)
     body_end = refs.start if refs else len(text)
-    blocks = _blocks(text, 0, body_end)
+    blocks = _split_at_salutation(text, _blocks(text, 0, body_end))
     after_at = len(blocks)  # blocks after the reference list ("Coding", "Policy History")
     if refs is not None and refs.end < len(text):
         blocks += _blocks(text, refs.end, len(text))
