@@ -44,8 +44,9 @@ _DATE_RES = (
 
 
 _EFFECTIVE_RE = re.compile(
-    r"(?:(?:policy\s+)?(?:original\s+)?effective(?:\s+date)?|(?:last\s+)?(?:revised|reviewed|updated|"
-    r"revision)(?:\s+(?:date|on))?|review date|date (?:of )?(?:issue|revised|reviewed)"
+    r"(?<!next )(?<!planned )(?<!scheduled )"  # a next review is no date of this document
+    r"(?:(?:policy\s+)?(?:original\s+)?effective(?:\s+date)?|(?:last\s+)?(?:revised|reviewed|review|"
+    r"updated|revision)(?:\s+(?:date|on))?|date (?:of )?(?:issue|revised|reviewed)"
     r"|issued|approved|approval date)\b",
     re.IGNORECASE,
 )
@@ -54,6 +55,11 @@ _EFFECTIVE_RE = re.compile(
 _DATE_LABEL_RE = re.compile(
     r"(?:date|dated|date of letter|sent|published|posted|publication date|released)\b\s*:?",
     re.IGNORECASE,
+)
+
+
+_NOT_THIS_DATE_RE = re.compile(
+    r"\b(?:next|planned|scheduled|expir\w*|until|through|sunset|due|deadline|comments? due)\b", re.I
 )
 
 
@@ -99,6 +105,8 @@ def parse_date(s: str) -> tuple[str, int, int] | None:
 
 def _date_only(line: str) -> str | None:
     """A line that is a date and little else ("June 2, 2025", "Date: 2025-06-02")."""
+    if _NOT_THIS_DATE_RE.search(line):
+        return None  # "Next Review Date: 01/15/2026", "Expires June 1, 2026"
     m = _DATE_LABEL_RE.match(line)
     rest = line[m.end() :] if m else line
     hit = parse_date(rest)

@@ -97,7 +97,7 @@ def _paren_ok(text: str, m: re.Match, lo: int, hi: int, listed: bool = False) ->
     where it opens an enumeration ("and (2) cover ...").
     """
     p = m.start() - 1
-    if p >= lo and text[p] == " ":
+    if p >= lo and text[p] in " \n":  # a wrapped line may begin with the marker
         p -= 1
         if p < lo or not (text[p].isalnum() or text[p] in "%)]’'\"”®" or listed and text[p] == "."):
             return False
