@@ -941,7 +941,7 @@ def save(result: IngestResult, data_dir: Path | str | None = None) -> SaveReport
 # text report for the command line
 
 
-def _date_provenance(result: IngestResult) -> str:
+def date_provenance(result: IngestResult) -> str:
     """Where the document's date came from, in words."""
     d = result.document
     if result.date_source == "given":
@@ -967,7 +967,7 @@ def format_result(result: IngestResult, saved: SaveReport | None = None) -> str:
     lines = [
         f"{result.source_name}: {ex.format}{pages}, {ex.markers} superscript marker(s) recovered",
         f"document {d.id}: {d.title!r}, dated {d.date or 'unknown'} -> {d.file}",
-        f"date: {_date_provenance(result)}",
+        f"date: {date_provenance(result)}",
         *(f"reading: {n}" for n in getattr(result.reading, "notes", ())),
         "",
         f"{len(result.claims)} claim(s)",

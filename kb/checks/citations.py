@@ -175,7 +175,7 @@ def unresolved(ctx: CheckContext) -> list[Finding]:
                         "CIT-UNRESOLVED",
                         doc_id,
                         None,
-                        f"Reference {e.number} ({quote(e.raw, 60)}) matches no work in the "
+                        f"Reference {e.key or e.number} ({quote(e.raw, 60)}) matches no work in the "
                         "knowledge base.",
                         refs=(e.number,),
                     )
@@ -212,7 +212,7 @@ def non_publication(ctx: CheckContext) -> list[Finding]:
                     "CIT-NON-PUBLICATION",
                     doc_id,
                     None,
-                    f"Reference {e.number} ({quote(e.raw, 60)}) is {kind}{found}, not a "
+                    f"Reference {e.key or e.number} ({quote(e.raw, 60)}) is {kind}{found}, not a "
                     f"publication, yet it is cited as support by {len(claims)} "
                     f"claim{'s' if len(claims) != 1 else ''}.",
                     works=(w.citekey,),
@@ -357,7 +357,7 @@ def detail_mismatch(ctx: CheckContext) -> list[Finding]:
                     "CIT-DETAIL-MISMATCH",
                     doc_id,
                     None,
-                    f"Reference {e.number} differs from the record of {w.citekey}: {said}.",
+                    f"Reference {e.key or e.number} differs from the record of {w.citekey}: {said}.",
                     works=(w.citekey,),
                     refs=(e.number,),
                     evidence=tuple((f, (a, b)) for f, a, b in diffs),
@@ -400,7 +400,7 @@ def unverified(ctx: CheckContext) -> list[Finding]:
                     "CIT-UNVERIFIED",
                     doc_id,
                     None,
-                    f"Reference {e.number} ({w.citekey}) was not found in any record: {said} "
+                    f"Reference {e.key or e.number} ({w.citekey}) was not found in any record: {said} "
                     "come only from the letter's citation, and none of its numbers can be "
                     "checked.",
                     works=(w.citekey,),

@@ -7,7 +7,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from kb.ingest import IngestError, IngestResult, ingest, save
+from kb.ingest import IngestError, IngestResult, date_provenance, ingest, save
 from kb.sources import MAX_BYTES
 from kb.ui.common import guarded, need_kb
 
@@ -49,6 +49,9 @@ def _show(result: IngestResult, file_key: tuple) -> None:
         f"Document id `{doc.id}` · dated {doc.date or 'unknown'} · read from "
         f"{result.source_name} ({ex.format})"
     )
+    st.caption(f"Date: {date_provenance(result)}")
+    for note in getattr(result.reading, "notes", ()):
+        st.caption(f"Reading: {note}")
     factual = [c for c in result.claims if c.kind in ("sentence", "list-item", "caption")]
     cited = sum(1 for c in factual if c.refs)
     cols = st.columns(5)
