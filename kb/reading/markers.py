@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -319,10 +320,11 @@ def find_author_year(
         ibids.extend(_IBID_RE.finditer(text, lo, hi))
     found.sort(key=lambda mk: mk.start)
     # "(ibid.)" names what the citation before it named
+    ends = [mk.end for mk in found]  # found is sorted by start, and markers do not overlap
     for m in ibids:
-        before = [mk for mk in found if mk.end <= m.start() and mk.style == "author-year"]
-        if before:
-            last = before[-1]
+        i = bisect_right(ends, m.start())
+        if i:
+            last = found[i - 1]
             found.append(
                 Marker(m.group(), m.start(), m.end(), last.refs, "author-year", last.unmatched)
             )
