@@ -110,6 +110,8 @@ def test_an_author_year_name_no_entry_fits_is_kept_and_reported():
         ("As Deer et al. (2019) showed, it lasts.", ["Deer 2019"]),
         ("The trial ran in 2019 (March 2019) and (2019) alone.", []),
         ("Costs rose (CMS, 2023) sharply.", ["CMS 2023"]),
+        ("It was cleared (FDA approval, 2019) and sold (Phase 3, 2021).", []),
+        ("Results held (ibid.) and (Kim 2001) too.", ["Kim 2001"]),
     ],
 )
 def test_author_year_forms(text, named):

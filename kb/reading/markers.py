@@ -195,6 +195,12 @@ _NOT_NAMES = {
 }  # fmt: skip
 
 
+_NAME_SMALL_WORDS = {
+    "and", "et", "al", "of", "for", "the", "on", "in", "de", "van", "von", "der", "den", "del",
+    "della", "da", "di", "du", "la", "le", "y", "e.g", "i.e", "see", "also", "cf", "&",
+}  # fmt: skip
+
+
 def _fold(s: str) -> str:
     """Lower case, no accents, letters and digits only."""
     s = unicodedata.normalize("NFKD", s)
@@ -258,6 +264,9 @@ def _looks_like_name(name: str) -> bool:
         return False
     if any(c.isdigit() for c in name):
         return False
+    for w in re.findall(r"[^\s,;]+", name):
+        if w[0].islower() and w.rstrip(".").lower() not in _NAME_SMALL_WORDS:
+            return False  # "FDA approval, 2019" is no author
     # a surname or organisation in words, or an organisation's acronym ("CMS", "NICE")
     return any(c.islower() for c in name) or bool(re.fullmatch(r"[A-Z]{2,8}", name.strip(" ,")))
 
