@@ -354,7 +354,8 @@ _KIND_RULES = (
         "report",
         (
             r"\b(?:report to (?:the )?congress|technical report|issue brief|white paper|"
-            r"evidence (?:review|report)|technology assessment|data brief|annual report|report)\b"
+            r"evidence (?:review|report)|technology assessment|data brief|annual report|report|"
+            r"comparative effectiveness review|evidence synthesis|review no\.)"
         ),
     ),
 )
@@ -386,6 +387,8 @@ def entry_kind(
         return "web-page"
     if not authors and not year and not journal:
         return "note"
+    if authors and not volume and _organisation(authors[0]):
+        return "report"  # an organisation's own publication, not in a journal
     return "journal-article"
 
 
