@@ -130,6 +130,19 @@ def test_author_year_forms(text, named):
     assert got == named
 
 
+def test_an_organisation_entry_without_a_period_before_its_year():
+    text = (
+        "Org\n\nPain clinics vary widely (American Academy of Pain Medicine, 2020). Relief "
+        "lasted a long time (Deer 2019).\n\nReferences\n\n"
+        "American Academy of Pain Medicine (2020). Position on access to care. Chicago: AAPM.\n"
+        "Deer, T. R. (2019). A long study. Pain Journal, 4(2), 1-9.\n"
+    )
+    r = read_document("x", text)
+    assert [e.key for e in r.entries] == ["American Academy of Pain Medicine 2020", "Deer 2019"]
+    assert [m.refs for c in r.claims for m in c.citations] == [(1,), (2,)]
+    assert r.entries[0].kind == "report"
+
+
 def test_an_author_year_document_gets_the_same_graph_edges_checks_and_report(tmp_path):
     kb = load_kb(TINY)
     result = ingest(POLICY.read_bytes(), "policy.txt", kb)

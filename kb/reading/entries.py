@@ -55,6 +55,7 @@ _AUTHOR_START_RE = re.compile(
     r"(?:(?:van|von|de|der|den|del|della|da|di|du|la|le|St\.)\s+)*[A-Z][\w'’.-]*"
     r"(?:[ -][A-Z][\w'’-]+)*(?:,\s+(?:[A-Z]\.|[A-Z][a-z]+)|\s+[A-Z]{1,3}[,.]|\s+et al\b)"
     r"|[A-Z][\w.&'’ ,()-]{2,160}?\.\s+(?:\(\s*(?:19|20)\d{2}|(?:19|20)\d{2}\b|[A-Z0-9\"“])"
+    r"|[A-Z][\w.&'’ ,-]{2,160}?\s\((?:19|20)\d{2}[a-z]?\)"  # "American Academy (2020)."
 )
 
 
