@@ -63,12 +63,12 @@ def main() -> int:
     table = by_shape(scores)
     print(f"{len(scores)} documents, {len(table)} shapes")
     print(
-        f"{'shape':30} {'docs':>4} {'recall':>7} {'prec.':>7} {'entries':>8} {'dates':>6} "
+        f"{'shape':36} {'docs':>4} {'recall':>7} {'prec.':>7} {'entries':>8} {'dates':>6} "
         f"{'reports':>8} {'sections':>8}"
     )
     for shape, r in table.items():
         print(
-            f"{shape:30} {r['documents']:4} {r['recall']:7.3f} {r['precision']:7.3f} "
+            f"{shape:36} {r['documents']:4} {r['recall']:7.3f} {r['precision']:7.3f} "
             f"{r['entries']:8.3f} {r['dates']:6.2f} {r['reports']:8.2f} {r['sections']:8.2f}"
         )
     for s in scores:
