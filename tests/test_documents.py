@@ -179,6 +179,20 @@ def test_kb_validate_reports_uncited_dangling_and_cited_only_inside(tmp_path, ca
     assert "[ref 3]: reference entry 3 is cited only inside reference entry 4" in out
 
 
+def test_parenthesised_numbers_that_are_no_markers():
+    text = (
+        "Org\n\nDear Sir,\n\nThe trial enrolled 40 (20 per arm) patients aged 65 (range 50-80) "
+        "years (1). We request that you (1) cover the procedure and (2) pay for it. The dose was "
+        "5 (mg/kg) daily. Pain fell by 3 (SD 2) points (2). The registry (2) found the same.\n\n"
+        "References\n\n1. Abel B. Trial one. J Ex. 2019;1:1-2.\n"
+        "2. Cole D. Trial two. J Ex. 2020;1:1-2.\n"
+    )
+    r = read_document("x", text)
+    got = [(m.text, m.refs) for c in r.claims for m in c.citations]
+    assert got == [("(1)", (1,)), ("(2)", (2,)), ("(2)", (2,))]
+    assert any("parenthesised numbers" in n for n in r.notes)
+
+
 # --- dates --------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "text, value, source",

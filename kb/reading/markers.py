@@ -85,7 +85,9 @@ def _is_exponent(text: str, start: int) -> bool:
 
 
 _ENUM_BEFORE_RE = re.compile(
-    r"(?:\b(?:and|or|to|then|also|either|both|we|will|would|should|must|shall|may|can)|[:;])\s*$",
+    r"(?:\b(?:and|or|to|then|also|either|both|we|you|they|i|it|he|she|that|which|who|please|"
+    r"will|would|should|must|shall|may|can|is|are|be|was|were|include|includes|including|"
+    r"namely|first|second|third)|[:;])\s*$",
     re.IGNORECASE,
 )
 
