@@ -194,6 +194,8 @@ _NOT_NAMES = {
     "october", "november", "december", "in", "since", "from", "until", "by", "after", "before",
     "during", "fy", "cy", "the", "spring", "summer", "fall", "autumn", "winter", "year", "updated",
     "revised", "effective", "accessed", "published", "policy", "version", "table", "figure",
+    "phase", "stage", "grade", "level", "type", "class", "volume", "section", "chapter",
+    "appendix", "part", "cohort", "study", "trial", "group", "arm", "fig", "see", "approx",
 }  # fmt: skip
 
 
