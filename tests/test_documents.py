@@ -193,6 +193,19 @@ def test_parenthesised_numbers_that_are_no_markers():
     assert any("parenthesised numbers" in n for n in r.notes)
 
 
+def test_an_alphabetical_entry_cited_only_inside_another():
+    text = (
+        "Org\n\nRelief lasted a long time in most patients (Deer 2019).\n\nReferences\n\n"
+        "Deer, T. R. (2019). A long study. Pain Journal, 4(2), 1-9. See also Kim 2018.\n"
+        "Kim, S. (2018). The protocol. Pain Journal, 3(1), 2-8.\n"
+        "Lee, A. (2017). Unrelated. Pain Journal, 2(1), 3-4.\n"
+    )
+    r = read_document("x", text)
+    rep = citation_report(r)
+    assert rep.cited_only_inside == {2: (1,)}
+    assert rep.uncited == (3,)
+
+
 # --- dates --------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "text, value, source",

@@ -244,6 +244,19 @@ def citation_report(reading: Reading) -> CitationReport:
                 for n in re.findall(r"\d+", m.group(1)):
                     if int(n) in numbers and int(n) != e.number:
                         inside.setdefault(int(n), set()).add(e.number)
+    else:  # "See also Lindqvist 2021a." inside another entry of an alphabetical list
+        for other in reading.entries:
+            if not other.key:
+                continue
+            name, year = other.key.rsplit(" ", 1)
+            cue = re.compile(
+                rf"\b(?:see(?:\s+also)?|cf\.|update of|erratum (?:to|in)|reprinted in)\s+"
+                rf"{re.escape(name)}(?:\s+et al\.?)?,?\s*\(?{re.escape(year)}\b",
+                re.IGNORECASE,
+            )
+            for e in reading.entries:
+                if e.number != other.number and cue.search(e.raw):
+                    inside.setdefault(other.number, set()).add(e.number)
     uncited = tuple(
         e.number for e in reading.entries if e.number not in cited and e.number not in inside
     )
