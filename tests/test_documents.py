@@ -153,6 +153,10 @@ def test_an_author_year_document_gets_the_same_graph_edges_checks_and_report(tmp
     g = result.graph
     names = [(u, v) for u, v, k in g.edges(keys=True) if k == "names" and u.startswith("citation:")]
     assert len(names) >= 14  # one per (citation, entry) pair: 13 citations, two naming two
+    from kb.views.claims import ref_labels
+
+    assert ref_labels(result.kb, result.document.id, claim.refs) == "Abernathy 2021"
+    assert ref_labels(kb, "tiny", (1, 2)) == "1, 2"  # a numbered list keeps its numbers
     report = format_result(result)
     assert "date: 2025-07-01, from the effective/revised line: 'Effective date: July 1, 2025'" in (
         report

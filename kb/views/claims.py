@@ -39,6 +39,16 @@ def section_titles(kb: Any, document: str) -> dict[str, str]:
     }
 
 
+def ref_labels(kb: Any, document: str, numbers: Iterable[int]) -> str:
+    """Reference numbers as a document cites them: "3, 4", or "Deer 2019; Staats 2023" for
+    the entries of an alphabetical list (numbered by position, named by author and year)."""
+    reading = kb.readings.get(document)
+    keys = {e.number: e.key for e in reading.entries if e.key} if reading else {}
+    if not keys:
+        return ", ".join(str(n) for n in numbers)
+    return "; ".join(keys.get(n, str(n)) for n in numbers)
+
+
 def claim_rows(kb: Any, g: nx.MultiDiGraph, checks: Checks, document: str) -> list[dict]:
     """Every claim of a document with its verdict, finding codes, references and sources."""
     titles = section_titles(kb, document)
@@ -60,7 +70,7 @@ def claim_rows(kb: Any, g: nx.MultiDiGraph, checks: Checks, document: str) -> li
                 "analyst": "; ".join(a.label for a in analyst) or "—",
                 "severity": checks.worst_severity(c.id) or "—",
                 "codes": ", ".join(codes),
-                "refs": ", ".join(str(n) for n in claim_refs(c)) or "—",
+                "refs": ref_labels(kb, document, claim_refs(c)) or "—",
                 "works": ", ".join(works),
                 "studies": ", ".join(studies),
             }
