@@ -81,27 +81,6 @@ _STOP = {
     "this",
     "that",
 }
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        start=1,
-    )
-}
-_MONTH_RE = "(" + "|".join(list(_MONTHS) + [m[:3] for m in _MONTHS] + ["sept"]) + r")\.?"
 
 
 class SaveConflict(IngestError):
@@ -145,6 +124,9 @@ class IngestResult:
     warnings: tuple[str, ...] = ()
     conflicts: tuple[str, ...] = ()
     enrichment: tuple = ()
+    # where the date came from: header, effective-line, dateline, signature, given or unknown
+    date_source: str = "unknown"
+    date_line: str = ""
     mappings: tuple[tuple[int, str, str], ...] = ()
 
     @property
@@ -180,6 +162,7 @@ class IngestResult:
                 "title": d.title,
                 "organisation": d.organisation,
                 "date": d.date,
+                "date_source": self.date_source,
                 "kind": d.kind,
                 "file": d.file,
             },
@@ -217,6 +200,8 @@ class IngestResult:
                 }
                 for x in self.enrichment
             ],
+            "citation_style": getattr(self.reading, "style", None),
+            "reading_notes": list(getattr(self.reading, "notes", ())),
             "problems": [str(p) for p in self.problems],
             "warnings": list(self.warnings),
             "conflicts": list(self.conflicts),
@@ -242,30 +227,19 @@ def slug(text: str) -> str:
     return s[:60].strip("-") or "letter"
 
 
+def document_date(text: str) -> Any:
+    """The document's own date (kb.reading.DocumentDate: value, source, line) or None."""
+    from kb.reading import document_date as read_date
+    from kb.reading import layout
+
+    return read_date(text, layout(text))
+
+
 def guess_date(text: str) -> str:
-    """The first date near the top of a letter as YYYY-MM-DD ('' when none is found)."""
-    head = text[:4000]
-    found: list[tuple[int, str]] = []
-    pats = [
-        (rf"\b{_MONTH_RE}\s+(\d{{1,2}}),?\s+(\d{{4}})\b", lambda m: (m[3], m[1], m[2])),
-        (rf"\b(\d{{1,2}})\s+{_MONTH_RE}\s+(\d{{4}})\b", lambda m: (m[3], m[2], m[1])),
-        (r"\b(\d{4})-(\d{2})-(\d{2})\b", lambda m: (m[1], m[2], m[3])),
-        (r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b", lambda m: (m[3], m[1], m[2])),
-    ]
-    for pat, parts in pats:
-        for m in re.finditer(pat, head, re.IGNORECASE):
-            y, mo, d = parts(m)
-            month = (
-                int(mo)
-                if str(mo).isdigit()
-                else _MONTHS.get(
-                    next((k for k in _MONTHS if k.startswith(str(mo).lower()[:3])), ""), 0
-                )
-            )
-            if 1 <= month <= 12 and 1 <= int(d) <= 31 and 1900 < int(y) < 2100:
-                found.append((m.start(), f"{int(y):04d}-{month:02d}-{int(d):02d}"))
-                break
-    return min(found)[1] if found else ""
+    """The document's date as YYYY-MM-DD from its header, an effective/revised line, a dateline
+    or its signature; '' when there is none (a date inside the argument is never taken)."""
+    found = document_date(text)
+    return found.value if found is not None else ""
 
 
 def guess_title(text: str, name: str) -> str:
@@ -319,7 +293,10 @@ def make_citekey(entry: ReferenceEntry, taken: set[str]) -> str:
 
 
 def work_kind(entry: ReferenceEntry) -> str:
-    """A guess at what an unknown entry cites: journal article, chapter, coding text or note."""
+    """What an unknown entry cites: the kind reading gave it (report, regulatory document, web
+    page, press release, guideline, ...), else journal article, chapter, coding text or note."""
+    if entry.kind in schema.WORK_KINDS and entry.kind != "journal-article":
+        return entry.kind
     raw = entry.raw or ""
     if re.search(r"\b(CPT|HCPCS|ICD-?1[01]|coding|code descriptor)\b", raw):
         return "coding-document"
@@ -362,7 +339,9 @@ def work_from_entry(entry: ReferenceEntry, key: str, doc_id: str) -> Work:
         pmid=entry.pmid,
         verified=False,
         unconfirmed=tuple(parsed),
-        note=f"Added by ingest from reference {entry.number} of {doc_id}; fields were parsed "
+        note=f"Added by ingest from reference {entry.number}"
+        + (f" ({entry.key})" if entry.key else "")
+        + f" of {doc_id}; fields were parsed "
         "from the letter's entry and are not checked against the record.",
         source=Source(schema.REFERENCES_FILE),
     )
@@ -516,7 +495,16 @@ def _same_new_work(entry: ReferenceEntry, new_works: dict[str, Work], resolve) -
     if found is None:
         for r in resolve([entry], new_works):
             if r.work in new_works:
-                return new_works[r.work]
+                found = new_works[r.work]
+    # "Lindqvist 2021a" and "Lindqvist 2021b": the list itself says they are two works
+    if (
+        found is not None
+        and entry.key
+        and found.note
+        and f"({entry.key})" not in found.note
+        and re.search(r"\([^()]+ \d{4}[a-z]?\)", found.note)
+    ):
+        return None
     return found
 
 
@@ -584,7 +572,12 @@ def ingest(
     data, name = _read_input(path_or_bytes, name)
     extracted = extract(data, name)
     text = extracted.text
-    date = (date or "").strip() or guess_date(text)
+    found_date = None if (date or "").strip() else document_date(text)
+    date = (date or "").strip() or (found_date.value if found_date is not None else "")
+    if (date or "").strip() and found_date is None:
+        date_source = "given"
+    else:
+        date_source = found_date.source if found_date is not None else "unknown"
     if date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
         raise IngestError("bad-date", f"{date!r} is not a date of the form YYYY-MM-DD.")
     doc_id = _doc_id(doc_id, name, kb)
@@ -622,9 +615,11 @@ def ingest(
     if not reading.entries:
         raise IngestError(
             "no-references",
-            f"No numbered reference list was found in {name}. Ingest ties "
+            f"No reference list was found in {name}. Ingest ties "
             "each claim to the references it cites, so it needs a list such as "
-            "'References' followed by '1. Author. Title. Journal. Year.'",
+            "'References' followed by '1. Author. Title. Journal. Year.', or an "
+            "alphabetical list ('Deer, T. R. (2019). Title. Journal.') for author-year "
+            "citations.",
         )
     resolutions = dict(alone.resolutions)
     unresolved = [
@@ -732,6 +727,8 @@ def ingest(
         conflicts=conflicts,
         enrichment=enrichment,
         mappings=tuple(mappings),
+        date_source=date_source,
+        date_line=found_date.text if found_date is not None else "",
     )
 
 
@@ -767,6 +764,25 @@ def save(result: IngestResult, data_dir: Path | str | None = None) -> SaveReport
 # text report for the command line
 
 
+def date_provenance(result: IngestResult) -> str:
+    """Where the document's date came from, in words."""
+    d = result.document
+    if result.date_source == "given":
+        return f"{d.date}, given on the command line"
+    if not d.date:
+        return (
+            "unknown: no date in the header, an effective/revised line, a dateline or the "
+            "signature (dates inside the text are not the document's)"
+        )
+    where = {
+        "header": "the header",
+        "effective-line": "the effective/revised line",
+        "dateline": "the dateline",
+        "signature": "the signature block",
+    }.get(result.date_source, result.date_source)
+    return f"{d.date}, from {where}: {result.date_line.strip()!r}"
+
+
 def format_result(result: IngestResult, saved: SaveReport | None = None) -> str:
     """A plain-text report of an ingest: document, claims, entries, findings, warnings."""
     ex, d = result.extracted, result.document
@@ -774,6 +790,8 @@ def format_result(result: IngestResult, saved: SaveReport | None = None) -> str:
     lines = [
         f"{result.source_name}: {ex.format}{pages}, {ex.markers} superscript marker(s) recovered",
         f"document {d.id}: {d.title!r}, dated {d.date or 'unknown'} -> {d.file}",
+        f"date: {date_provenance(result)}",
+        *(f"reading: {n}" for n in getattr(result.reading, "notes", ())),
         "",
         f"{len(result.claims)} claim(s)",
     ]

@@ -89,6 +89,9 @@ class Citation:
     refs: tuple[int, ...]
     start: int
     end: int
+    # Author-year citations name entries by author and year: refs hold the numbers of the entries
+    # they were tied to; `unmatched` what they named that no entry fits ("Smith 2020").
+    unmatched: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,11 @@ class Claim:
 
 @dataclass(frozen=True)
 class ReferenceEntry:
-    """A numbered entry of a document's reference list; the raw text is kept."""
+    """An entry of a document's reference list; the raw text is kept.
+
+    `number` is the entry's label in a numbered list, or its position (from 1) in an unnumbered,
+    alphabetical one; then `key` is how the text cites it ("Deer 2019", "Lindqvist 2021a").
+    """
 
     id: str
     document: str
@@ -127,6 +134,9 @@ class ReferenceEntry:
     pages: str | None = None
     doi: str | None = None
     pmid: str | None = None
+    key: str | None = None
+    kind: str | None = None  # what it cites: journal-article, report, regulatory, web-page, ...
+    url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,17 @@ BIB_EXTRA_FIELDS = ("kind", "sponsor", "verified", "unconfirmed", "pmid", "pmcid
 # --- controlled vocabularies -------------------------------------------------------------
 DOCUMENT_KINDS = ("letter", "position-statement", "comment-letter", "press-release", "other")
 
-WORK_KINDS = ("journal-article", "book-chapter", "guideline", "coding-document", "note")
+WORK_KINDS = (
+    "journal-article",
+    "book-chapter",
+    "guideline",
+    "coding-document",
+    "note",
+    "report",
+    "regulatory",
+    "web-page",
+    "press-release",
+)
 PUBLICATION_KINDS = ("journal-article", "book-chapter", "guideline")
 VERIFIED_VALUES = ("record", "cited-only")
 

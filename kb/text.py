@@ -11,6 +11,10 @@ survive: ø → o, ł → l, ß → ss (NFKD would turn "Søren Ørsted" into "s
 ('Staats', 'Peter S.')
 >>> split_name("Staats, Jr, Peter S.")
 ('Staats', 'Peter S.')
+>>> split_name("Abernathy R. T.")
+('Abernathy', 'R. T.')
+>>> split_name("T. R. Deer")
+('Deer', 'T. R.')
 >>> surname("Jan van der Berg")
 'van der berg'
 """
@@ -79,9 +83,15 @@ def split_name(raw: str) -> tuple[str, str] | None:
     if len(tokens) == 1:
         return tokens[0], ""
     if _is_initials(tokens[-1]) and not _is_initials(tokens[0]):
-        return " ".join(tokens[:-1]), tokens[-1]  # "Staats PS", "van der Berg J"
+        i = len(tokens) - 1
+        while i > 1 and _is_initials(tokens[i - 1]):
+            i -= 1  # "Abernathy R. T.": every initial goes with the given names
+        return " ".join(tokens[:i]), " ".join(tokens[i:])  # "Staats PS", "van der Berg J"
     if _is_initials(tokens[0]):
-        return " ".join(tokens[1:]), tokens[0]  # "PS Staats"
+        i = 1
+        while i < len(tokens) - 1 and _is_initials(tokens[i]):
+            i += 1  # "T. R. Deer"
+        return " ".join(tokens[i:]), " ".join(tokens[:i])  # "PS Staats"
     i = len(tokens) - 1
     while i > 1 and tokens[i - 1].lower() in PARTICLES:
         i -= 1

@@ -77,7 +77,7 @@ def _cases() -> dict[str, tuple[str, bytes, str, str]]:
             "letter.txt",
             NO_REFS.encode(),
             "no-references",
-            "No numbered reference list",
+            "No reference list",
         ),
     }
 

@@ -273,7 +273,9 @@ def test_dangling_marker_and_uncited_entry():
     )
     r = read_document("d", text)
     problems = {p.field: p for p in marker_problems(r)}
+    # a warning: the data load; the fact check (CIT-NO-ENTRY) reports the letter's error
     assert problems["ref 4"].severity == "warning"
+    assert "has no entry 4" in problems["ref 4"].message
     assert problems["ref 2"].severity == "warning" and "never cited" in problems["ref 2"].message
     assert "ref 1" not in problems
 

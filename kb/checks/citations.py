@@ -121,7 +121,11 @@ def no_entry(ctx: CheckContext) -> list[Finding]:
             continue
         if not numbers:
             refs = sorted({n for _, cit in markers for n in cit.refs})
-            span = f"{refs[0]}–{refs[-1]}" if len(refs) > 1 else str(refs[0])
+            unmatched = sorted({k for _, cit in markers for k in cit.unmatched})
+            if refs:
+                span = f"{refs[0]}–{refs[-1]}" if len(refs) > 1 else str(refs[0])
+            else:
+                span = ", ".join(unmatched[:3]) + (" …" if len(unmatched) > 3 else "")
             out.append(
                 emit(
                     "CIT-NO-ENTRY",
@@ -136,6 +140,17 @@ def no_entry(ctx: CheckContext) -> list[Finding]:
             continue
         listed = f"{min(numbers)}–{max(numbers)}"
         for c, cit in markers:
+            if cit.unmatched:
+                out.append(
+                    emit(
+                        "CIT-NO-ENTRY",
+                        doc_id,
+                        c.id,
+                        f"Citation {cit.text.strip()} names {'; '.join(cit.unmatched)}, which no "
+                        "entry of the reference list matches (first author and year).",
+                        evidence=(("marker", cit.text), ("names", cit.unmatched)),
+                    )
+                )
             missing = [n for n in cit.refs if n not in numbers]
             if missing:
                 names = ", ".join(map(str, missing))
@@ -187,7 +202,7 @@ def unresolved(ctx: CheckContext) -> list[Finding]:
                         "CIT-UNRESOLVED",
                         doc_id,
                         None,
-                        f"Reference {e.number} ({quote(e.raw, 60)}) {what}.",
+                        f"Reference {e.key or e.number} ({quote(e.raw, 60)}) {what}.",
                         refs=(e.number,),
                     )
                 )
@@ -229,7 +244,7 @@ def non_publication(ctx: CheckContext) -> list[Finding]:
                     "CIT-NON-PUBLICATION",
                     doc_id,
                     None,
-                    f"Reference {e.number} ({quote(e.raw, 60)}) is {kind}{found}, not a "
+                    f"Reference {e.key or e.number} ({quote(e.raw, 60)}) is {kind}{found}, not a "
                     f"publication, yet it is cited as support by {len(claims)} "
                     f"claim{'s' if len(claims) != 1 else ''}.",
                     works=(w.citekey,),
@@ -387,7 +402,8 @@ def detail_mismatch(ctx: CheckContext) -> list[Finding]:
                     "CIT-DETAIL-MISMATCH",
                     doc_id,
                     None,
-                    f"Reference {e.number} differs from the record of {w.citekey}: {said}.",
+                    f"Reference {e.key or e.number} differs from the record of {w.citekey}: "
+                    f"{said}.",
                     works=(w.citekey,),
                     refs=(e.number,),
                     evidence=tuple((f, (a, b)) for f, a, b in diffs),
@@ -436,7 +452,8 @@ def unverified(ctx: CheckContext) -> list[Finding]:
                     "CIT-UNVERIFIED",
                     doc_id,
                     None,
-                    f"Reference {e.number} ({w.citekey}) was not found in any record: {said} "
+                    f"Reference {e.key or e.number} ({w.citekey}) was not found in any record: "
+                    f"{said} "
                     "come only from the letter's citation, and none of its numbers can be "
                     "checked.",
                     works=(w.citekey,),
@@ -509,7 +526,7 @@ def dated_after(ctx: CheckContext) -> list[Finding]:
                     "CIT-DATED-AFTER",
                     doc_id,
                     None,
-                    f"Reference {e.number} ({w.citekey}) is dated {dated}, {when} "
+                    f"Reference {e.key or e.number} ({w.citekey}) is dated {dated}, {when} "
                     f"({doc.date}), so it may not have been out when the letter was "
                     f"written{source}.",
                     works=(w.citekey,),

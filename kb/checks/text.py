@@ -404,7 +404,9 @@ def stated_sizes(claims: list[Claim], upto: int | None = None) -> list[tuple[Ato
             if upto is not None and m.start >= upto:
                 continue
             if m.kind == "sample_size" or (
-                m.kind in ("written", "count") and norm_unit(m.unit) in PERSON_UNITS
+                m.kind in ("written", "count")
+                and norm_unit(m.unit) in PERSON_UNITS
+                and (m.value is None or m.value < 1_000_000)  # a population is not a sample
             ):
                 for a in atoms(m):
                     if a.cls == "n" and a.value >= 1 and a.value.is_integer():

@@ -62,7 +62,7 @@ def analyse(kb: KnowledgeBase) -> KnowledgeBase:
                         "warning",
                     )
                 )
-        kb.problems.extend(marker_problems(reading))
+        kb.problems.extend(marker_problems(reading, doc.file))
     for a in kb.assessments.values():
         doc = kb.documents.get(a.document)
         if doc is None:

@@ -258,53 +258,113 @@ def resolve_entries(
     return tuple(_resolve(e, index, threshold) for e in entries)
 
 
+_INSIDE_RE = re.compile(
+    r"\b(?:see(?:\s+also)?|refs?\.?|references?|cf\.)\s+(?:refs?\.?\s+|references?\s+)?"
+    r"(\d{1,3}(?:\s*(?:,|and|&|[-–])\s*\d{1,3})*)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class CitationReport:
+    """How a document's markers and entries meet: what is cited, from where, and what is not.
+
+    `dangling` holds what markers name that no entry is: numbers as text ("27") and author-year
+    names ("Smith 2020"), each with how often and where first (offset, claim id).
+    """
+
+    cited: dict[int, tuple[int, int, str]]  # entry number -> (times, first offset, claim id)
+    dangling: dict[str, tuple[int, int, str]]
+    uncited: tuple[int, ...]  # entries named by no marker and no other entry
+    cited_only_inside: dict[int, tuple[int, ...]]  # entry -> the entries whose text names it
+
+
+def citation_report(reading: Reading) -> CitationReport:
+    """Which entries the markers cite, which names match no entry, which entries are never
+    cited, and which are named only inside other entries ("See also ref 3.")."""
+    numbers = {e.number for e in reading.entries}
+    cited: dict[int, tuple[int, int, str]] = {}
+    dangling: dict[str, tuple[int, int, str]] = {}
+    for claim in reading.claims:
+        for cit in claim.citations:
+            names = [(n in numbers, n, str(n)) for n in cit.refs]
+            names += [(False, None, k) for k in cit.unmatched]
+            for known, n, label in names:
+                table, key = (cited, n) if known else (dangling, label)
+                times, at, cid = table.get(key, (0, cit.start, claim.id))
+                table[key] = (times + 1, at, cid)
+    inside: dict[int, set[int]] = {}
+    if reading.style == "numeric":
+        for e in reading.entries:
+            for m in _INSIDE_RE.finditer(e.raw):
+                for n in re.findall(r"\d+", m.group(1)):
+                    if int(n) in numbers and int(n) != e.number:
+                        inside.setdefault(int(n), set()).add(e.number)
+    else:  # "See also Lindqvist 2021a." inside another entry of an alphabetical list
+        for other in reading.entries:
+            if not other.key:
+                continue
+            name, year = other.key.rsplit(" ", 1)
+            cue = re.compile(
+                rf"\b(?:see(?:\s+also)?|cf\.|update of|erratum (?:to|in)|reprinted in)\s+"
+                rf"{re.escape(name)}(?:\s+et al\.?)?,?\s*\(?{re.escape(year)}\b",
+                re.IGNORECASE,
+            )
+            for e in reading.entries:
+                if e.number != other.number and cue.search(e.raw):
+                    inside.setdefault(other.number, set()).add(e.number)
+    uncited = tuple(
+        e.number for e in reading.entries if e.number not in cited and e.number not in inside
+    )
+    only_inside = {n: tuple(sorted(by)) for n, by in sorted(inside.items()) if n not in cited}
+    return CitationReport(cited, dangling, uncited, only_inside)
+
+
 def marker_problems(reading: Reading, file: str | None = None) -> list[Problem]:
-    """Markers naming a number with no reference entry, and entries no marker names.
+    """Markers naming no reference entry, entries no marker names, and entries named only inside
+    other entries: the one rule `kb validate` and the ingest report share.
 
     With no reference list at all, every cited number is reported (one problem per number),
     never dropped.
     """
     file = file or reading.file
-    numbers = {e.number for e in reading.entries}
     lines = LineIndex(reading.text) if reading.text else None
-    first: dict[int, tuple[int, str]] = {}
-    count: dict[int, int] = {}
-    for claim in reading.claims:
-        for cit in claim.citations:
-            for n in cit.refs:
-                first.setdefault(n, (cit.start, claim.id))
-                count[n] = count.get(n, 0) + 1
+    rep = citation_report(reading)
     problems: list[Problem] = []
-    for n in sorted(first):
-        if n in numbers:
-            continue
-        offset, claim_id = first[n]
+
+    def order(label: str) -> tuple[int, int | str]:
+        return (0, int(label)) if label.isdigit() else (1, label)
+
+    for label in sorted(rep.dangling, key=order):
+        times_n, offset, claim_id = rep.dangling[label]
         line = lines.line(offset) if lines else None
-        times = f"{count[n]} time{'s' if count[n] != 1 else ''}"
+        times = f"{times_n} time{'s' if times_n != 1 else ''}"
+        what = f"reference {label}" if label.isdigit() else label
+        # a warning either way, as `kb validate` always reported it: the document is as it
+        # came, and the fact check's CIT-NO-ENTRY finding is where it counts as an error
         if reading.entries:
             msg = (
-                f"marker names reference {n} ({times}, first in {claim_id}), "
-                f"but the reference list has no entry {n}"
+                f"marker names {what} ({times}, first in {claim_id}), "
+                f"but the reference list has no entry {'for it' if not label.isdigit() else label}"
             )
-            # a warning, as `kb validate` always reported it: the document is as it came, and
-            # the fact check's CIT-NO-ENTRY finding is where it counts as an error
-            problems.append(Problem(file, line, f"ref {n}", msg, "warning"))
         else:
             msg = (
-                f"marker names reference {n} ({times}, first in {claim_id}), but the "
+                f"marker names {what} ({times}, first in {claim_id}), but the "
                 "document has no reference list: the citation cannot be resolved"
             )
-            problems.append(Problem(file, line, f"ref {n}", msg, "warning"))
+        fld = f"ref {label}" if label.isdigit() else "marker"
+        problems.append(Problem(file, line, fld, msg, "warning"))
     for e in reading.entries:
-        if e.number not in first:
-            line = lines.line(e.start) if lines and e.start is not None else None
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    f"ref {e.number}",
-                    f"reference entry {e.number} is never cited in the text",
-                    "warning",
-                )
+        line = lines.line(e.start) if lines and e.start is not None else None
+        name = f"{e.number}" + (f" ({e.key})" if e.key else "")
+        if e.number in rep.cited_only_inside:
+            by = ", ".join(str(n) for n in rep.cited_only_inside[e.number])
+            msg = (
+                f"reference entry {name} is cited only inside reference entry {by}, "
+                "never in the text"
             )
+            problems.append(Problem(file, line, f"ref {e.number}", msg, "warning"))
+        elif e.number in rep.uncited:
+            msg = f"reference entry {name} is never cited in the text"
+            problems.append(Problem(file, line, f"ref {e.number}", msg, "warning"))
     return problems

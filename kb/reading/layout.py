@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kb.reading.dates import _date_only
 from kb.reading.entries import find_reference_list
 from kb.reading.lines import (
     _BULLET_RE,
@@ -25,11 +26,36 @@ from kb.reading.lines import (
 
 
 # --- layout -------------------------------------------------------------------------------------
+def _split_at_salutation(
+    text: str, blocks: list[list[tuple[int, int]]]
+) -> list[list[tuple[int, int]]]:
+    """A "Dear …," line inside a block stands alone: a letter with no blank line around its
+    salutation has the subject line above it and the body below it in the same block."""
+    out: list[list[tuple[int, int]]] = []
+    for block in blocks:
+        cut = next(
+            (
+                i
+                for i, (s, e) in enumerate(block)
+                if len(block) > 1 and _SALUTATION_RE.match(text, s, e) and text[e - 1] in ",:"
+            ),
+            None,
+        )
+        if cut is None:
+            out.append(block)
+            continue
+        out.extend(b for b in (block[:cut], [block[cut]], block[cut + 1 :]) if b)
+    return out
+
+
 def layout(text: str) -> Layout:
     """Find headings, the preamble, paragraphs, list items, captions, signature and references."""
     refs = find_reference_list(text)
     body_end = refs.start if refs else len(text)
-    blocks = _blocks(text, 0, body_end)
+    blocks = _split_at_salutation(text, _blocks(text, 0, body_end))
+    after_at = len(blocks)  # blocks after the reference list ("Coding", "Policy History")
+    if refs is not None and refs.end < len(text):
+        blocks += _blocks(text, refs.end, len(text))
     items: list[_Item] = []
     headings: list[tuple[int, int]] = []
     zone = "preamble"  # letterhead lines until the first paragraph of running text
@@ -59,6 +85,8 @@ def layout(text: str) -> Layout:
     for bi, block in enumerate(blocks):
         s0, e0 = block[0]
         first = text[s0:e0]
+        if bi == after_at:
+            zone, open_item = "body", None
         if open_item is not None and _is_continuation(text, open_item, s0, e0):
             open_item = body_lines(block, open_item)
             continue
@@ -73,6 +101,9 @@ def layout(text: str) -> Layout:
         if _CAPTION_RE.match(first):
             zone = "body"
             items.append(_Item("caption", s0, block[-1][1]))
+            continue
+        if len(block) == 1 and _date_only(first):
+            items.append(_Item("letterhead", s0, e0))  # a dateline is never a heading
             continue
         if len(block) == 1 and _MD_HEADING_RE.match(first):
             headings.append((s0, e0))  # "## Evidence": explicit, even inside the letterhead
@@ -109,11 +140,17 @@ def layout(text: str) -> Layout:
     first_heading = headings[0][0] if headings else body_end
     if any(it.start < first_heading for it in items):
         sections.append((PREAMBLE_TITLE, 0, first_heading))
-    for i, (s, e) in enumerate(headings):
-        stop = headings[i + 1][0] if i + 1 < len(headings) else body_end
+    before = [h for h in headings if h[0] < body_end]
+    after = [h for h in headings if h[0] >= body_end]
+    for i, (s, e) in enumerate(before):
+        stop = before[i + 1][0] if i + 1 < len(before) else body_end
         sections.append((_heading_title(text, s, e), s, stop))
     if refs is not None:
-        sections.append((refs.heading or REFERENCES_TITLE, refs.start, len(text)))
+        ref_end = after[0][0] if after else len(text)
+        sections.append((refs.heading or REFERENCES_TITLE, refs.start, ref_end))
+    for i, (s, e) in enumerate(after):
+        stop = after[i + 1][0] if i + 1 < len(after) else len(text)
+        sections.append((_heading_title(text, s, e), s, stop))
     if not sections:
         sections.append((PREAMBLE_TITLE, 0, len(text)))
     return Layout(

@@ -16,6 +16,17 @@ REFERENCES_TITLE = "References"
 
 
 @dataclass(frozen=True)
+class DocumentDate:
+    """The document's own date (YYYY-MM-DD) and where it was read: header, effective-line,
+    dateline or signature, with the line it came from."""
+
+    value: str
+    source: str
+    text: str
+    start: int
+
+
+@dataclass(frozen=True)
 class Reading:
     """Everything read from one document: sections, claims, reference entries, problems."""
 
@@ -26,6 +37,9 @@ class Reading:
     problems: tuple[Problem, ...]
     file: str = "<text>"
     text: str = field(default="", repr=False)  # the text read, for line numbers and anchors
+    date: DocumentDate | None = None
+    style: str = "numeric"  # how markers name entries: 'numeric' | 'author-year'
+    notes: tuple[str, ...] = ()  # which reading was chosen where the text was ambiguous, and why
 
     @property
     def factual_claims(self) -> tuple[Claim, ...]:
@@ -41,7 +55,8 @@ class Marker:
     start: int
     end: int
     refs: tuple[int, ...]
-    style: str  # 'superscript' | 'caret' | 'html' | 'bracket' | 'paren'
+    style: str  # 'superscript' | 'caret' | 'html' | 'bracket' | 'paren' | 'author-year'
+    unmatched: tuple[str, ...] = ()  # author-year names no entry fits ("Smith 2020")
 
 
 @dataclass(frozen=True)
@@ -52,6 +67,7 @@ class ReferenceList:
     end: int
     heading: str | None
     entries: tuple[tuple[int, int, int], ...]  # (number, start, end) of each entry after its label
+    numbered: bool = True  # False: an alphabetical list; numbers are positions from 1
 
 
 @dataclass
@@ -222,6 +238,8 @@ def _is_prose(text: str, block: list[tuple[int, int]]) -> bool:
         return False  # short lines with an address or phone number: letterhead, not prose
     if len(chunk.split()) < 6:
         return False
+    if all(le - ls < 60 and not _ends_terminal(text, ls, le) for ls, le in block):
+        return False  # short lines none of which ends a sentence: a letterhead or a title block
     return bool(_PROSE_END_RE.search(chunk))
 
 
@@ -231,10 +249,13 @@ def _heading_like(line: str) -> bool:
         return False
     if not any(c.isalpha() for c in line):
         return False
-    if line[-1] in ".,;:!?" or _MARKERISH_RE.search(line):
+    if line[-1] in ".,;:!" or _MARKERISH_RE.search(line):
         return False
-    if re.search(r"[.!?]\s+[A-Z]", line):
-        return False
+    if line[-1] == "?" and (len(line.split()) > 12 or not line[0].isupper()):
+        return False  # "What does the evidence show?" is a heading; a long question is not
+    numbered = re.match(r"(?:[IVXLC]{1,6}|\d{1,2}(?:\.\d{1,2})*|[A-H])\.\s+(?=[A-Z])", line)
+    if re.search(r"[.!?]\s+[A-Z]", line[numbered.end() if numbered else 0 :]):
+        return False  # two sentences; "II. Background" is a numbered heading
     return not (_BULLET_RE.match(line) or _CAPTION_RE.match(line))
 
 

@@ -639,6 +639,14 @@ def _sample_size(f: _Finder, m: re.Match) -> None:
             break
     unit = _unit(m.group("u")) if m.group("u") else None
     end = m.end() if not m.group("b") else m.end("b")
+    scale = re.match(r"\s+(million|billion|thousand)\b", f.text[m.end(g) : m.end()])
+    if g == "a" and scale:
+        # "64 million elderly adults": a population, never the sample a percentage is of
+        value = value * _SCALES[scale.group(1)] if value is not None else None
+        f.add(3, m.start(), end, [
+            (m.start(), end, "count", value, unit, list(f.qualifier(m.start())))
+        ])  # fmt: skip
+        return
     f.add(3, m.start(), end, [
         (m.start(), end, "sample_size", value, unit, list(f.qualifier(m.start())))
     ])  # fmt: skip

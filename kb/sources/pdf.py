@@ -32,6 +32,7 @@ class _Glyph:
     bottom: float
     size: float
     role: str = "plain"
+    bold: bool = False
 
 
 @dataclass
@@ -44,6 +45,7 @@ class _Line:
     top: float = 0.0
     text: str = ""
     first_word: float = 0.0
+    bold: bool = False
 
 
 def _raw_lines(glyphs: list[_Glyph]) -> list[_Line]:
@@ -149,6 +151,8 @@ def _line_text(line: _Line) -> int:
     if sup:
         markers += _join_sup(out, "".join(sup))
     line.text = re.sub(r"\s+$", "", "".join(out).translate(_LIGATURES)).lstrip()
+    inked = [g for g in plain if not g.text.isspace()]
+    line.bold = bool(inked) and sum(g.bold for g in inked) * 2 > len(inked)
     first = None
     for g in plain:
         if g.text.isspace():
@@ -169,8 +173,18 @@ def _chars(item, height: float, out: list[_Glyph]) -> None:
             text = child.get_text()
             if text and child.upright:
                 size = float(child.size) or (child.y1 - child.y0) or 1.0
+                font = str(getattr(child, "fontname", "")).lower()
+                bold = any(w in font for w in ("bold", "black", "heavy", "semibold", "demi"))
                 out.append(
-                    _Glyph(text, child.x0, child.x1, height - child.y1, height - child.y0, size)
+                    _Glyph(
+                        text,
+                        child.x0,
+                        child.x1,
+                        height - child.y1,
+                        height - child.y0,
+                        size,
+                        bold=bold,
+                    )
                 )
         elif hasattr(child, "__iter__"):
             _chars(child, height, out)
@@ -320,6 +334,7 @@ def extract_pdf(data: bytes, name: str) -> Extracted:
         if b.bottom > a.bottom
     ]
     leading = statistics.median(ratios) if ratios else 1.2
+    style = _BodyStyle.of(body, right)
     out: list[str] = []
     spans: list[PageSpan] = []
     length = 0
@@ -336,7 +351,10 @@ def extract_pdf(data: bytes, name: str) -> Extracted:
                 sep = _page_join(prev, ln, right)
             else:
                 gap = (ln.bottom - prev.bottom) / max(prev.size, 1.0)
-                sep = "\n\n" if gap > leading * 1.35 else _line_join(prev, ln, right)
+                if gap > leading * 1.35 or style.breaks(prev, ln):
+                    sep = "\n\n"
+                else:
+                    sep = _line_join(prev, ln, right)
             out.append(sep)
             length += len(sep)
             if start is None:
@@ -364,6 +382,67 @@ def extract_pdf(data: bytes, name: str) -> Extracted:
             "content is missing."
         )
     return Extracted(text, "pdf", tuple(spans), markers, tuple(warnings))
+
+
+_END_PUNCT_RE = re.compile(r"[.!?:;,][\"'”’)\]]?(?:[⁰¹²³⁴⁵⁶⁷⁸⁹,⁻]+|\^\{[^}]*\}|\(\d[\d,\s–-]*\))?$")
+
+
+@dataclass
+class _BodyStyle:
+    """The body text's size, left margin and right edge: what a heading or a new paragraph
+    differs from when the line spacing does not show it (one-line paragraphs, headings set in
+    bold at the body's leading)."""
+
+    size: float
+    left: float
+    right: float
+
+    @classmethod
+    def of(cls, lines: list[_Line], right: float) -> _BodyStyle:
+        """The most common size and left edge of the lines."""
+        if not lines:
+            return cls(10.0, 0.0, right)
+        sizes: dict[float, int] = {}
+        lefts: dict[float, int] = {}
+        for ln in lines:
+            sizes[round(ln.size, 1)] = sizes.get(round(ln.size, 1), 0) + len(ln.text)
+            lefts[round(ln.x0)] = lefts.get(round(ln.x0), 0) + 1
+        return cls(max(sizes, key=sizes.get), min(lefts, key=lambda x: (-lefts[x], x)), right)
+
+    def heading(self, ln: _Line) -> bool:
+        """Bold or larger than the body, short, not ending like a sentence."""
+        if len(ln.text) > 120 or _END_PUNCT_RE.search(ln.text) or _starts_list(ln.text):
+            return False
+        return ln.bold or ln.size > 1.12 * self.size
+
+    def short(self, ln: _Line) -> bool:
+        """A line that stops well before the right edge."""
+        return ln.x1 < self.right - 4 * self.size
+
+    def breaks(self, prev: _Line, ln: _Line) -> bool:
+        """A paragraph break between two lines at the body's leading."""
+        ph, nh = self.heading(prev), self.heading(ln)
+        if ph != nh:
+            return True  # a heading starts or ends (bold or larger text)
+        if ph and nh and (prev.bold != ln.bold or abs(prev.size - ln.size) > 0.5):
+            return True  # two headings of different levels
+        if ph and nh:
+            return False  # one heading wrapped over two lines
+        prev_ends = bool(_END_PUNCT_RE.search(prev.text))
+        if not prev_ends and _fits(prev, ln, self.right) and not _starts_list(prev.text):
+            # a short title line without end punctuation, then running text or a bullet
+            return (
+                ln.text[:1].isupper()
+                and (
+                    _starts_list(ln.text)
+                    or not self.short(ln)
+                    or bool(_END_PUNCT_RE.search(ln.text))
+                )
+                or _starts_list(ln.text)
+            )
+        if prev_ends and ln.x0 > self.left + 1.5 * ln.size and not _starts_list(ln.text):
+            return prev.x0 <= self.left + 0.5 * ln.size  # a first-line indent
+        return False
 
 
 def _right_edge(lines: list[_Line]) -> float:

@@ -7,7 +7,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from kb.ingest import IngestError, IngestResult, ingest, save
+from kb.ingest import IngestError, IngestResult, date_provenance, ingest, save
 from kb.sources import MAX_BYTES
 from kb.ui import records
 from kb.ui.common import guarded, need_kb
@@ -51,6 +51,10 @@ def _show(result: IngestResult, file_key: tuple) -> None:
         f"Document id {code(doc.id)} · dated {md(doc.date or 'unknown')} · read from "
         f"{md(result.source_name)} ({md(ex.format)})"
     )
+    # both quote the document (its date line, its markers): text, never markup
+    st.caption(f"Date: {md(date_provenance(result))}")
+    for note in getattr(result.reading, "notes", ()):
+        st.caption(f"Reading: {md(note)}")
     factual = [c for c in result.claims if c.kind in ("sentence", "list-item", "caption")]
     cited = sum(1 for c in factual if c.refs)
     cols = st.columns(5)

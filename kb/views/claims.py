@@ -36,6 +36,16 @@ def section_titles(kb: KnowledgeBase, document: str) -> dict[str, str]:
     return {s.id: s.title or s.id for s in reading.sections} if reading else {}
 
 
+def ref_labels(kb: KnowledgeBase, document: str, numbers: Iterable[int]) -> str:
+    """Reference numbers as a document cites them: "3, 4", or "Deer 2019; Staats 2023" for
+    the entries of an alphabetical list (numbered by position, named by author and year)."""
+    reading = kb.readings.get(document)
+    keys = {e.number: e.key for e in reading.entries if e.key} if reading else {}
+    if not keys:
+        return ", ".join(str(n) for n in numbers)
+    return "; ".join(keys.get(n, str(n)) for n in numbers)
+
+
 def claim_rows(
     kb: KnowledgeBase,
     g: nx.MultiDiGraph,
@@ -64,7 +74,7 @@ def claim_rows(
                 "analyst": judged.verdict if judged else "—",
                 "severity": checks.worst_severity(c.id) or "—",
                 "codes": ", ".join(codes),
-                "refs": ", ".join(str(n) for n in claim_refs(c)) or "—",
+                "refs": ref_labels(kb, document, claim_refs(c)) or "—",
                 "works": ", ".join(works),
                 "studies": ", ".join(studies),
             }

@@ -45,7 +45,8 @@ def node_caption(kind: str, record: Any, nid: str) -> str:
     if kind == "outcome":
         return clip(" ".join(x for x in (record.measure, record.timepoint) if x) or record.id, 28)
     if kind == "entry":
-        return f"ref {record.number}"
+        key = getattr(record, "key", None)  # an alphabetical list's entry: "Deer 2019"
+        return key or f"ref {record.number}"
     if kind == "citation":
         return record.text
     if kind == "study":
