@@ -248,6 +248,8 @@ class Assessment:
     note: str | None = None
     analyst: str | None = None
     date: str | None = None
+    finding: str | None = None
+    decision: str | None = None
     source: Source = field(default_factory=lambda: Source("?"))
 
 

@@ -148,7 +148,7 @@ def analyst_map(kb: KnowledgeBase) -> dict[str, list[Assessment]]:
     out: dict[str, list[Assessment]] = {}
     for a in sorted(kb.assessments.values(), key=lambda a: a.id):
         doc = kb.documents.get(a.document)
-        if doc is None:
+        if doc is None or a.finding:
             continue
         if a.claim is not None:
             out.setdefault(a.claim.removeprefix("claim:"), []).append(a)

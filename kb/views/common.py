@@ -259,6 +259,8 @@ def analyst_from_assessments(kb: Any) -> dict[str, tuple[VerdictView, ...]]:
     squash = lambda s: " ".join(s.split()).casefold()
     claims = list(kb.claims())
     for a in kb.assessments.values():
+        if a.finding:
+            continue
         for c in claims:
             if c.document != a.document:
                 continue
