@@ -173,7 +173,9 @@ class ReviewLog:
                 ) from exc
 
     def events(self, document: str | None = None) -> list[Event]:
-        """Every event in order of writing (of one document when given)."""
+        """Every event in order of writing (of one document when given); [] when no file yet."""
+        if not self.path.exists():
+            return []  # reading never creates the file: only a first change does
         cols = ", ".join(_SQL_COLUMNS)
         with self._connect() as con:
             if document is None:
@@ -186,6 +188,8 @@ class ReviewLog:
 
     def check(self) -> list[str]:
         """SQLite's integrity check of the file: [] when it is sound, else its complaints."""
+        if not self.path.exists():
+            return []
         with self._connect() as con:
             rows = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
         return [] if rows == ["ok"] else rows

@@ -157,6 +157,9 @@ def trace_panel(kb, g, checks, claim_id: str, key: str) -> None:
             "The knowledge base holds no number for these studies.",
         )
 
+    from kb.ui.review import analyst_box, current_state, finding_decision_caption, review_form
+
+    state, review_error = current_state(kb)
     st.markdown("**5 · Findings**")
     findings = checks.findings_behind(c.id)
     if not checks.available:
@@ -173,6 +176,9 @@ def trace_panel(kb, g, checks, claim_id: str, key: str) -> None:
                 "Evidence: "
                 + "; ".join(f"{k} = {views.evidence_text(val)}" for k, val in f.evidence)
             )
+        decided = finding_decision_caption(state, c.id, f)
+        if decided:
+            st.caption(decided)
 
     st.markdown("**6 · Verdict** (machine and analyst are kept apart)")
     left, right = st.columns(2)
@@ -185,13 +191,10 @@ def trace_panel(kb, g, checks, claim_id: str, key: str) -> None:
         if v.codes:
             st.caption("Codes: " + ", ".join(v.codes))
     with right, st.container(border=True):
-        analyst = checks.analyst.get(c.id, ())
-        if not analyst:
-            st.markdown(verdict_chip("no analyst verdict", "analyst: "), unsafe_allow_html=True)
-            st.caption("No analyst has judged this claim.")
-        for a in analyst:
-            st.markdown(verdict_chip(a.label, "analyst: "), unsafe_allow_html=True)
-            st.caption(" · ".join(x for x in (a.reason, a.who) if x) or "no note")
+        label, caption = analyst_box(state, c.id, review_error)
+        st.markdown(verdict_chip(label, "analyst: "), unsafe_allow_html=True)
+        st.caption(caption)
+    review_form(kb, c, findings, key)
 
 
 def study_panel(kb, g, s, key: str) -> str | None:

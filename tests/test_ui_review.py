@@ -1,0 +1,98 @@
+"""AppTest: an analyst names themself, judges a claim in its panel, and sees it at once."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kb import review
+from tests.conftest import TINY
+from tests.ui_helpers import APP, install_fake_factcheck, no_traceback, run_page, texts
+
+PAGE = "kb/ui/reader.py"
+CLAIM = "tiny:s02.c02"
+KEY = f"reader_rv_{CLAIM}"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "review.sqlite"
+    monkeypatch.setenv(review.ENV_VAR, str(path))
+    return path
+
+
+def _judge(at: AppTest, name: str, verdict: str, note: str) -> AppTest:
+    at.text_input(key="analyst_name").set_value(name).run()
+    at.selectbox(key=f"{KEY}_verdict").set_value(verdict)
+    at.text_area(key=f"{KEY}_note").set_value(note)
+    at.button(key=f"FormSubmitter:{KEY}_form-💾 Save judgement").click().run()
+    return at
+
+
+def test_without_a_name_nothing_can_be_recorded(monkeypatch, db):
+    install_fake_factcheck(monkeypatch)
+    at = run_page(monkeypatch, TINY, PAGE, {"claim": CLAIM})
+    no_traceback(at)
+    assert "Type your name in the sidebar" in texts(at)
+    assert at.selectbox(key=f"{KEY}_verdict").disabled
+    assert not db.exists()  # showing the panel writes nothing
+
+
+def test_a_judgement_is_saved_at_once_and_seen_by_a_new_session(monkeypatch, db):
+    install_fake_factcheck(monkeypatch)
+    at = run_page(monkeypatch, TINY, PAGE, {"claim": CLAIM})
+    _judge(at, "Ann Analyst", "contradicted", "the record says 1.0, not 3.0")
+    no_traceback(at)
+    page = texts(at)
+    assert "Saved (2 change(s) recorded as Ann Analyst)" in page
+    assert "analyst: ‼ contradicted" in page and "machine: ✗ not supported" in page
+    assert "the record says 1.0, not 3.0 · Ann Analyst" in page
+    # a second browser session (same server, same cached KB) sees it without a restart
+    other = AppTest.from_file(APP, default_timeout=60)
+    other.query_params["claim"] = CLAIM
+    other.run()
+    assert "analyst: ‼ contradicted" in texts(other)
+    events = review.ReviewLog(db).events()
+    assert [(e.analyst, e.field, e.after) for e in events] == [
+        ("Ann Analyst", "verdict", "contradicted"),
+        ("Ann Analyst", "note", "the record says 1.0, not 3.0"),
+    ]
+
+
+def test_finding_decisions_history_and_restore(monkeypatch, db):
+    install_fake_factcheck(monkeypatch)
+    at = run_page(monkeypatch, TINY, PAGE, {"claim": CLAIM})
+    at.text_input(key="analyst_name").set_value("Bo").run()
+    at.selectbox(key=f"{KEY}_f0").set_value("reject")
+    at.button(key=f"FormSubmitter:{KEY}_form-💾 Save judgement").click().run()
+    assert "Not saved: say why" in texts(at)
+    at.text_input(key=f"{KEY}_r0").set_value("the 1.0 is the sham arm")
+    at.button(key=f"FormSubmitter:{KEY}_form-💾 Save judgement").click().run()
+    no_traceback(at)
+    assert "analyst: ✗ rejected — the 1.0 is the sham arm (Bo)" in texts(at)
+    _judge(at, "Bo", "supported", "")
+    first = review.ReviewLog(db).events()[0]
+    _judge(at, "Bo", "not supported", "second look")
+    assert "analyst: ✗ not supported" in texts(at)
+    at.button(key=f"{KEY}_restore_{first.seq}").click().run()
+    no_traceback(at)
+    page = texts(at)
+    assert f"Restored to the state after event #{first.seq}" in page
+    assert "No analyst has judged this claim yet" in page  # event 1 set no verdict
+
+
+def test_a_signed_off_review_cannot_be_changed_in_the_panel(monkeypatch, db):
+    install_fake_factcheck(monkeypatch)
+    review.sign_off(review.ReviewLog(db), "tiny", "Cy", "done")
+    at = run_page(monkeypatch, TINY, PAGE, {"claim": CLAIM})
+    at.text_input(key="analyst_name").set_value("Bo").run()
+    assert "signed off by Cy" in texts(at)
+    assert at.selectbox(key=f"{KEY}_verdict").disabled
+
+
+def test_an_unreadable_log_is_a_message(monkeypatch, db):
+    db.write_bytes(b"not a database at all " * 100)
+    install_fake_factcheck(monkeypatch)
+    at = run_page(monkeypatch, TINY, PAGE, {"claim": CLAIM})
+    no_traceback(at)
+    assert "The review log cannot be read" in texts(at)
