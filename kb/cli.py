@@ -271,9 +271,17 @@ def cmd_export(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     if args.format in BINARY_FORMATS and not args.out:
         print(f"kb: format {args.format!r} is binary: give --out FILE", file=sys.stderr)
         return 2
+    from kb import review
+
     g = build_graph(kb)
+    fc = fact_check_or_none(kb, g)
     try:
-        data = render(args.format, kb, g, fact_check_or_none(kb, g), args.doc)
+        state = review.state_of(review.open_log(kb.data_dir, args.review_db), kb)
+    except review.ReviewLogError as exc:
+        print(f"kb: {exc}", file=sys.stderr)
+        return 2
+    try:
+        data = render(args.format, review.with_review(kb, state), g, fc, args.doc)
     except ExportError as exc:
         print(f"kb: {exc}", file=sys.stderr)
         return 2
@@ -409,6 +417,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--format", required=True, choices=tuple(FORMATS), help="export format")
     e.add_argument("--doc", help="document id (default: all documents)")
     e.add_argument("--out", help="output file (default: stdout; binary formats need it)")
+    e.add_argument(
+        "--review-db",
+        help="review log whose judgements the export carries "
+        "(default: $KB_REVIEW_DB or review.sqlite in the data dir)",
+    )
     r = sub.add_parser("review", help="the analyst's review log (judge, export, import, …)")
     r.add_argument(
         "--db", help="review log file (default: $KB_REVIEW_DB or review.sqlite in the data dir)"

@@ -267,6 +267,8 @@ class KnowledgeBase:
     readings: dict = field(default_factory=dict)
     resolutions: dict[str, Resolution] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    review: Any = None
+    """The analyst's review state (kb.review.ReviewState) when attached for an export."""
 
     @property
     def errors(self) -> list[Problem]:

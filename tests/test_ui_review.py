@@ -96,3 +96,52 @@ def test_an_unreadable_log_is_a_message(monkeypatch, db):
     at = run_page(monkeypatch, TINY, PAGE, {"claim": CLAIM})
     no_traceback(at)
     assert "The review log cannot be read" in texts(at)
+
+
+def test_claims_page_progress_not_yet_reviewed_filter_and_signoff(monkeypatch, db, tiny_kb):
+    install_fake_factcheck(monkeypatch)
+    review.judge(review.ReviewLog(db), tiny_kb, CLAIM, "Ann", verdict="contradicted")
+    at = run_page(monkeypatch, TINY, "kb/ui/claims.py")
+    no_traceback(at)
+    page = texts(at)
+    # row a1 of the tiny assessments.csv and Ann's judgement
+    assert "2 of 4 factual claims reviewed, 2 remain; 2 disagree with the machine." in page
+    table = at.dataframe(key="claims_table").value
+    assert set(table["analyst"]) >= {"contradicted", "partly supported", "—"}
+    assert list(table.columns[:2]) == ["text", "id"]  # the claim's text comes first
+    at.checkbox(key="f_unreviewed").check().run()
+    assert sorted(at.dataframe(key="claims_table").value["id"]) == ["s02.c01", "s02.c04"]
+    assert "2 of 4 claims shown" in texts(at)
+    at.text_input(key="analyst_name").set_value("Cy").run()
+    at.text_area(key="signoff_tiny_summary").set_value("all four read against the records")
+    at.button(key="signoff_tiny_sign").click().run()
+    no_traceback(at)
+    assert "Review ✅ signed off by Cy" in texts(at)
+    assert review.fold(review.ReviewLog(db).events()).signed_off("tiny").summary == (
+        "all four read against the records"
+    )
+    at.text_input(key="signoff_tiny_reason").set_value("an erratum")
+    at.button(key="signoff_tiny_reopen").click().run()
+    assert "Review not signed off" in texts(at)
+
+
+def test_findings_page_shows_decisions_and_filters_the_undecided(monkeypatch, db, tiny_kb):
+    install_fake_factcheck(monkeypatch)
+    review.decide(
+        review.ReviewLog(db),
+        tiny_kb,
+        CLAIM,
+        "NUM_MISMATCH|1|doe2020alpha",
+        "Ann",
+        "amend",
+        "a near miss, not a mismatch",
+    )
+    at = run_page(monkeypatch, TINY, "kb/ui/findings.py")
+    no_traceback(at)
+    table = at.dataframe(key="findings_table").value
+    row = table[table["code"] == "NUM_MISMATCH"].iloc[0]
+    assert (row["analyst"], row["analyst reason"]) == ("✎ amended", "a near miss, not a mismatch")
+    n = len(table)
+    at.checkbox(key="fd_unreviewed").check().run()
+    left = at.dataframe(key="findings_table").value
+    assert len(left) == n - 1 and "NUM_MISMATCH" not in set(left["code"])

@@ -311,10 +311,12 @@ def as_assessments(kb: KnowledgeBase, state: ReviewState) -> dict[str, Assessmen
 
 
 def with_review(kb: KnowledgeBase, state: ReviewState) -> KnowledgeBase:
-    """A copy of the KB whose assessments are the review's standing claim verdicts.
+    """A copy of the KB whose assessments are the review's standing claim verdicts, with the
+    review state attached as `kb.review` (sign-offs, finding decisions) for the exporters.
 
     Exporters read analysts' verdicts from `kb.assessments`; this hands them the review log's.
-    Finding decisions and orphans are left out (they have no claim verdict to show).
+    Finding decisions and orphans are left out of the assessments (no claim verdict to show).
+    Without events in the log the KB is returned as it is, so exports stay byte-identical.
     """
     judged = {
         k: a
@@ -323,4 +325,4 @@ def with_review(kb: KnowledgeBase, state: ReviewState) -> KnowledgeBase:
     }
     if not any(e.seq > 0 for e in state.events):
         return kb  # nothing beyond assessments.csv: the KB already says it
-    return replace(kb, assessments=judged)
+    return replace(kb, assessments=judged, review=state)

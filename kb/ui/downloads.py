@@ -1,4 +1,9 @@
-"""Download buttons: the claim-to-source CSV of the claims shown, and every other export."""
+"""Download buttons: the claim-to-source CSV of the claims shown, and every other export.
+
+What the page shows is what is exported: every claim table (CSV, XLSX, Markdown, HTML, JSON)
+holds exactly the claims listed under the filters, and each button says how many rows it
+holds. Every export carries the analyst's review as the review log holds it at the click.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,17 @@ import streamlit as st
 from kb import views
 
 log = logging.getLogger("kb.ui")
+
+
+def reviewed_kb(kb):
+    """The KB with the review log's standing judgements attached (read fresh at the click)."""
+    from kb.review import with_review
+    from kb.ui.review import current_state
+
+    state, error = current_state(kb)
+    if error:
+        raise RuntimeError(f"the review log cannot be read: {error}")
+    return with_review(kb, state)
 
 
 def claims_csv_bytes(kb, g, checks, doc_id: str, claim_ids: list[str]) -> bytes:
@@ -27,8 +43,25 @@ def claims_csv_bytes(kb, g, checks, doc_id: str, claim_ids: list[str]) -> bytes:
             w.writeheader()
             w.writerows(rows)
         return out.getvalue().encode("utf-8")
-    rows = claim_source_rows(kb, g, checks.raw, doc_id, claim_ids=claim_ids)
+    rows = claim_source_rows(reviewed_kb(kb), g, checks.raw, doc_id, claim_ids=claim_ids)
     return rows_to_csv(rows, CLAIM_SOURCE_COLUMNS)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _row_count(data_dir: str, doc_id: str, ids: tuple[str, ...], _kb, _g, _fc) -> int:
+    """How many rows the claim-to-source table of these claims has (cached per selection)."""
+    from kb.export import claim_source_rows
+
+    return len(claim_source_rows(_kb, _g, _fc, doc_id, claim_ids=list(ids)))
+
+
+def row_count(kb, g, checks, doc_id: str, ids: list[str]) -> int | None:
+    """Rows of the claim-to-source table for these claims, or None when it cannot be told."""
+    try:
+        return _row_count(str(kb.data_dir), doc_id, tuple(ids), kb, g, checks.raw)
+    except Exception:
+        log.exception("cannot count the claim-to-source rows")
+        return None
 
 
 def download_buttons(kb, g, checks, doc_id: str, claim_ids: list[str], key: str) -> None:
@@ -38,6 +71,8 @@ def download_buttons(kb, g, checks, doc_id: str, claim_ids: list[str], key: str)
     selects a claim does not pay for them.
     """
     ids = list(claim_ids)
+    rows = row_count(kb, g, checks, doc_id, ids) if ids else 0
+    held = f"{len(ids)} claims" + ("" if rows is None else f", {rows} rows")
 
     def csv_bytes() -> bytes:
         try:
@@ -46,9 +81,9 @@ def download_buttons(kb, g, checks, doc_id: str, claim_ids: list[str], key: str)
             log.exception("claim-to-source rows failed")
             raise
 
-    cols = st.columns([2, 3, 2])
+    cols = st.columns([2, 3, 2], vertical_alignment="bottom")
     cols[0].download_button(
-        f"⬇️ Claim-to-source CSV ({len(ids)} claims)",
+        f"⬇️ Claim-to-source CSV ({held})",
         csv_bytes,
         file_name=f"{doc_id}-claims-sources.csv",
         mime="text/csv",
@@ -56,35 +91,42 @@ def download_buttons(kb, g, checks, doc_id: str, claim_ids: list[str], key: str)
         on_click="ignore",
         disabled=not ids,
         help="One row per claim, cited reference and matched source number, for the claims "
-        "listed above (this document, these filters).",
+        "listed above (this document, these filters), with the analyst's review.",
     )
-    other_formats(kb, g, checks, doc_id, key, cols[1], cols[2])
+    other_formats(kb, g, checks, doc_id, key, cols[1], cols[2], ids, held)
 
 
-def other_formats(kb, g, checks, doc_id: str, key: str, pick_col, button_col) -> None:
-    """Any other format of kb.export for this document: pick one, then download it."""
+def other_formats(
+    kb, g, checks, doc_id: str, key: str, pick_col, button_col, ids=None, held: str = ""
+) -> None:
+    """Any other format of kb.export for this document: pick one, then download it. Claim
+    tables hold the claims listed (`ids`); the other formats hold the whole document."""
     try:
-        from kb.export import DESCRIPTIONS, FORMATS, filename, render
+        from kb.export import CLAIM_TABLE_FORMATS, DESCRIPTIONS, FORMATS, filename, render
     except ImportError:
         pick_col.caption("Other formats are not available (kb.export is not installed).")
         return
     names = list(FORMATS)
     name = pick_col.selectbox(
-        "Other export of this document",
+        "Download format",
         names,
         key=f"{key}_format",
         format_func=lambda n: DESCRIPTIONS.get(n, n),
-        label_visibility="collapsed",
+        help="Claim tables hold the claims listed above; reports, reference lists and "
+        "graphs hold the whole document.",
     )
+    filtered = ids is not None and name in CLAIM_TABLE_FORMATS
 
     def make() -> bytes:
-        return render(name, kb, g, checks.raw, doc_id)
+        return render(name, reviewed_kb(kb), g, checks.raw, doc_id, ids if filtered else None)
 
+    scope = held if filtered else "whole document"
     button_col.download_button(
-        f"⬇️ {FORMATS[name].extension}",
+        f"⬇️ {FORMATS[name].extension} ({scope})",
         make,
         file_name=filename(name, doc_id),
         mime=FORMATS[name].media_type,
         key=f"{key}_other",
         on_click="ignore",
+        disabled=filtered and not ids,
     )

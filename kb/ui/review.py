@@ -209,3 +209,81 @@ def finding_decision_caption(state: ReviewState, claim_id: str, f) -> str:
         return ""
     reason = f" — {d.reason}" if d.reason else ""
     return f"analyst: {decision_badge(d.decision)}{reason} ({d.analyst})"
+
+
+def _sign(document: str, key: str) -> None:
+    summary = st.session_state.get(f"{key}_summary") or ""
+    try:
+        review.sign_off(the_log(), document, analyst_name(), summary)
+    except (ReviewError, ReviewLogError) as exc:
+        _flash(key, f"Not signed off: {exc}", "error")
+        return
+    _flash(key, f"The review of {document} is signed off.")
+
+
+def _reopen(document: str, key: str) -> None:
+    reason = st.session_state.get(f"{key}_reason") or ""
+    try:
+        review.reopen(the_log(), document, analyst_name(), reason)
+    except (ReviewError, ReviewLogError) as exc:
+        _flash(key, f"Not reopened: {exc}", "error")
+        return
+    _flash(key, f"The review of {document} is reopened.")
+
+
+def signoff_panel(kb, checks, state: ReviewState, document: str, rows: list[dict]) -> None:
+    """Review progress of a document, its disagreements and orphans, and the sign-off."""
+    from kb.views.review import progress_line
+
+    key = f"signoff_{document}"
+    machine = {r["claim"]: r.get("verdict_label", "") for r in rows}
+    p = review.progress(kb, state, document, machine)
+    signed = p.signoff
+    status = f"✅ signed off by {signed.analyst} on {signed.at}" if signed else "not signed off"
+    st.markdown(f"**Analyst's review:** {progress_line(p)} Review {status}.")
+    _show_flash(key)
+    orphans = [j for j in state.orphans if j.document == document]
+    if orphans:
+        st.warning(
+            f"{len(orphans)} judgement(s) no longer match the text as it is read now "
+            "(orphaned; kept, not dropped): "
+            + "; ".join(f"{j.claim or '?'} {j.verdict} “{j.anchor.quote[:60]}”" for j in orphans)
+        )
+    with st.expander(f"Disagreements ({len(p.disagreements)}) and sign-off", expanded=False):
+        if p.disagreements:
+            st.table(
+                [
+                    {"claim": c.split(":", 1)[-1], "machine verdict": m, "analyst verdict": a}
+                    for c, m, a in p.disagreements
+                ]
+            )
+        else:
+            st.caption("The analyst and the machine disagree on no judged claim.")
+        name = analyst_name()
+        if signed:
+            st.caption(f"Summary: {signed.summary}")
+            st.text_input("Why reopen it?", key=f"{key}_reason")
+            st.button(
+                "Reopen the review",
+                key=f"{key}_reopen",
+                on_click=_reopen,
+                args=(document, key),
+                disabled=not name,
+            )
+        else:
+            st.text_area(
+                "Sign-off summary",
+                key=f"{key}_summary",
+                placeholder="what was reviewed, what stands out, what is left",
+                height=80,
+            )
+            st.button(
+                "✍️ Sign off this review",
+                key=f"{key}_sign",
+                on_click=_sign,
+                args=(document, key),
+                disabled=not name,
+                help="Freezes the review: changes need a reopen, with a reason.",
+            )
+        if not name:
+            st.caption("Type your name in the sidebar to sign off or reopen.")

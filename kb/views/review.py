@@ -53,3 +53,27 @@ def progress_line(p: Progress) -> str:
         f"{len(p.reviewed)} of {p.total} factual claims reviewed, {len(p.remaining)} remain; "
         f"{dis} disagree{'s' if dis == 1 else ''} with the machine."
     )
+
+
+def finding_row_key(row: dict) -> str:
+    """The review key of a findings-table row (as `kb.review.finding_key` names the finding)."""
+    refs = ",".join(x.strip() for x in row.get("refs", "").split(",") if x.strip())
+    works = ",".join(x.strip() for x in row.get("works", "").split(",") if x.strip())
+    return f"{row['code']}|{refs}|{works}"
+
+
+def findings_with_review(rows: Sequence[dict], state: ReviewState) -> list[dict]:
+    """Findings rows with the analyst's decision and reason beside each (never merged)."""
+    out = []
+    for r in rows:
+        claim = "" if r.get("claim") in (None, "—") else r["claim"]
+        d = state.decision(claim, finding_row_key(r))
+        out.append(
+            {
+                **r,
+                "analyst": decision_badge(d.decision) if d else NO_ANALYST,
+                "analyst reason": d.reason if d else "",
+                "reviewed": d is not None,
+            }
+        )
+    return out
