@@ -75,8 +75,10 @@ def main() -> None:
     )
     codes = f4.multiselect("Finding code", options("codes", True), key="f_code")
     studies = f5.multiselect("Study", options("studies", True), key="f_study")
-    q, toggle, todo = st.columns([3, 1, 1], vertical_alignment="bottom")
-    query = q.text_input("Search", key="f_query", placeholder="words in the claim, a work, a code…")
+    query = st.text_input(
+        "Search", key="f_query", placeholder="words in the claim, a work, a code…"
+    )
+    toggle, todo = st.columns(2)
     every_line = toggle.checkbox(
         "Show letterhead lines",
         key="f_all_lines",
@@ -113,8 +115,8 @@ def main() -> None:
             on_select="rerun",
             selection_mode="single-row",
             width="stretch",
-            height=min(38 + 60 * len(df), 560),
-            row_height=60,
+            height=min(38 + 78 * len(df), 600),
+            row_height=78,  # above 4rem Streamlit wraps text: three lines of the claim
             column_config={
                 "text": st.column_config.TextColumn("claim text", width="large"),
                 "id": st.column_config.TextColumn("claim", width="small"),

@@ -20,7 +20,8 @@ def verdict_chip(label: str | None, prefix: str = "", suffix: str = "") -> str:
     text = html.escape(prefix + views.verdict_badge(label) + suffix)
     return (
         f'<span style="background:{bg};color:{fg};border:1px solid {fg};border-radius:10px;'
-        f"padding:2px 9px;font-weight:600;font-size:0.9rem;white-space:nowrap;"
+        f"padding:2px 9px;font-weight:600;font-size:0.9rem;white-space:normal;"
+        f"word-break:normal;overflow-wrap:normal;max-width:100%;"
         f'display:inline-block;margin:2px 0">{text}</span>'
     )
 
@@ -181,8 +182,8 @@ def trace_panel(kb, g, checks, claim_id: str, key: str) -> None:
             st.caption(decided)
 
     st.markdown("**6 · Verdict** (machine and analyst are kept apart)")
-    left, right = st.columns(2)
-    with left, st.container(border=True):
+    # one above the other: side by side they overlap in a narrow panel (a 1024 px screen)
+    with st.container(border=True):
         st.markdown(verdict_chip(v.label, "machine: "), unsafe_allow_html=True)
         st.caption(
             v.reason
@@ -190,7 +191,7 @@ def trace_panel(kb, g, checks, claim_id: str, key: str) -> None:
         )
         if v.codes:
             st.caption("Codes: " + ", ".join(v.codes))
-    with right, st.container(border=True):
+    with st.container(border=True):
         label, caption = analyst_box(state, c.id, review_error)
         st.markdown(verdict_chip(label, "analyst: "), unsafe_allow_html=True)
         st.caption(caption)

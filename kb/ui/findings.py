@@ -108,7 +108,7 @@ def main() -> None:
     st.dataframe(
         pd.DataFrame(shown).drop(columns=["reviewed"], errors="ignore"),
         hide_index=True,
-        row_height=60,
+        row_height=78,  # above 4rem Streamlit wraps text: messages readable in the table
         column_config={
             "message": st.column_config.TextColumn("message", width="large"),
             "analyst reason": st.column_config.TextColumn("analyst reason", width="medium"),

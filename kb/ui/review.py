@@ -161,21 +161,22 @@ def review_form(kb, claim, findings: list, key: str) -> None:
         for i, f in enumerate(findings):
             d = state.decision(claim.id, finding_key(f))
             choices = [NO_DECISION, *REVIEW_DECISIONS]
-            left, right = st.columns([2, 3])
-            left.selectbox(
-                f"`{f.code}` ({f.severity})",
+            # one under the other: side by side they break words in a narrow panel
+            st.selectbox(
+                f"Finding {f.code} ({f.severity})",
                 choices,
                 index=choices.index(d.decision) if d else 0,
                 key=f"{key}_f{i}",
                 disabled=frozen,
                 help=f.message,
             )
-            right.text_input(
+            st.text_input(
                 "Reason",
                 value=d.reason if d else "",
                 key=f"{key}_r{i}",
                 disabled=frozen,
                 placeholder="why you reject or amend it",
+                label_visibility="collapsed",
             )
         st.form_submit_button(
             "💾 Save judgement",
