@@ -45,7 +45,7 @@ def choose(page, label: str, option: str) -> None:
     box.locator("input").click()
     try:
         page.get_by_role("option", name=option, exact=True).click(timeout=10_000)
-    except Exception:
+    except Exception:  # keep a picture of what the page showed, then fail as before
         shot(page, "choose-failed")
         raise
 
@@ -176,9 +176,11 @@ IN_VIEW = """(id) => { const el = document.getElementById(id);
 
 def _in_view(page, claim: str, timeout: float = 8_000) -> bool:
     """True once the claim sits inside the visible part of the letter's scroll box."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     try:
         page.wait_for_function(IN_VIEW, arg=claim, timeout=timeout)
-    except Exception:
+    except PlaywrightTimeout:
         return False
     return True
 
@@ -206,6 +208,16 @@ def test_the_reader_keeps_its_place(app, page):
     shot(page, "reader-kept-place")
 
 
+def _overlap(a: list, b: list) -> bool:
+    """Two [x, y, width, height, text] boxes share more than a pixel."""
+    return (
+        a[0] + 1 < b[0] + b[2]
+        and b[0] + 1 < a[0] + a[2]
+        and a[1] + 1 < b[1] + b[3]
+        and b[1] + 1 < a[1] + a[3]
+    )
+
+
 PANEL_BOXES = """() => {
     const panel = Array.from(document.querySelectorAll('[data-testid="stColumn"]'))
         .find(c => c.innerText.includes('Your review') && !c.querySelector('.kb-doc'));
@@ -225,17 +237,12 @@ def test_the_claim_panel_at_1024_px_has_no_overlap(app, browser):
         page.wait_for_timeout(500)
         assert page.evaluate("document.documentElement.scrollWidth") <= 1024
         boxes = page.evaluate(PANEL_BOXES)
-        overlaps = []
-        for i, a in enumerate(boxes):
-            for b in boxes[i + 1 :]:
-                if (
-                    a[0] + 1 < b[0] + b[2]
-                    and b[0] + 1 < a[0] + a[2]
-                    and a[1] + 1 < b[1] + b[3]
-                    and b[1] + 1 < a[1] + a[3]
-                ):
-                    if not (a[4] in b[4] or b[4] in a[4]):  # one inside the other is fine
-                        overlaps.append((a[4][:40], b[4][:40]))
+        overlaps = [
+            (a[4][:40], b[4][:40])
+            for i, a in enumerate(boxes)
+            for b in boxes[i + 1 :]
+            if _overlap(a, b) and not (a[4] in b[4] or b[4] in a[4])  # nested is fine
+        ]
         shot(page, "claim-panel-1024")
         assert overlaps == []
         # no word of the panel is broken in the middle: chips and labels keep whole words
