@@ -282,3 +282,18 @@ def test_chain_dot_puts_preferred_numbers_first_with_provenance(tiny_graph):
 )
 def test_source_says_answers_in_the_terms_of_the_stated_number(kind, outcome, says):
     assert views.source_says(outcome, kind) == says
+
+
+def test_number_rows_carry_the_curators_note(tiny_kb):
+    from dataclasses import replace
+
+    from kb import views
+
+    claim = next(c for c in tiny_kb.claims("tiny") if c.id == "tiny:s02.c02")
+    outcomes = dict(tiny_kb.outcomes)
+    outcomes["alpha-1y-pain"] = replace(outcomes["alpha-1y-pain"], note="read off figure 2")
+    checks = views.Checks(
+        True, matches={claim.id: (views.MatchView("3.0 points", "matched", "alpha-1y-pain", ""),)}
+    )
+    (row,) = views.number_rows(claim, checks, outcomes, tiny_kb.works)
+    assert row["note"] == "read off figure 2"

@@ -140,7 +140,8 @@ def trace_panel(kb, g, checks, claim_id: str, key: str) -> None:
     # one element per number (not a bordered box of two): a long trace draws much faster
     for r in rows:
         measure = f" · {r['measure']}" if r["measure"] else ""
-        note = " — ".join(x for x in (r["provenance"], r["why"]) if x)
+        curator = f"curator's note: {r['note']}" if r.get("note") else ""
+        note = " — ".join(x for x in (r["provenance"], r["why"], curator) if x)
         st.markdown(
             f"Letter: **{r['letter says']}** &nbsp;·&nbsp; {r['status']} "
             f"&nbsp;·&nbsp; source: **{r['source says']}**{measure}"

@@ -17,7 +17,17 @@ def main() -> None:
     body(kb, g)
 
 
+INTRO = (
+    "This tool takes apart letters that cite clinical evidence: it follows each claim to the "
+    "works and studies it cites, compares the letter's numbers with the source's, flags what "
+    "does not hold, and lets an analyst record a judgement beside each machine verdict. "
+    "Start with the **Letter reader** (📄), or the **Claims** page (📋) to work through a "
+    "letter's claims one by one."
+)
+
+
 def body(kb, g) -> None:
+    st.markdown(INTRO)
     st.caption(f"Data directory: `{kb.data_dir.name}/`")
     n = counts(g)
     cols = st.columns(6)
@@ -36,6 +46,15 @@ def body(kb, g) -> None:
 
     fc = checks()
     if fc.available:
+        doc = st.session_state.get("kb_doc")
+        mine = [f for f in fc.findings if doc is None or f.document in (None, doc)]
+        errors = sum(1 for f in mine if f.severity == "error")
+        warnings = sum(1 for f in mine if f.severity == "warning")
+        where = f"in {doc}" if doc else "in every document"
+        st.markdown(
+            f"**Fact-check {where}: {errors} error(s) and {warnings} warning(s)** "
+            f"({len(mine)} finding(s) in all, the rest informational); see the Findings page."
+        )
         st.caption(f"Fact-check: {len(fc.findings)} finding(s) about {len(fc.verdicts)} claim(s).")
     else:
         st.warning(f"Fact-check results not available: {fc.note}.")

@@ -25,6 +25,7 @@ def number_rows(
                     else "",
                     "provenance": provenance(o, works) if o else "",
                     "why": m.reason,
+                    "note": (o.note or "") if o else "",
                 }
             )
         return rows
@@ -37,6 +38,7 @@ def number_rows(
                 "measure": n.kind,
                 "provenance": "",
                 "why": "no fact-check result for this number",
+                "note": "",
             }
         )
     return rows
