@@ -297,3 +297,22 @@ def test_number_rows_carry_the_curators_note(tiny_kb):
     )
     (row,) = views.number_rows(claim, checks, outcomes, tiny_kb.works)
     assert row["note"] == "read off figure 2"
+
+
+def test_full_chain_keeps_the_works_studies_and_numbers_of_the_evidence_view():
+    from kb.graph import build_graph, neighbourhood
+    from kb.load import load_kb
+    from kb.views.graph import evidence_graph, full_chain
+    from tests.conftest import DATA
+
+    g = build_graph(load_kb(DATA))
+    ev = evidence_graph(g)
+    claim = "claim:nysipp-2026:s08.c09"
+    sub = neighbourhood(ev, claim, depth=2)
+    chain = full_chain(g, sub)
+    kinds = {g.nodes[n]["kind"] for n in chain}
+    assert set(sub) <= set(chain)  # nothing of the evidence view is lost
+    assert {"citation", "entry", "work", "study"} <= kinds
+    # each added marker and entry lies on a path from a claim of the view to a work of it
+    for n in set(chain) - set(sub):
+        assert g.nodes[n]["kind"] in ("citation", "entry")

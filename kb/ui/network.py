@@ -11,6 +11,7 @@ from kb.ui.common import PAGES, current_document, guarded, need_kb, param, set_p
 from kb.ui.components import table
 from kb.ui.state import checks as get_checks
 from kb.ui.state import evidence_view
+from kb.views.graph import full_chain
 
 MODES = {
     "evidence": "Evidence: claim → work → study → number",
@@ -186,14 +187,14 @@ def main() -> None:
     depth = c3.radio("Steps", [1, 2], index=1, key="g_depth", horizontal=True)
 
     ev = evidence_view()
-    if mode == "evidence" and ev is not None and focus in ev:
-        base = ev
-    else:
-        base = nx.subgraph_view(g, filter_node=lambda n: g.nodes[n]["kind"] != "document")
-        if focus not in base:
-            base = g
     try:
-        sub = neighbourhood(base, focus, depth=depth, max_nodes=200)
+        if ev is not None and focus in ev:
+            sub = neighbourhood(ev, focus, depth=depth, max_nodes=200)
+            if mode == "chain":  # the same works, studies and numbers, with the chain between
+                sub = full_chain(g, sub)
+        else:  # a marker, an entry or a document: only the full graph has it
+            base = nx.subgraph_view(g, filter_node=lambda n: g.nodes[n]["kind"] != "document")
+            sub = neighbourhood(base if focus in base else g, focus, depth=depth, max_nodes=200)
     except UnknownNodeError as exc:
         st.warning(str(exc))
         return
@@ -202,7 +203,7 @@ def main() -> None:
         + (" (cut at 200 nodes: the nearest are kept)" if sub.number_of_nodes() >= 200 else "")
     )
     legend()
-    clicked = draw(sub, focus)
+    clicked = draw(sub, focus, view=f"{mode}-{depth}")
     if clicked and clicked != focus:
         open_node(clicked)
         st.rerun()
@@ -272,8 +273,11 @@ def edge_styles() -> list[Style]:
     ]
 
 
-def draw(sub, focus: str) -> str | None:
-    """The interactive graph; returns the id of a node clicked since the last run."""
+def draw(sub, focus: str, view: str = "") -> str | None:
+    """The interactive graph; returns the id of a node clicked since the last run.
+
+    The key names the view, so another mode or depth draws afresh and fits the frame.
+    """
     try:
         from st_link_analysis import Event, st_link_analysis
     except ImportError:
@@ -285,7 +289,7 @@ def draw(sub, focus: str) -> str | None:
         node_styles=node_styles(),
         edge_styles=edge_styles(),
         height=560,
-        key=f"graph_{focus}",
+        key=f"graph_{focus}_{view}",
         events=[Event("node_click", "click tap", "node")],
     )
     if not isinstance(value, dict) or value.get("action") != "node_click":
