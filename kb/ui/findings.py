@@ -58,6 +58,14 @@ def severity_chart(counts: pd.DataFrame):
     )
 
 
+def _target(row: dict) -> str:
+    """What a row opens: its claim, else the first work of a finding about a reference entry."""
+    if row["claim"] != "—":
+        return row["claim"]
+    works = [w for w in row.get("works", "").split(", ") if w]
+    return f"work:{works[0]}" if works else "—"
+
+
 def main() -> None:
     loaded = need_kb()
     kb, g = loaded.kb, loaded.graph
@@ -118,8 +126,11 @@ def main() -> None:
         selection_mode="single-row",
         width="stretch",
     )
-    picked = table_pick("findings_table", [r["claim"] for r in shown])
-    if picked and picked != "—":
+    picked = table_pick("findings_table", [_target(r) for r in shown])
+    if picked and picked.startswith("work:"):
+        # a finding about a reference entry (no claim): open the work the entry is tied to
+        st.switch_page(PAGES["evidence"], query_params={"work": picked.removeprefix("work:")})
+    elif picked and picked != "—":
         open_claim(picked)
     selected = param("claim")
     if selected and any(r["claim"] == selected for r in rows):
