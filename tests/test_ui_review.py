@@ -1,4 +1,7 @@
-"""AppTest: an analyst names themself, judges a claim in its panel, and sees it at once."""
+"""AppTest: an analyst names themself, judges a claim in its panel, and sees it at once.
+
+The real fact check runs (no stand-in): the machine verdicts beside the analyst's are its own.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from kb import review
 from tests.conftest import TINY
-from tests.ui_helpers import APP, install_fake_factcheck, no_traceback, run_page, texts
+from tests.ui_helpers import APP, no_traceback, run_page, texts
 
 PAGE = "kb/ui/reader.py"
 CLAIM = "tiny:s02.c02"
@@ -30,7 +33,6 @@ def _judge(at: AppTest, name: str, verdict: str, note: str) -> AppTest:
 
 
 def test_without_a_name_nothing_can_be_recorded(monkeypatch, db):
-    install_fake_factcheck(monkeypatch)
     at = run_page(monkeypatch, TINY, PAGE, {"claim": CLAIM})
     no_traceback(at)
     assert "Type your name in the sidebar" in texts(at)
@@ -39,13 +41,13 @@ def test_without_a_name_nothing_can_be_recorded(monkeypatch, db):
 
 
 def test_a_judgement_is_saved_at_once_and_seen_by_a_new_session(monkeypatch, db):
-    install_fake_factcheck(monkeypatch)
+    # the real fact check: its verdict on this claim is "supported"
     at = run_page(monkeypatch, TINY, PAGE, {"claim": CLAIM})
     _judge(at, "Ann Analyst", "contradicted", "the record says 1.0, not 3.0")
     no_traceback(at)
     page = texts(at)
     assert "Saved (2 change(s) recorded as Ann Analyst)" in page
-    assert "analyst: ‼ contradicted" in page and "machine: ✗ not supported" in page
+    assert "analyst: ‼ contradicted" in page and "machine: ✓ supported" in page
     assert "the record says 1.0, not 3.0 · Ann Analyst" in page
     # a second browser session (same server, same cached KB) sees it without a restart
     other = AppTest.from_file(APP, default_timeout=60)
@@ -60,7 +62,6 @@ def test_a_judgement_is_saved_at_once_and_seen_by_a_new_session(monkeypatch, db)
 
 
 def test_finding_decisions_history_and_restore(monkeypatch, db):
-    install_fake_factcheck(monkeypatch)
     at = run_page(monkeypatch, TINY, PAGE, {"claim": CLAIM})
     at.text_input(key="analyst_name").set_value("Bo").run()
     at.selectbox(key=f"{KEY}_f0").set_value("reject")
@@ -82,7 +83,6 @@ def test_finding_decisions_history_and_restore(monkeypatch, db):
 
 
 def test_a_signed_off_review_cannot_be_changed_in_the_panel(monkeypatch, db):
-    install_fake_factcheck(monkeypatch)
     review.sign_off(review.ReviewLog(db), "tiny", "Cy", "done")
     at = run_page(monkeypatch, TINY, PAGE, {"claim": CLAIM})
     at.text_input(key="analyst_name").set_value("Bo").run()
@@ -92,14 +92,12 @@ def test_a_signed_off_review_cannot_be_changed_in_the_panel(monkeypatch, db):
 
 def test_an_unreadable_log_is_a_message(monkeypatch, db):
     db.write_bytes(b"not a database at all " * 100)
-    install_fake_factcheck(monkeypatch)
     at = run_page(monkeypatch, TINY, PAGE, {"claim": CLAIM})
     no_traceback(at)
     assert "The review log cannot be read" in texts(at)
 
 
 def test_claims_page_progress_not_yet_reviewed_filter_and_signoff(monkeypatch, db, tiny_kb):
-    install_fake_factcheck(monkeypatch)
     review.judge(review.ReviewLog(db), tiny_kb, CLAIM, "Ann", verdict="contradicted")
     at = run_page(monkeypatch, TINY, "kb/ui/claims.py")
     no_traceback(at)
@@ -126,12 +124,12 @@ def test_claims_page_progress_not_yet_reviewed_filter_and_signoff(monkeypatch, d
 
 
 def test_findings_page_shows_decisions_and_filters_the_undecided(monkeypatch, db, tiny_kb):
-    install_fake_factcheck(monkeypatch)
+    # the real fact check: NUM-MATCH about claim s02.c02, references 1 and 2
     review.decide(
         review.ReviewLog(db),
         tiny_kb,
         CLAIM,
-        "NUM_MISMATCH|1|doe2020alpha",
+        "NUM-MATCH|1,2|doe2020alpha",
         "Ann",
         "amend",
         "a near miss, not a mismatch",
@@ -139,9 +137,9 @@ def test_findings_page_shows_decisions_and_filters_the_undecided(monkeypatch, db
     at = run_page(monkeypatch, TINY, "kb/ui/findings.py")
     no_traceback(at)
     table = at.dataframe(key="findings_table").value
-    row = table[table["code"] == "NUM_MISMATCH"].iloc[0]
+    row = table[(table["code"] == "NUM-MATCH") & (table["claim"] == CLAIM)].iloc[0]
     assert (row["analyst"], row["analyst reason"]) == ("✎ amended", "a near miss, not a mismatch")
     n = len(table)
     at.checkbox(key="fd_unreviewed").check().run()
     left = at.dataframe(key="findings_table").value
-    assert len(left) == n - 1 and "NUM_MISMATCH" not in set(left["code"])
+    assert len(left) == n - 1 and CLAIM not in set(left["claim"])
