@@ -34,6 +34,8 @@ def table(rows: list[dict], empty: str, static: bool = False, **kwargs) -> None:
     if static:
         st.table(pd.DataFrame(rows), hide_index=True)
         return
+    # rows tall enough that Streamlit wraps long values (reported values, locators) in place
+    kwargs.setdefault("row_height", 78)
     st.dataframe(pd.DataFrame(rows), hide_index=True, **kwargs)
 
 
