@@ -250,6 +250,8 @@ class Assessment:
     note: str | None = None
     analyst: str | None = None
     date: str | None = None
+    finding: str | None = None
+    decision: str | None = None
     source: Source = field(default_factory=lambda: Source("?"))
 
 
@@ -267,6 +269,8 @@ class KnowledgeBase:
     readings: dict = field(default_factory=dict)
     resolutions: dict[str, Resolution] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    review: Any = None
+    """The analyst's review state (kb.review.ReviewState) when attached for an export."""
 
     @property
     def errors(self) -> list[Problem]:
