@@ -3,6 +3,7 @@
 import streamlit as st
 
 from kb.ui.common import PAGES, document_picker, guarded
+from kb.ui.review import name_sidebar
 
 st.set_page_config(page_title="evidence-kb", page_icon="📑", layout="wide")
 
@@ -27,4 +28,5 @@ if page.url_path == pages["overview"].url_path:
         st.switch_page(pages["evidence"], query_params=params)
 
 guarded("sidebar", document_picker)
+guarded("analyst", name_sidebar)
 page.run()

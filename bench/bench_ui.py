@@ -58,14 +58,16 @@ SETTLED = """() => {
 
 def table_rows() -> list[dict]:
     """The claims table of the bundled letter, as the app shows it (same rows and columns)."""
+    from kb.checks.factcheck import analyst_verdicts, fact_check
     from kb.graph import build_graph
     from kb.load import load_kb
-    from kb.views import Checks, claim_rows
+    from kb.views import claim_rows
 
     kb = load_kb(ROOT / "data")
+    g = build_graph(kb)
     # the app lists factual claims by default (letterhead lines hidden): so does the bare page
     rows = [
-        r for r in claim_rows(kb, build_graph(kb), Checks.unavailable("bench"), DOC) if r["factual"]
+        r for r in claim_rows(kb, g, fact_check(kb, g), DOC, analyst_verdicts(kb)) if r["factual"]
     ]
     cols = ["id", "section", "verdict", "analyst", "severity", "codes", "refs", "studies", "text"]
     return [{c: r[c] for c in cols} for r in rows]

@@ -1,4 +1,4 @@
-"""The `kb` command: validate, info, trace, claims, check, export, ingest, import."""
+"""The `kb` command: validate, info, trace, claims, check, export, ingest, import, review."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kb.load import LoadError, load_kb
 from kb.model import KnowledgeBase
-from kb.schema import DEFAULT_DATA_DIR
+from kb.schema import ASSESSMENT_VERDICTS, DEFAULT_DATA_DIR
 from kb.views.records import claim_record, finding_record
 
 
@@ -303,9 +303,17 @@ def cmd_export(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     if args.format in BINARY_FORMATS and not args.out:
         print(f"kb: format {args.format!r} is binary: give --out FILE", file=sys.stderr)
         return 2
+    from kb import review
+
     g = build_graph(kb)
+    fc = fact_check(kb, g)
     try:
-        data = render(args.format, kb, g, fact_check(kb, g), args.doc)
+        state = review.state_of(review.open_log(kb.data_dir, args.review_db), kb)
+    except review.ReviewLogError as exc:
+        print(f"kb: {exc}", file=sys.stderr)
+        return 2
+    try:
+        data = render(args.format, review.with_review(kb, state), g, fc, args.doc)
     except ExportError as exc:
         print(f"kb: {exc}", file=sys.stderr)
         return 2
@@ -445,6 +453,69 @@ def cmd_import(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_review(kb: KnowledgeBase, args: argparse.Namespace) -> int:
+    """The analyst's review log: judge, history, restore, sign off, export, import, check."""
+    from kb import review
+
+    log = review.open_log(kb.data_dir, args.db)
+    act = args.action
+    try:
+        if act == "judge":
+            events = review.judge(log, kb, args.claim, args.analyst, args.verdict, args.note)
+            print(f"{len(events)} event(s) written to {log.path}")
+        elif act == "history":
+            state = review.state_of(log, kb)
+            for e in state.history(args.claim):
+                where = f" [{e.finding}]" if e.finding else ""
+                note = f" — {e.note}" if e.note else ""
+                print(
+                    f"#{e.seq} {e.at} {e.analyst}: {e.field}{where}: "
+                    f"{e.before!r} → {e.after!r}{note}"
+                )
+        elif act == "restore":
+            events = review.restore(log, kb, args.claim, args.seq, args.analyst)
+            print(f"{len(events)} event(s) written to {log.path}")
+        elif act == "signoff":
+            review.sign_off(log, args.doc, args.analyst, args.summary)
+            print(f"the review of {args.doc} is signed off")
+        elif act == "reopen":
+            review.reopen(log, args.doc, args.analyst, args.reason)
+            print(f"the review of {args.doc} is reopened")
+        elif act == "export":
+            if args.events:
+                text = review.export_events(log.events())
+            else:
+                text = review.export_assessments(kb, review.fold(log.events(), kb))
+            if args.out:
+                try:
+                    review.save_export(kb.data_dir, Path(args.out), text)
+                except review.ReviewError as exc:
+                    print(f"kb review: {exc}", file=sys.stderr)
+                    return 2
+            else:
+                sys.stdout.write(text)
+        elif act == "import":
+            text = Path(args.file).read_text(encoding="utf-8-sig")
+            events, problems = review.import_assessments(log, kb, text, args.analyst or "")
+            for p in problems:
+                print(p, file=sys.stderr)
+            print(f"{len(events)} event(s) written to {log.path}")
+            return 1 if any(p.severity == "error" for p in problems) else 0
+        elif act == "check":
+            bad = log.check()
+            for line in bad:
+                print(line)
+            print(f"{log.path}: {'sound' if not bad else 'damaged'}, {len(log.events())} event(s)")
+            return 1 if bad else 0
+    except review.ReviewError as exc:
+        print(f"kb review: {exc}", file=sys.stderr)
+        return 1
+    except review.ReviewLogError as exc:
+        print(f"kb review: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `kb` command."""
     p = argparse.ArgumentParser(prog="kb", description="Take apart letters that cite evidence.")
@@ -501,6 +572,44 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--doc", help="document id (default: all documents)")
     e.add_argument("--out", help="output file (default: stdout; binary formats need it)")
     e.add_argument("--force", action="store_true", help="replace --out when it exists")
+    e.add_argument(
+        "--review-db",
+        help="review log whose judgements the export carries "
+        "(default: $KB_REVIEW_DB or review.sqlite in the data dir)",
+    )
+    r = sub.add_parser("review", help="the analyst's review log (judge, export, import, …)")
+    r.add_argument(
+        "--db", help="review log file (default: $KB_REVIEW_DB or review.sqlite in the data dir)"
+    )
+    ra = r.add_subparsers(dest="action", required=True)
+    j = ra.add_parser("judge", help="set a claim's analyst verdict and/or note")
+    j.add_argument("claim")
+    j.add_argument("--analyst", required=True)
+    j.add_argument("--verdict", choices=ASSESSMENT_VERDICTS)
+    j.add_argument("--note")
+    h = ra.add_parser("history", help="every change to a claim's judgement")
+    h.add_argument("claim")
+    rs = ra.add_parser("restore", help="bring a claim back to its state after event N")
+    rs.add_argument("claim")
+    rs.add_argument("seq", type=int)
+    rs.add_argument("--analyst", required=True)
+    so = ra.add_parser("signoff", help="sign off a document's review (freezes it)")
+    so.add_argument("doc")
+    so.add_argument("--analyst", required=True)
+    so.add_argument("--summary", required=True)
+    ro = ra.add_parser("reopen", help="reopen a signed-off review")
+    ro.add_argument("doc")
+    ro.add_argument("--analyst", required=True)
+    ro.add_argument("--reason", required=True)
+    ex = ra.add_parser("export", help="write the standing review as assessments.csv")
+    ex.add_argument(
+        "--out", help="output file, replaced (default: stdout); in the data dir under its lock"
+    )
+    ex.add_argument("--events", action="store_true", help="write every event instead")
+    im = ra.add_parser("import", help="append an assessments.csv to the log")
+    im.add_argument("file")
+    im.add_argument("--analyst", help="who to record for rows that name no analyst")
+    ra.add_parser("check", help="SQLite integrity check of the log file")
     return p
 
 
@@ -509,6 +618,7 @@ COMMANDS["ingest"] = cmd_ingest
 COMMANDS["export"] = cmd_export
 COMMANDS["check"] = cmd_check
 COMMANDS["import"] = cmd_import
+COMMANDS["review"] = cmd_review
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -601,7 +601,10 @@ def ingest(
         readings={},
         resolutions={},
         problems=[],
-        reference_map={k: v for k, v in kb.reference_map.items() if k[0] == doc_id},
+        # The new letter has no curated map yet. When its id is one the KB already holds, the
+        # map under that id belongs to the other document and must not tie this letter's
+        # references (saving then refuses the id anyway).
+        reference_map={},
     )
     analyse(alone)
     reading = alone.readings[doc_id]

@@ -93,8 +93,18 @@ class _Rows:
     problems: list[Problem]
 
 
-def parse_csv(text: str, file: str, columns: tuple[str, ...], required: tuple[str, ...]) -> _Rows:
-    """Split CSV text into (line, row) pairs; check the header; report ragged rows."""
+def parse_csv(
+    text: str,
+    file: str,
+    columns: tuple[str, ...],
+    required: tuple[str, ...],
+    values_required: tuple[str, ...] | None = None,
+) -> _Rows:
+    """Split CSV text into (line, row) pairs; check the header; report ragged rows.
+
+    `required` columns must be in the header; `values_required` (by default the same) must
+    also be filled in on every row.
+    """
     if not text.strip():
         raise LoadError(file, "file is empty (expected a header row)")
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -140,7 +150,7 @@ def parse_csv(text: str, file: str, columns: tuple[str, ...], required: tuple[st
                 Problem(file, line, None, f"row has {len(values)} fields, header has {len(header)}")
             )
         row = {h: (values[i] if i < len(values) else "") for i, h in enumerate(header)}
-        for col in required:
+        for col in required if values_required is None else values_required:
             if not row.get(col, "").strip():
                 problems.append(Problem(file, line, col, "required value is empty"))
         rows.append((line, row))
@@ -555,8 +565,14 @@ def parse_reference_map(
 def parse_assessments(
     text: str, documents: dict[str, Document], file: str = schema.ASSESSMENTS_FILE
 ) -> tuple[dict[str, Assessment], list[Problem]]:
-    """Parse assessments.csv: analysts' judgments, anchored by quote."""
-    parsed = parse_csv(text, file, schema.ASSESSMENT_COLUMNS, schema.ASSESSMENT_REQUIRED)
+    """Parse assessments.csv: analysts' judgments, anchored by quote.
+
+    A row with a `finding` is a decision on one machine finding (`decision`, reason in `note`);
+    it needs no verdict, and no quote when the finding is about the document as a whole.
+    """
+    parsed = parse_csv(
+        text, file, schema.ASSESSMENT_COLUMNS, schema.ASSESSMENT_REQUIRED, ("id", "document")
+    )
     problems = parsed.problems
     out: dict[str, Assessment] = {}
     for line, row, aid in _unique_rows(parsed, file, "assessment", problems, out):
@@ -564,7 +580,13 @@ def parse_assessments(
         if doc and doc not in documents:
             problems.append(Problem(file, line, "document", f"unknown document {doc!r}"))
         verdict = _blank(row.get("verdict"))
+        finding, decision = _blank(row.get("finding")), _blank(row.get("decision"))
+        needed = ("decision",) if finding else ("quote", "verdict")
+        for col in needed:
+            if not (row.get(col) or "").strip():
+                problems.append(Problem(file, line, col, "required value is empty"))
         _vocab(verdict, schema.ASSESSMENT_VERDICTS, (file, line, "verdict"), problems)
+        _vocab(decision, schema.REVIEW_DECISIONS, (file, line, "decision"), problems)
         pos: dict[str, int | None] = {}
         for col in ("start", "end"):
             num = _number(row, col, file, line, problems)
@@ -582,6 +604,8 @@ def parse_assessments(
             note=_blank(row.get("note")),
             analyst=_blank(row.get("analyst")),
             date=_blank(row.get("date")),
+            finding=finding,
+            decision=decision,
             source=Source(file, line),
         )
     return out, problems

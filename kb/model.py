@@ -264,6 +264,8 @@ class Assessment:
     note: str | None = None
     analyst: str | None = None
     date: str | None = None
+    finding: str | None = None
+    decision: str | None = None
     source: Source = field(default_factory=lambda: Source("?"))
 
 
@@ -354,6 +356,8 @@ class KnowledgeBase:
     problems: list[Problem] = field(default_factory=list)
     # imported records of cited works, by work citekey (kept apart from curated outcomes)
     records: dict[str, tuple[Record, ...]] = field(default_factory=dict)
+    review: Any = None
+    """The analyst's review state (kb.review.ReviewState) when attached for an export."""
 
     @property
     def errors(self) -> list[Problem]:

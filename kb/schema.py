@@ -135,6 +135,8 @@ ASSESSMENT_COLUMNS = (
     "note",
     "analyst",
     "date",
+    "finding",
+    "decision",
 )
 ASSESSMENT_REQUIRED = ("id", "document", "quote", "verdict")
 
@@ -270,3 +272,11 @@ def node_id(kind: str, key: str) -> str:
     if kind not in NODE_KINDS:
         raise ValueError(f"unknown node kind {kind!r}")
     return f"{kind}:{key}"
+
+
+# --- the analyst's review log -----------------------------------------------------------
+REVIEW_FILE = "review.sqlite"
+"""The review log inside the data directory (git-ignored; share it with `kb review export`)."""
+
+REVIEW_DECISIONS = ("accept", "reject", "amend")
+"""What an analyst says of one machine finding."""

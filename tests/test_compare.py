@@ -132,3 +132,19 @@ def test_stated_differently_keeps_only_findings_spanning_both_documents():
     (got,) = stated_differently([f1, f2, f3], a, b)
     assert (got.finding, got.a.id, got.b.id) == (f1, "a:2", "b:1")
     assert stated_differently([f1], b, a)[0].a.id == "b:1"  # either order of documents
+
+
+def test_claims_stating_the_same_measurement_in_other_words_pair_first():
+    from kb.load import load_kb
+    from kb.views.compare import pair_claims
+    from tests.conftest import DATA
+
+    kb = load_kb(DATA)
+    pairs = pair_claims(list(kb.claims("nysipp-2024")), list(kb.claims("nysipp-2026")))
+    by_a = {p.a.id: p for p in pairs}
+    # "an incision smaller than the size of a baby aspirin (5.1mm)" / "an incision just 5.1mm wide"
+    incision = by_a["nysipp-2024:s01.c08"]
+    assert incision.b.id == "nysipp-2026:s03.c02" and "5.1 mm" in incision.shared
+    # "Hypertrophic ligamentum flavum ≥ 2.5 mm" / "HLF measuring ≥ 2.5 mm" (the threshold)
+    threshold = by_a["nysipp-2024:s02.c06"]
+    assert threshold.b.id == "nysipp-2026:s04.c05" and "≥ 2.5 mm" in threshold.shared

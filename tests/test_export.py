@@ -16,6 +16,7 @@ from kb.export import (
     BINARY_FORMATS,
     CLAIM_SOURCE_COLUMNS,
     DESCRIPTIONS,
+    DOCUMENT_FORMATS,
     FORMATS,
     ExportError,
     claim_source_rows,
@@ -313,7 +314,7 @@ def test_every_format_is_deterministic_and_pathless(tiny, name):
             assert path.encode() not in t, f"{name} leaks {path}"
 
 
-@pytest.mark.parametrize("name", sorted(set(FORMATS) - {"report-html"}))
+@pytest.mark.parametrize("name", sorted(set(FORMATS) - DOCUMENT_FORMATS))
 def test_every_format_works_without_a_document(tiny, name):
     kb, g, fc = tiny
     out = render(name, kb, g, fc, None)

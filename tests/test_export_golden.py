@@ -35,7 +35,15 @@ def bundled():
 
 
 def _xlsx_text(data: bytes) -> str:
-    """Each sheet's cells as text, so a failing XLSX comparison shows a readable diff."""
+    """Each sheet's cells as text, so a failing XLSX (or DOCX) comparison shows a readable diff."""
+    if b"word/document.xml" in data:
+        from docx import Document
+
+        doc = Document(io.BytesIO(data))
+        lines = [p.text for p in doc.paragraphs]
+        for t in doc.tables:
+            lines += ["\t".join(c.text for c in row.cells) for row in t.rows]
+        return "\n".join(lines)
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(data))

@@ -387,3 +387,14 @@ def test_docx_page_breaks_give_claims_their_pages(tiny_kb):
 def test_pdf_ligatures_and_soft_hyphens_become_plain_letters():
     data = make_pdf("The ﬁrst ﬂow was spe\u00adcial.\n")
     assert "The first flow was special." in extract(data, "x.pdf").text
+
+
+def test_an_existing_id_never_lends_its_curated_reference_map(tiny_kb):
+    # "tiny" is taken, and reference_map.csv ties tiny's refs 1-3 to doe2020alpha, poe2022alpha2y
+    # and tinynote: none of that may be applied to another letter previewed under the same id
+    result = ingest(BRACKET, None, tiny_kb, doc_id="tiny")
+    data = result.to_dict()
+    methods = {e["number"]: e["method"] for e in data["entries"]}
+    assert "curated" not in methods.values(), methods
+    works = {e["number"]: e.get("work") for e in data["entries"]}
+    assert works.get(3) != "tinynote"

@@ -102,7 +102,7 @@ def test_download_button_offers_the_filtered_csv(monkeypatch):
     at = run_page(monkeypatch, TINY, PAGE)
     at.multiselect(key="f_study").select("alpha").run()
     labels = [b.proto.label for b in at.get("download_button")]
-    assert any("Claim-to-source CSV (3 claims)" in lab for lab in labels)
+    assert any("Claim-to-source CSV (3 claims, " in lab for lab in labels)
 
 
 def test_claims_csv_bytes_are_the_filtered_claims(tiny_kb, tiny_graph):

@@ -84,3 +84,19 @@ def test_no_findings_said_plainly(monkeypatch, tmp_path):
         "No findings: the fact-check found nothing to report here."
     ]
     assert not at.dataframe
+
+
+def test_a_finding_about_a_reference_entry_opens_its_work(monkeypatch):
+    # the real engine: CIT-UNVERIFIED is about reference 2 of the tiny letter, not a claim
+    at = run_page(monkeypatch, TINY, PAGE)
+    no_traceback(at)
+    df = at.dataframe(key="findings_table").value
+    row = df.index[(df["code"] == "CIT-UNVERIFIED")][0]
+    assert df.loc[row, "claim"] == "—"
+    at.session_state["findings_table"] = {
+        "selection": {"rows": [int(row)], "columns": [], "cells": []}
+    }
+    at.run()
+    no_traceback(at)
+    assert at.query_params["work"] == "poe2022alpha2y"
+    assert "poe2022alpha2y" in texts(at)

@@ -46,3 +46,12 @@ def test_unknown_doc_param_falls_back(monkeypatch):
     at = run_page(monkeypatch, TINY, "kb/ui/reader.py", {"doc": "nope"})
     no_traceback(at)
     assert at.sidebar.selectbox(key="doc_picker").value == "tiny"
+
+
+def test_overview_says_what_the_tool_does_and_counts_errors_and_warnings(monkeypatch):
+    at = run_page(monkeypatch, TINY)
+    no_traceback(at)
+    page = texts(at)
+    assert "This tool takes apart letters that cite clinical evidence" in page
+    assert "Start with the **Letter reader**" in page
+    assert "Fact-check in tiny:" in page and "error(s) and" in page and "warning(s)" in page

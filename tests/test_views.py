@@ -375,3 +375,47 @@ def test_chain_dot_puts_preferred_numbers_first_with_provenance(tiny_graph):
 )
 def test_source_says_answers_in_the_terms_of_the_stated_number(kind, outcome, says):
     assert views.source_says(outcome, kind) == says
+
+
+def test_number_rows_carry_the_curators_note(tmp_path):
+    import shutil
+
+    from kb import views
+    from kb.checks.factcheck import fact_check
+    from kb.graph import build_graph
+    from kb.load import load_kb
+    from tests.conftest import TINY
+
+    data = tmp_path / "tiny"
+    shutil.copytree(TINY, data)
+    path = data / "outcomes.csv"
+    text = path.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("alpha-1y-pain,"))
+    assert row.endswith(",true,")
+    path.write_text(text.replace(row, row + "read off figure 2"), encoding="utf-8")
+    kb = load_kb(data)
+    fc = fact_check(kb, build_graph(kb))
+    claim = next(c for c in kb.claims("tiny") if c.id == "tiny:s02.c02")
+    rows = views.number_rows(claim, fc, kb.works)
+    # both numbers of the claim (the change and its p-value) are found in alpha-1y-pain
+    assert [r["status"] for r in rows] == ["✓ matched", "✓ matched"]
+    assert [r["note"] for r in rows] == ["read off figure 2", "read off figure 2"]
+
+
+def test_full_chain_keeps_the_works_studies_and_numbers_of_the_evidence_view():
+    from kb.graph import build_graph, neighbourhood
+    from kb.load import load_kb
+    from kb.views.graph import evidence_graph, full_chain
+    from tests.conftest import DATA
+
+    g = build_graph(load_kb(DATA))
+    ev = evidence_graph(g)
+    claim = "claim:nysipp-2026:s08.c09"
+    sub = neighbourhood(ev, claim, depth=2)
+    chain = full_chain(g, sub)
+    kinds = {g.nodes[n]["kind"] for n in chain}
+    assert set(sub) <= set(chain)  # nothing of the evidence view is lost
+    assert {"citation", "entry", "work", "study"} <= kinds
+    # each added marker and entry lies on a path from a claim of the view to a work of it
+    for n in set(chain) - set(sub):
+        assert g.nodes[n]["kind"] in ("citation", "entry")

@@ -338,7 +338,7 @@ def analyst_verdicts(kb: KnowledgeBase) -> dict[str, Assessment]:
     ordered = sorted(kb.assessments.values(), key=lambda a: (a.date or "", a.id))
     for a in ordered:
         doc = kb.documents.get(a.document)
-        if doc is None:
+        if doc is None or a.finding:  # a decision on a finding is not a verdict on the claim
             continue
         span = _span(reanchor(doc.text, a.quote, a.prefix, a.suffix, a.start, a.end))
         if span is None:

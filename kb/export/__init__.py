@@ -42,6 +42,7 @@ from kb.export.tables import (
     record_numbers_csv,
     reference_rows,
 )
+from kb.export.word import factcheck_report_docx
 from kb.model import KnowledgeBase
 
 Exporter = Callable[..., "str | bytes"]
@@ -56,6 +57,7 @@ class ExportFormat(NamedTuple):
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 FORMATS: dict[str, ExportFormat] = {
     "claims-csv": ExportFormat(claims_csv, "text/csv; charset=utf-8", "csv"),
@@ -65,6 +67,7 @@ FORMATS: dict[str, ExportFormat] = {
     "claims-html": ExportFormat(claims_html, "text/html; charset=utf-8", "html"),
     "claims-json": ExportFormat(claims_json, "application/json", "json"),
     "report-html": ExportFormat(factcheck_report_html, "text/html; charset=utf-8", "html"),
+    "report-docx": ExportFormat(factcheck_report_docx, DOCX_TYPE, "docx"),
     "bibtex": ExportFormat(references_bibtex, "application/x-bibtex; charset=utf-8", "bib"),
     "ris": ExportFormat(references_ris, "application/x-research-info-systems", "ris"),
     "csl-json": ExportFormat(
@@ -80,9 +83,9 @@ FORMATS: dict[str, ExportFormat] = {
 }
 
 # Formats that only make sense for one document (the others take all documents without one).
-DOCUMENT_FORMATS = frozenset({"report-html"})
+DOCUMENT_FORMATS = frozenset({"report-html", "report-docx"})
 # Formats whose output is binary and so cannot go to a terminal.
-BINARY_FORMATS = frozenset({"claims-xlsx"})
+BINARY_FORMATS = frozenset({"claims-xlsx", "report-docx"})
 
 # What a person sees next to each format (the app's labels, the README table).
 DESCRIPTIONS: dict[str, str] = {
@@ -93,6 +96,7 @@ DESCRIPTIONS: dict[str, str] = {
     "claims-html": "claim-to-source table, HTML page",
     "claims-json": "claim-to-source table, JSON",
     "report-html": "fact-check report, one self-contained HTML page per document (prints to PDF)",
+    "report-docx": "fact-check report with the analyst's review, Word document (.docx)",
     "bibtex": "cited works, BibTeX",
     "ris": "cited works, RIS",
     "csl-json": "cited works, CSL-JSON",
@@ -110,14 +114,25 @@ class ExportError(ValueError):
     """An export that cannot be made as asked (unknown format, missing document)."""
 
 
+# Formats that are the claim-to-source table: they can be limited to the claims on screen.
+CLAIM_TABLE_FORMATS = frozenset(
+    {"claims-csv", "claims-csv-excel", "claims-xlsx", "claims-md", "claims-html", "claims-json"}
+)
+
+
 def render(
     name: str,
     kb: KnowledgeBase,
     graph: nx.MultiDiGraph,
     fc: FactCheck,
     document: str | None = None,
+    claim_ids: list[str] | None = None,
 ) -> bytes:
-    """The bytes of one export: what the CLI writes and what the download button offers."""
+    """The bytes of one export: what the CLI writes and what the download button offers.
+
+    `claim_ids` limits a claim table to those claims (the app's filters); other formats
+    always hold the whole document.
+    """
     if name not in FORMATS:
         raise ExportError(f"unknown format {name!r} (known: {', '.join(FORMATS)})")
     if name in DOCUMENT_FORMATS and document is None:
@@ -125,7 +140,10 @@ def render(
     if document is not None and document not in kb.documents:
         known = ", ".join(sorted(kb.documents))
         raise ExportError(f"no document {document!r} (known: {known})")
-    out = FORMATS[name].function(kb, graph, fc, document)
+    if claim_ids is not None and name in CLAIM_TABLE_FORMATS:
+        out = FORMATS[name].function(kb, graph, fc, document, claim_ids=list(claim_ids))
+    else:
+        out = FORMATS[name].function(kb, graph, fc, document)
     return out if isinstance(out, bytes) else out.encode("utf-8")
 
 
@@ -140,6 +158,7 @@ def filename(name: str, document: str | None = None) -> str:
         "bibtex": "references",
         "ris": "references",
         "report-html": "factcheck-report",
+        "report-docx": "factcheck-report",
         "graph-json": "graph",
         "graphml": "graph",
         "claims-json": "claims",
@@ -154,6 +173,7 @@ def filename(name: str, document: str | None = None) -> str:
 __all__ = [
     "BINARY_FORMATS",
     "CLAIM_SOURCE_COLUMNS",
+    "CLAIM_TABLE_FORMATS",
     "DESCRIPTIONS",
     "DOCUMENT_FORMATS",
     "FORMATS",

@@ -80,17 +80,37 @@ def _appearance(doc: Document) -> dict[str, Any]:
     return out
 
 
+def signed_verdict(kb: KnowledgeBase, claim: Claim) -> Any | None:
+    """The analyst's judgement of a claim when its document's review is signed off, else None."""
+    state = kb.review
+    if state is None or state.signed_off(claim.document) is None:
+        return None
+    j = state.judgement(claim.id)
+    return j if j is not None and j.verdict else None
+
+
 def claim_review(
-    graph: nx.MultiDiGraph, fc: FactCheck, doc: Document, claim: Claim, analyst: list | None = None
+    graph: nx.MultiDiGraph,
+    fc: FactCheck,
+    doc: Document,
+    claim: Claim,
+    analyst: list | None = None,
+    signed: Any = None,
 ) -> dict[str, Any] | None:
-    """A schema.org ClaimReview of one claim, or None when it has no verdict to publish."""
+    """A schema.org ClaimReview of one claim, or None when it has no verdict to publish.
+
+    With `signed` (the analyst's judgement of a signed-off review) the rating is the analyst's
+    and the review is authored by the analyst; the machine's verdict stays in `keywords`.
+    """
     label = fc.verdict(claim.id).label
-    if not label or label in NOT_REVIEWED:
+    if signed is not None:
+        label = signed.verdict
+    elif not label or label in NOT_REVIEWED:
         return None
     rating: dict[str, Any] = {"@type": "Rating", "alternateName": label}
     if label in RATING_VALUES:
         rating.update(ratingValue=RATING_VALUES[label], bestRating=5, worstRating=1)
-    reason = fc.verdict(claim.id).reason
+    reason = signed.note if signed is not None else fc.verdict(claim.id).reason
     if reason:
         rating["ratingExplanation"] = reason
     item: dict[str, Any] = {"@type": "Claim", "appearance": _appearance(doc)}
@@ -108,12 +128,18 @@ def claim_review(
         "reviewRating": rating,
         "author": {"@type": "Organization", "name": REVIEWER},
     }
+    if signed is not None:
+        review["author"] = {"@type": "Person", "name": signed.analyst}
+        review["datePublished"] = signed.at
+        machine = fc.verdict(claim.id).label
+        if machine:
+            review["keywords"] = [f"machine verdict: {machine}"]
     works = _claim_works(graph, claim)
     if works:
         review["citation"] = [_work_ld(w) for w in works]
     codes = fc.verdict_codes(claim.id)
     if codes:
-        review["keywords"] = list(codes)
+        review["keywords"] = review.get("keywords", []) + list(codes)
     judged = [
         {
             "@type": "Review",
@@ -132,12 +158,14 @@ def claim_review(
 def claim_reviews(
     kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: FactCheck, document: str | None = None
 ) -> list[dict[str, Any]]:
-    """ClaimReview objects, one per claim with a machine verdict, in reading order."""
+    """ClaimReview objects, one per claim with a machine verdict (or a signed-off analyst
+    verdict, which then takes its place), in reading order."""
     out = []
     analyst = analyst_map(kb)
     for claim in claims_of(kb, document):
         doc = document_or_raise(kb, claim.document)
-        review = claim_review(graph, fc, doc, claim, analyst.get(claim.id))
+        signed = signed_verdict(kb, claim)
+        review = claim_review(graph, fc, doc, claim, analyst.get(claim.id), signed)
         if review is not None:
             out.append(review)
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import networkx as nx
 
@@ -125,12 +126,28 @@ def _summary(kb: KnowledgeBase, fc: FactCheck, document: str, claims: list[Claim
     return '<div class="counts">' + "".join(parts) + "</div>\n"
 
 
-def _findings_list(found: list[Finding]) -> str:
+def _decision(review: Any, claim_id: str | None, f: Finding) -> str:
+    """' — analyst: rejected (reason; Ann)' for a finding the analyst decided on, else ''."""
+    if review is None:
+        return ""
+    from kb.review import finding_key
+
+    d = review.decision(claim_id or "", finding_key(f))
+    if d is None:
+        return ""
+    why = f"{d.reason}; " if d.reason else ""
+    return (
+        f' <span class="badge analyst">analyst: {esc(d.decision)}</span>'
+        f' <span class="muted">({esc(why)}{esc(d.analyst)})</span>'
+    )
+
+
+def _findings_list(found: list[Finding], review: Any = None, claim_id: str | None = None) -> str:
     if not found:
         return ""
     items = "".join(
         f'<li><span class="sev-{esc(f.severity)}">{esc(f.severity)}</span> '
-        f"<code>{esc(f.code)}</code>: {esc(f.message)}</li>"
+        f"<code>{esc(f.code)}</code>: {esc(f.message)}{_decision(review, claim_id, f)}</li>"
         for f in sorted(found, key=lambda f: (f.severity != "error", f.code, f.message))
     )
     return f"<p><strong>Findings</strong></p><ul>{items}</ul>"
@@ -214,7 +231,9 @@ def _badge(label: str) -> str:
     return f'<span class="badge" style="background:{colour}">{symbol} {esc(label)}</span>'
 
 
-def _claim_card(graph: nx.MultiDiGraph, fc: FactCheck, claim: Claim, analyst: list) -> str:
+def _claim_card(
+    graph: nx.MultiDiGraph, fc: FactCheck, claim: Claim, analyst: list, review: Any = None
+) -> str:
     label = fc.verdict(claim.id).label or "no verdict"
     reason = fc.verdict(claim.id).reason
     anchor = "claim-" + claim.id.replace(":", "-")
@@ -223,7 +242,7 @@ def _claim_card(graph: nx.MultiDiGraph, fc: FactCheck, claim: Claim, analyst: li
         f"<h3>{esc(claim.id)} {_badge(label)}</h3>\n"
         f"<blockquote>{esc(one_line(claim.text))}</blockquote>\n"
         + (f"<p>{esc(reason)}</p>\n" if reason else "")
-        + _findings_list(fc.findings_of(claim.id))
+        + _findings_list(list(fc.findings_of(claim.id)), review, claim.id)
         + _numbers_table(fc, claim)
         + _sources_list(graph, claim)
         + _analyst(analyst)
@@ -244,6 +263,79 @@ def _open_table(fc: FactCheck, claims: list[Claim], analyst: dict[str, list]) ->
         "<th>claim</th><th>text</th><th>why</th><th>analyst judgment</th></tr></thead>"
         + rows
         + "</table>\n"
+    )
+
+
+def _review_section(kb: KnowledgeBase, fc: FactCheck, document: str, claims: list[Claim]) -> str:
+    """The analyst's review: sign-off, progress, and every judged claim beside the machine."""
+    from kb.review import disagrees
+    from kb.schema import FACTUAL_KINDS
+
+    state = kb.review
+    signed = state.signed_off(document)
+    factual = [c for c in claims if c.kind in FACTUAL_KINDS]
+    judged = [c for c in claims if state.judgement(c.id) is not None]
+    reviewed = [c for c in factual if state.judgement(c.id) and state.judgement(c.id).verdict]
+    if signed is not None:
+        status = (
+            f"<p><strong>Signed off</strong> by {esc(signed.analyst)} on {esc(signed.at)}: "
+            f"{esc(signed.summary)}</p>"
+        )
+    else:
+        status = '<p class="notice">This review is not signed off: it may still change.</p>'
+    rows = []
+    for c in judged:
+        j = state.judgement(c.id)
+        machine = fc.verdict(c.id).label or "no verdict"
+        flag = " (disagrees)" if disagrees(machine, j.verdict) else ""
+        rows.append(
+            f"<tr><td>{esc(c.id)}</td><td>{esc(one_line(c.text))}</td>"
+            f"<td>{esc(machine)}</td><td>{esc(j.verdict or '—')}{esc(flag)}</td>"
+            f"<td>{esc(j.note)}</td><td>{esc(j.analyst)}, {esc(j.at)}</td></tr>"
+        )
+    orphans = [j for j in state.orphans if j.document == document]
+    table = (
+        "<table><thead><tr><th>claim</th><th>text</th><th>machine verdict</th>"
+        "<th>analyst verdict</th><th>analyst note</th><th>reviewer</th></tr></thead>"
+        + "".join(rows)
+        + "</table>\n"
+        if rows
+        else "<p>No claim has been judged yet.</p>\n"
+    )
+    orphan_note = (
+        f'<p class="notice">{len(orphans)} judgement(s) could not be placed in the text as it '
+        "is read now (orphaned): "
+        + "; ".join(
+            esc(f"{j.claim or '?'}: {j.verdict} “{one_line(j.anchor.quote)}”") for j in orphans
+        )
+        + "</p>\n"
+        if orphans
+        else ""
+    )
+    decided = [
+        (cid, d) for (cid, _), d in sorted(state.decisions.items()) if d.document == document
+    ]
+    decisions = (
+        "<p><strong>Decisions on the machine's findings</strong></p><ul>"
+        + "".join(
+            f"<li>{esc(cid or document)} <code>{esc(d.finding.split('|', 1)[0])}</code>: "
+            f'<span class="badge analyst">analyst: {esc(d.decision)}</span> '
+            f'{esc(d.reason)} <span class="muted">({esc(d.analyst)}, {esc(d.at)})</span></li>'
+            for cid, d in decided
+            if d.decision
+        )
+        + "</ul>\n"
+        if any(d.decision for _, d in decided)
+        else ""
+    )
+    return (
+        "<h2>Analyst's review</h2>\n"
+        + status
+        + f"<p>{len(reviewed)} of {len(factual)} factual claims reviewed. The analyst's "
+        "verdicts are shown beside the machine's, never merged.</p>\n"
+        + table
+        + decisions
+        + orphan_note
     )
 
 
@@ -287,9 +379,11 @@ def factcheck_report_html(
     if not flagged:
         body.append("<p>No claim is flagged.</p>\n")
     analyst = analyst_map(kb)
-    body += [_claim_card(graph, fc, c, analyst.get(c.id, [])) for c in flagged]
+    body += [_claim_card(graph, fc, c, analyst.get(c.id, []), kb.review) for c in flagged]
     left = [c for c in claims if not is_flagged(fc, c) and fc.verdict(c.id).label in OPEN_VERDICTS]
     if left:
         body.append(_open_table(fc, left, analyst))
+    if kb.review is not None:
+        body.append(_review_section(kb, fc, document, claims))
     body.append(_reference_appendix(kb, document))
     return page_html(f"Fact-check report: {doc.title}", REPORT_CSS, "".join(body))

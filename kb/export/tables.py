@@ -7,6 +7,7 @@ import html
 import io
 import re
 import zipfile
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
@@ -142,17 +143,27 @@ def rows_to_csv(rows: list[dict[str, str]], columns: tuple[str, ...], excel: boo
 
 
 def claims_csv(
-    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: FactCheck, document: str | None = None
+    kb: KnowledgeBase,
+    graph: nx.MultiDiGraph,
+    fc: FactCheck,
+    document: str | None = None,
+    claim_ids: Iterable[str] | None = None,
 ) -> bytes:
     """The claim-to-source table as CSV (UTF-8, LF)."""
-    return rows_to_csv(claim_source_rows(kb, graph, fc, document), CLAIM_SOURCE_COLUMNS)
+    return rows_to_csv(claim_source_rows(kb, graph, fc, document, claim_ids), CLAIM_SOURCE_COLUMNS)
 
 
 def claims_csv_excel(
-    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: FactCheck, document: str | None = None
+    kb: KnowledgeBase,
+    graph: nx.MultiDiGraph,
+    fc: FactCheck,
+    document: str | None = None,
+    claim_ids: Iterable[str] | None = None,
 ) -> bytes:
     """The claim-to-source table as CSV for Excel (UTF-8 with BOM, CRLF)."""
-    return rows_to_csv(claim_source_rows(kb, graph, fc, document), CLAIM_SOURCE_COLUMNS, True)
+    return rows_to_csv(
+        claim_source_rows(kb, graph, fc, document, claim_ids), CLAIM_SOURCE_COLUMNS, True
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -224,7 +235,11 @@ def _stable_zip(data: bytes) -> bytes:
 
 
 def claims_xlsx(
-    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: FactCheck, document: str | None = None
+    kb: KnowledgeBase,
+    graph: nx.MultiDiGraph,
+    fc: FactCheck,
+    document: str | None = None,
+    claim_ids: Iterable[str] | None = None,
 ) -> bytes:
     """The claim-to-source table as an Excel workbook: Claims, Findings, References sheets."""
     from openpyxl import Workbook
@@ -233,8 +248,14 @@ def claims_xlsx(
     wb.remove(wb.active)
     wb.properties.creator = "evidence-kb"
     wb.properties.title = f"Claims and sources: {_scope(document)}"
-    _sheet(wb, "Claims", claim_source_rows(kb, graph, fc, document), CLAIM_SOURCE_COLUMNS)
-    _sheet(wb, "Findings", finding_rows(kb, fc, document), FINDING_COLUMNS)
+    _sheet(
+        wb, "Claims", claim_source_rows(kb, graph, fc, document, claim_ids), CLAIM_SOURCE_COLUMNS
+    )
+    found = finding_rows(kb, fc, document)
+    if claim_ids is not None:  # the claims on screen: their findings and the document's own
+        wanted = set(claim_ids)
+        found = [r for r in found if not r["claim id"] or r["claim id"] in wanted]
+    _sheet(wb, "Findings", found, FINDING_COLUMNS)
     _sheet(wb, "References", reference_rows(kb, document), REFERENCE_COLUMNS)
     buf = io.BytesIO()
     wb.save(buf)
@@ -264,10 +285,14 @@ def rows_to_markdown(rows: list[dict[str, str]], columns: tuple[str, ...], title
 
 
 def claims_markdown(
-    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: FactCheck, document: str | None = None
+    kb: KnowledgeBase,
+    graph: nx.MultiDiGraph,
+    fc: FactCheck,
+    document: str | None = None,
+    claim_ids: Iterable[str] | None = None,
 ) -> str:
     """The claim-to-source table as Markdown."""
-    rows = claim_source_rows(kb, graph, fc, document)
+    rows = claim_source_rows(kb, graph, fc, document, claim_ids)
     return rows_to_markdown(rows, CLAIM_SOURCE_COLUMNS, f"Claims and sources: {_scope(document)}")
 
 
@@ -336,11 +361,15 @@ def rows_to_html_table(rows: list[dict[str, str]], columns: tuple[str, ...]) -> 
 
 
 def claims_html(
-    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: FactCheck, document: str | None = None
+    kb: KnowledgeBase,
+    graph: nx.MultiDiGraph,
+    fc: FactCheck,
+    document: str | None = None,
+    claim_ids: Iterable[str] | None = None,
 ) -> str:
     """The claim-to-source table as a self-contained HTML page."""
     title = f"Claims and sources: {_scope(document)}"
-    rows = claim_source_rows(kb, graph, fc, document)
+    rows = claim_source_rows(kb, graph, fc, document, claim_ids)
     body = f"<h1>{esc(title)}</h1>\n" + rows_to_html_table(rows, CLAIM_SOURCE_COLUMNS)
     return page_html(title, TABLE_CSS, body)
 
@@ -350,10 +379,14 @@ def claims_html(
 
 
 def claims_json(
-    kb: KnowledgeBase, graph: nx.MultiDiGraph, fc: FactCheck, document: str | None = None
+    kb: KnowledgeBase,
+    graph: nx.MultiDiGraph,
+    fc: FactCheck,
+    document: str | None = None,
+    claim_ids: Iterable[str] | None = None,
 ) -> str:
     """The claim-to-source table as JSON: {columns, rows, document, fact_checked}."""
-    rows = claim_source_rows(kb, graph, fc, document)
+    rows = claim_source_rows(kb, graph, fc, document, claim_ids)
     return json_text(
         {
             "columns": list(CLAIM_SOURCE_COLUMNS),

@@ -65,7 +65,7 @@ def analyse(kb: KnowledgeBase) -> KnowledgeBase:
         kb.problems.extend(marker_problems(reading, doc.file))
     for a in kb.assessments.values():
         doc = kb.documents.get(a.document)
-        if doc is None:
+        if doc is None or not a.quote:  # a decision on a document-wide finding quotes nothing
             continue
         if reanchor(doc.text, a.quote, a.prefix, a.suffix, a.start, a.end) is None:
             kb.problems.append(

@@ -17,11 +17,25 @@ from kb.ui.common import (
 )
 from kb.ui.components import trace_panel
 from kb.ui.downloads import download_buttons
+from kb.ui.review import current_state, signoff_panel
 from kb.ui.state import analyst
 from kb.ui.state import checks as get_checks
 from kb.views.markup import md
+from kb.views.review import with_review
 
-COLUMNS = ["id", "section", "verdict", "analyst", "severity", "codes", "refs", "studies", "text"]
+COLUMNS = [
+    "text",
+    "id",
+    "verdict",
+    "analyst",
+    "analyst_note",
+    "reviewer",
+    "severity",
+    "codes",
+    "refs",
+    "studies",
+    "section",
+]
 
 
 def main() -> None:
@@ -37,10 +51,14 @@ def main() -> None:
         f"Every claim of **{md(doc_id)}** ({md(kb.documents[doc_id].title)}) with its verdict, "
         "finding codes and cited references. Select a row to open its trace."
     )
-    rows = views.claim_rows(kb, g, checks, doc_id, analyst())
+    state, review_error = current_state(kb)
+    rows = with_review(views.claim_rows(kb, g, checks, doc_id, analyst()), state)
     if not rows:
         st.info(f"{md(doc_id)} has no claims (the reading found none).")
         return
+    if review_error:
+        st.error(f"The review log cannot be read: {md(review_error)}")
+    signoff_panel(kb, checks, state, doc_id, rows)
 
     def options(col: str, split: bool = False) -> list[str]:
         vals = set()
@@ -56,12 +74,19 @@ def main() -> None:
     )
     codes = f4.multiselect("Finding code", options("codes", True), key="f_code")
     studies = f5.multiselect("Study", options("studies", True), key="f_study")
-    q, toggle = st.columns([3, 1], vertical_alignment="bottom")
-    query = q.text_input("Search", key="f_query", placeholder="words in the claim, a work, a code…")
+    query = st.text_input(
+        "Search", key="f_query", placeholder="words in the claim, a work, a code…"
+    )
+    toggle, todo = st.columns(2)
     every_line = toggle.checkbox(
         "Show letterhead lines",
         key="f_all_lines",
         help="lines that state no claim: letterhead, salutation, signature",
+    )
+    unreviewed = todo.checkbox(
+        "Not yet reviewed",
+        key="f_unreviewed",
+        help="only the claims that carry no analyst verdict yet",
     )
     shown = views.filter_claims(
         rows,
@@ -72,6 +97,7 @@ def main() -> None:
         studies=studies,
         query=query,
         factual_only=not every_line,
+        unreviewed_only=unreviewed,
     )
     total = len(rows) if every_line else sum(r["factual"] for r in rows)
     hidden = "" if every_line else f" ({len(rows) - total} letterhead or signature lines hidden)"
@@ -88,11 +114,15 @@ def main() -> None:
             on_select="rerun",
             selection_mode="single-row",
             width="stretch",
-            height=min(38 + 35 * len(df), 460),
+            height=min(38 + 78 * len(df), 600),
+            row_height=78,  # above 4rem Streamlit wraps text: three lines of the claim
             column_config={
+                "text": st.column_config.TextColumn("claim text", width="large"),
                 "id": st.column_config.TextColumn("claim", width="small"),
-                "verdict": st.column_config.TextColumn("verdict", width="medium"),
-                "text": st.column_config.TextColumn("text", width="large"),
+                "verdict": st.column_config.TextColumn("machine verdict", width="medium"),
+                "analyst": st.column_config.TextColumn("analyst verdict", width="medium"),
+                "analyst_note": st.column_config.TextColumn("analyst note", width="medium"),
+                "reviewer": st.column_config.TextColumn("reviewer", width="small"),
             },
         )
     picked = table_pick("claims_table", ids)

@@ -14,7 +14,6 @@ from kb.checks.factcheck import FactCheck
 from kb.graph import UnknownNodeError, claims_resting_on, trace
 from kb.model import KnowledgeBase
 from kb.ui.common import PAGES
-from kb.ui.state import analyst
 from kb.views.markup import code, md
 
 SEVERITY_ICON = {"error": "🔴", "warning": "🟠", "info": "🔵"}
@@ -27,7 +26,8 @@ def verdict_chip(label: str | None, prefix: str = "", suffix: str = "") -> str:
     text = md(prefix + views.verdict_badge(label) + suffix)
     return (
         f'<span style="background:{bg};color:{fg};border:1px solid {fg};border-radius:10px;'
-        f"padding:2px 9px;font-weight:600;font-size:0.9rem;white-space:nowrap;"
+        f"padding:2px 9px;font-weight:600;font-size:0.9rem;white-space:normal;"
+        f"word-break:normal;overflow-wrap:normal;max-width:100%;"
         f'display:inline-block;margin:2px 0">{text}</span>'
     )
 
@@ -42,6 +42,8 @@ def table(rows: list[dict], empty: str, static: bool = False, **kwargs) -> None:
         safe = [{md(k): md(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]
         st.table(pd.DataFrame(safe), hide_index=True)
         return
+    # rows tall enough that Streamlit wraps long values (reported values, locators) in place
+    kwargs.setdefault("row_height", 78)
     st.dataframe(pd.DataFrame(rows), hide_index=True, **kwargs)
 
 
@@ -187,7 +189,8 @@ def trace_panel(
     # one element per number (not a bordered box of two): a long trace draws much faster
     for r in rows:
         measure = f" · {md(r['measure'])}" if r["measure"] else ""
-        note = " — ".join(x for x in (r["provenance"], r["why"]) if x)
+        curator = f"curator's note: {r['note']}" if r.get("note") else ""
+        note = " — ".join(x for x in (r["provenance"], r["why"], curator) if x)
         st.markdown(
             f"Letter: **{md(r['letter says'])}** &nbsp;·&nbsp; {md(r['status'])} "
             f"&nbsp;·&nbsp; source: **{md(r['source says'])}**{measure}"
@@ -205,6 +208,9 @@ def trace_panel(
             "The knowledge base holds no number for these studies.",
         )
 
+    from kb.ui.review import analyst_box, current_state, finding_decision_caption, review_form
+
+    state, review_error = current_state(kb)
     st.markdown("**5 · Findings**")
     findings = checks.findings_behind(c.id)
     if not findings:
@@ -219,23 +225,22 @@ def trace_panel(
             ev = "; ".join(f"{k} = {views.evidence_text(val)}" for k, val in f.evidence)
             line += "  \n" + _grey("Evidence: " + md(ev))
         st.markdown(line)
+        decided = finding_decision_caption(state, c.id, f)
+        if decided:
+            st.caption(md(decided))
 
     st.markdown("**6 · Verdict** (machine and analyst are kept apart)")
-    left, right = st.columns(2)
-    with left, st.container(border=True):
+    # one above the other: side by side they overlap in a narrow panel (a 1024 px screen)
+    with st.container(border=True):
         st.markdown(verdict_chip(v.label, "machine: "), unsafe_allow_html=True)
         st.caption(md(v.reason) if v.reason else "No reason given.")
         if v.codes:
             st.caption("Codes: " + ", ".join(v.codes))
-    with right, st.container(border=True):
-        judged = analyst().get(c.id)
-        if judged is None:
-            st.markdown(verdict_chip("no analyst verdict", "analyst: "), unsafe_allow_html=True)
-            st.caption("No analyst has judged this claim.")
-        else:
-            st.markdown(verdict_chip(judged.verdict, "analyst: "), unsafe_allow_html=True)
-            who = views.analyst_label(judged)
-            st.caption(md(" · ".join(x for x in (judged.note or "", who) if x)) or "no note")
+    with st.container(border=True):
+        label, caption = analyst_box(state, c.id, review_error)
+        st.markdown(verdict_chip(label, "analyst: "), unsafe_allow_html=True)
+        st.caption(md(caption))
+    review_form(kb, c, findings, key)
 
 
 def study_panel(kb, g, s, key: str) -> str | None:

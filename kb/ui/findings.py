@@ -16,8 +16,10 @@ from kb.ui.common import (
     table_pick,
 )
 from kb.ui.components import trace_panel
+from kb.ui.review import current_state
 from kb.ui.state import checks as get_checks
 from kb.views.markup import md
+from kb.views.review import findings_with_review
 
 SEVERITY_COLOURS = {"error": "#c62828", "warning": "#f9a825", "info": "#64b5f6"}
 
@@ -29,12 +31,17 @@ def severity_chart(counts: pd.DataFrame):
     order = [s for s in SEVERITY_COLOURS if s in set(counts["severity"])]
     order += sorted(set(counts["severity"]) - set(order))
     colours = [SEVERITY_COLOURS.get(s, "#9e9e9e") for s in order]
+    # errors first, then warnings, then the rest; within a severity the most frequent first
+    rank = {s: views.SEVERITY_ORDER.get(s, -1) for s in order}
+    worst = counts.groupby("code")["severity"].agg(lambda s: max(rank[x] for x in s))
+    total = counts.groupby("code")["count"].sum()
+    codes = sorted(worst.index, key=lambda c: (-worst[c], -total[c], c))
     return (
         alt.Chart(counts)
         .mark_bar()
         .encode(
             y=alt.Y(
-                "code:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)
+                "code:N", sort=codes, title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)
             ),
             x=alt.X("sum(count):Q", title="findings"),
             color=alt.Color(
@@ -51,6 +58,14 @@ def severity_chart(counts: pd.DataFrame):
     )
 
 
+def _target(row: dict) -> str:
+    """What a row opens: its claim, else the first work of a finding about a reference entry."""
+    if row["claim"] != "—":
+        return row["claim"]
+    works = [w for w in row.get("works", "").split(", ") if w]
+    return f"work:{works[0]}" if works else "—"
+
+
 def main() -> None:
     loaded = need_kb()
     kb, g = loaded.kb, loaded.graph
@@ -58,7 +73,10 @@ def main() -> None:
     st.title("🚩 Findings")
     doc_id = current_document(kb)
     scope = st.radio("Scope", ["this document", "every document"], horizontal=True, key="fd_scope")
-    rows = views.finding_rows(checks, doc_id if scope == "this document" else None)
+    state, _ = current_state(kb)
+    rows = findings_with_review(
+        views.finding_rows(checks, doc_id if scope == "this document" else None), state
+    )
     st.caption(
         f"Machine findings about {md(doc_id) if scope == 'this document' else 'every document'}"
         ". Analysts' verdicts are kept apart (see each claim's trace)."
@@ -76,24 +94,39 @@ def main() -> None:
         sev = counts.groupby("severity")["count"].sum().to_dict()
         for name in sorted(sev, key=lambda s: -views.SEVERITY_ORDER.get(s, -1)):
             st.metric(name, int(sev[name]))
-    f1, f2 = st.columns(2)
+    f1, f2, f3 = st.columns([2, 2, 1], vertical_alignment="bottom")
     sevs = f1.multiselect("Severity", sorted({r["severity"] for r in rows}), key="fd_sev")
     codes = f2.multiselect("Code", sorted({r["code"] for r in rows}), key="fd_code")
+    todo = f3.checkbox(
+        "Not yet reviewed", key="fd_unreviewed", help="only findings no analyst has decided on"
+    )
     shown = [
-        r for r in rows if (not sevs or r["severity"] in sevs) and (not codes or r["code"] in codes)
+        r
+        for r in rows
+        if (not sevs or r["severity"] in sevs)
+        and (not codes or r["code"] in codes)
+        and not (todo and r["reviewed"])
     ]
     st.subheader(f"Findings ({len(shown)})")
     st.caption("Select a row to open the claim it is about.")
     st.dataframe(
-        pd.DataFrame(shown),
+        pd.DataFrame(shown).drop(columns=["reviewed"], errors="ignore"),
         hide_index=True,
+        row_height=78,  # above 4rem Streamlit wraps text: messages readable in the table
+        column_config={
+            "message": st.column_config.TextColumn("message", width="large"),
+            "analyst reason": st.column_config.TextColumn("analyst reason", width="medium"),
+        },
         key="findings_table",
         on_select="rerun",
         selection_mode="single-row",
         width="stretch",
     )
-    picked = table_pick("findings_table", [r["claim"] for r in shown])
-    if picked and picked != "—":
+    picked = table_pick("findings_table", [_target(r) for r in shown])
+    if picked and picked.startswith("work:"):
+        # a finding about a reference entry (no claim): open the work the entry is tied to
+        st.switch_page(PAGES["evidence"], query_params={"work": picked.removeprefix("work:")})
+    elif picked and picked != "—":
         open_claim(picked)
     selected = param("claim")
     if selected and any(r["claim"] == selected for r in rows):

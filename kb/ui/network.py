@@ -13,6 +13,7 @@ from kb.ui.common import PAGES, current_document, guarded, need_kb, param, set_p
 from kb.ui.components import table
 from kb.ui.state import checks as get_checks
 from kb.ui.state import evidence_view
+from kb.views.graph import full_chain
 from kb.views.markup import code, md
 
 MODES = {
@@ -189,14 +190,14 @@ def main() -> None:
     depth = c3.radio("Steps", [1, 2], index=1, key="g_depth", horizontal=True)
 
     ev = evidence_view()
-    if mode == "evidence" and ev is not None and focus in ev:
-        base = ev
-    else:
-        base = nx.subgraph_view(g, filter_node=lambda n: g.nodes[n]["kind"] != "document")
-        if focus not in base:
-            base = g
     try:
-        sub = neighbourhood(base, focus, depth=depth, max_nodes=200)
+        if ev is not None and focus in ev:
+            sub = neighbourhood(ev, focus, depth=depth, max_nodes=200)
+            if mode == "chain":  # the same works, studies and numbers, with the chain between
+                sub = full_chain(g, sub)
+        else:  # a marker, an entry or a document: only the full graph has it
+            base = nx.subgraph_view(g, filter_node=lambda n: g.nodes[n]["kind"] != "document")
+            sub = neighbourhood(base if focus in base else g, focus, depth=depth, max_nodes=200)
     except UnknownNodeError as exc:
         st.warning(md(exc))
         return
@@ -205,7 +206,7 @@ def main() -> None:
         + (" (cut at 200 nodes: the nearest are kept)" if sub.number_of_nodes() >= 200 else "")
     )
     legend()
-    clicked = draw(sub, focus)
+    clicked = draw(sub, focus, view=f"{mode}-{depth}")
     if clicked and clicked != focus:
         open_node(clicked)
         st.rerun()
@@ -275,8 +276,11 @@ def edge_styles() -> list[Style]:
     ]
 
 
-def draw(sub, focus: str) -> str | None:
-    """The interactive graph; returns the id of a node clicked since the last run."""
+def draw(sub, focus: str, view: str = "") -> str | None:
+    """The interactive graph; returns the id of a node clicked since the last run.
+
+    The key names the view, so another mode or depth draws afresh and fits the frame.
+    """
     from st_link_analysis import Event, st_link_analysis
 
     value = st_link_analysis(
@@ -285,7 +289,7 @@ def draw(sub, focus: str) -> str | None:
         node_styles=node_styles(),
         edge_styles=edge_styles(),
         height=560,
-        key=f"graph_{focus}",
+        key=f"graph_{focus}_{view}",
         events=[Event("node_click", "click tap", "node")],
     )
     if not isinstance(value, dict) or value.get("action") != "node_click":

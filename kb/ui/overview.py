@@ -8,7 +8,7 @@ import streamlit as st
 from kb.graph import counts
 from kb.ui.common import PAGES, guarded, need_kb
 from kb.ui.state import checks
-from kb.views.markup import code
+from kb.views.markup import code, md
 
 
 def main() -> None:
@@ -18,7 +18,17 @@ def main() -> None:
     body(kb, g)
 
 
+INTRO = (
+    "This tool takes apart letters that cite clinical evidence: it follows each claim to the "
+    "works and studies it cites, compares the letter's numbers with the source's, flags what "
+    "does not hold, and lets an analyst record a judgement beside each machine verdict. "
+    "Start with the **Letter reader** (📄), or the **Claims** page (📋) to work through a "
+    "letter's claims one by one."
+)
+
+
 def body(kb, g) -> None:
+    st.markdown(INTRO)
     st.caption(f"Data directory: {code(kb.data_dir.name + '/')}")
     n = counts(g)
     cols = st.columns(6)
@@ -37,6 +47,15 @@ def body(kb, g) -> None:
         col.metric(label, n.get(kind, 0))
 
     fc = checks()
+    doc = st.session_state.get("kb_doc")
+    mine = [f for f in fc.findings if doc is None or f.document in (None, doc)]
+    errors = sum(1 for f in mine if f.severity == "error")
+    warnings = sum(1 for f in mine if f.severity == "warning")
+    where = f"in {md(doc)}" if doc else "in every document"
+    st.markdown(
+        f"**Fact-check {where}: {errors} error(s) and {warnings} warning(s)** "
+        f"({len(mine)} finding(s) in all, the rest informational); see the Findings page."
+    )
     st.caption(f"Fact-check: {len(fc.findings)} finding(s) about {len(fc.verdicts)} claim(s).")
 
     st.subheader("Where to go")

@@ -121,6 +121,54 @@ def main() -> None:
             st.markdown(
                 views.READER_CSS + f'<div class="kb-doc">{body}</div>', unsafe_allow_html=True
             )
+        keep_place(selected)
+
+
+# Runs in a same-origin component frame: claim labels open their claim through the app's own
+# history handling (no page load, the page keeps its scroll), and the chosen claim is scrolled
+# to the middle of the letter's own scroll box (the page itself does not move).
+KEEP_PLACE_JS = """
+<script>
+(function () {
+  const win = window.parent, doc = win.document;
+  if (win.__kbLabelClick) doc.removeEventListener("click", win.__kbLabelClick, true);
+  win.__kbLabelClick = function (e) {
+    const a = e.target && e.target.closest ? e.target.closest("a.kb-label") : null;
+    if (!a || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    e.preventDefault();
+    win.history.pushState({}, "", a.href);
+    win.dispatchEvent(new win.PopStateEvent("popstate"));
+  };
+  doc.addEventListener("click", win.__kbLabelClick, true);
+  const selected = __SELECTED__;
+  function scrollBox(el) {
+    let p = el.parentElement;
+    while (p && !(p.scrollHeight > p.clientHeight + 1 &&
+                  /(auto|scroll)/.test(win.getComputedStyle(p).overflowY))) p = p.parentElement;
+    return p;
+  }
+  function go(tries) {
+    const el = selected ? doc.getElementById(selected) : null;
+    const box = el ? scrollBox(el) : null;
+    if (!el || !box) { if (selected && tries > 0) setTimeout(() => go(tries - 1), 100); return; }
+    const r = el.getBoundingClientRect(), b = box.getBoundingClientRect();
+    box.scrollTop += (r.top - b.top) - box.clientHeight / 2 + r.height / 2;
+  }
+  go(50);
+})();
+</script>
+"""
+
+
+def keep_place(selected: str | None) -> None:
+    """Scroll the chosen claim into view and let claim labels open claims without a reload."""
+    import json
+
+    import streamlit.components.v1 as components
+
+    # "<" escaped: a claim id from the URL can never close the script element
+    selected_js = json.dumps(selected).replace("<", "\\u003c")
+    components.html(KEEP_PLACE_JS.replace("__SELECTED__", selected_js), height=0)
 
 
 guarded("reader", main)

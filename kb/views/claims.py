@@ -92,15 +92,19 @@ def filter_claims(
     studies: Iterable[str] = (),
     query: str = "",
     factual_only: bool = False,
+    unreviewed_only: bool = False,
 ) -> list[dict]:
     """Rows that pass every filter given (an empty filter passes everything); with
-    `factual_only`, letterhead, salutation and signature lines are left out."""
+    `factual_only`, letterhead, salutation and signature lines are left out; with
+    `unreviewed_only`, claims that carry an analyst verdict."""
     verdicts, severities, sections = set(verdicts), set(severities), set(sections)
     codes, studies = set(codes), set(studies)
     words = [w.casefold() for w in query.split()]
     out = []
     for r in rows:
         if factual_only and not r["factual"]:
+            continue
+        if unreviewed_only and r.get("reviewed"):
             continue
         if verdicts and r["verdict_label"] not in verdicts:
             continue

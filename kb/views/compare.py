@@ -1,6 +1,9 @@
 """Compare two documents: subjects both speak of, numbers that changed, claims in one only.
 
-Matching is meant to be explained in one sentence: two claims are paired when they share at
+Matching is meant to be explained in two sentences. First, two claims that state the same
+measurement (a number with its unit, such as 5.1 mm or ≥ 2.5 mm) about the same subject pair
+(one uncommon subject word in common, abbreviations such as HLF or WTT read as their long
+form too), however differently they are worded. Then the rest are paired when they share at
 least `min_shared` uncommon subject words and those make up at least `threshold` % of the
 shorter claim's uncommon subject words; each claim is paired at most once, best score first.
 Subject words are the claim's words minus common English words, folded to lower case with a
@@ -96,6 +99,68 @@ def background_words(claim_lists: Sequence[Sequence], share: float = 0.12) -> fr
     return frozenset(w for w, n in counts.items() if n / len(claims) >= share and n >= 3)
 
 
+# Abbreviations the letters use, read as their long form too (so HLF meets ligamentum flavum).
+ABBREVIATIONS = {
+    "hlf": "hypertrophic ligamentum flavum",
+    "lss": "lumbar spinal stenosis",
+    "wtt": "walking tolerance test",
+    "odi": "oswestry disability index",
+    "vas": "visual analog scale pain",
+    "nprs": "numeric pain rating scale",
+    "zcq": "zurich claudication questionnaire",
+    "mcid": "minimal clinically important difference",
+    "pild": "percutaneous image-guided lumbar decompression",
+    "portal": "incision",
+}
+MEASUREMENT_RE = re.compile(
+    r"(?P<cmp>[<>≤≥]=?\s*)?(?P<value>\d+(?:[.,]\d+)?)\s*"
+    r"(?P<unit>mm|cm|%|percent|min(?:ute)?s?|feet|ft|points?|years?|months?)\b",
+    re.IGNORECASE,
+)
+_UNITS = {"percent": "%", "ft": "feet", "minute": "min", "minutes": "min", "mins": "min"}
+
+
+def measurements(text: str) -> frozenset[str]:
+    """The measurements a claim states, normalised: {'5.1 mm', '≥ 2.5 mm', '387 %'}."""
+    out = set()
+    for m in MEASUREMENT_RE.finditer(text):
+        unit = m.group("unit").lower()
+        unit = _UNITS.get(unit, unit.rstrip("s") if unit not in ("%",) else unit)
+        value = m.group("value").replace(",", ".")
+        cmp = (m.group("cmp") or "").replace(" ", "").replace(">=", "≥").replace("<=", "≤")
+        out.add(f"{cmp + ' ' if cmp else ''}{value} {unit}")
+    return frozenset(out)
+
+
+def concept_words(text: str) -> frozenset[str]:
+    """Subject words with each known abbreviation's long form added."""
+    words = subject_words(text)
+    extra = [ABBREVIATIONS[w] for w in words if w in ABBREVIATIONS]
+    return words | subject_words(" ".join(extra)) if extra else words
+
+
+def _same_statement(claims_a, claims_b, common) -> list[tuple]:
+    """Candidates of the first rule: the same measurement about a shared subject word."""
+    meas_a = [measurements(c.text) for c in claims_a]
+    meas_b = [measurements(c.text) for c in claims_b]
+    conc_a = [concept_words(c.text) - common for c in claims_a]
+    conc_b = [concept_words(c.text) - common for c in claims_b]
+    out = []
+    for i, ma in enumerate(meas_a):
+        if not ma:
+            continue
+        for j, mb in enumerate(meas_b):
+            same = ma & mb
+            if not same:
+                continue
+            shared = _shared(conc_a[i], conc_b[j])
+            if shared:
+                # above any score of the second rule (at most 100), more in common first
+                score = 200.0 + 10 * len(same) + len(shared)
+                out.append((score, len(shared), i, j, tuple(sorted(same)) + tuple(sorted(shared))))
+    return out
+
+
 def pair_claims(
     claims_a: Sequence, claims_b: Sequence, threshold: float = 50.0, min_shared: int = 2
 ) -> list[Pair]:
@@ -121,6 +186,7 @@ def pair_claims(
             score = 100.0 * len(shared) / min(len(wa), len(wb))
             if score >= threshold:
                 candidates.append((score, len(shared), i, j, tuple(sorted(shared))))
+    candidates += _same_statement(claims_a, claims_b, common)
     candidates.sort(key=lambda t: (-t[0], -t[1], t[2], t[3]))
     used_a, used_b, pairs = set(), set(), []
     for score, _, i, j, shared in candidates:
@@ -128,7 +194,8 @@ def pair_claims(
             continue
         used_a.add(i)
         used_b.add(j)
-        pairs.append(Pair(claims_a[i], claims_b[j], round(score, 1), shared))
+        # a pair by the first rule shows 100: the same statement, in other words
+        pairs.append(Pair(claims_a[i], claims_b[j], round(min(score, 100.0), 1), shared))
     pairs.sort(key=lambda p: (p.a.start, p.b.start))
     return pairs
 

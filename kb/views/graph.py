@@ -158,3 +158,27 @@ def chain_dot(t: Any, max_outcomes: int = 6, prefer: Iterable[str] = ()) -> str:
             lines.append(f"  {wid} -> {sid};")
     lines.append("}")
     return "\n".join(lines)
+
+
+def full_chain(g: nx.MultiDiGraph, evidence_sub: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The evidence neighbourhood with the markers and reference entries between its claims
+    and works put back: the same works, studies and numbers, and the chain that leads there.
+
+    (A wider neighbourhood of the full graph would spend its steps on markers and entries and
+    lose the studies and numbers.)
+    """
+    nodes = set(evidence_sub)
+    for claim in [n for n in evidence_sub if g.nodes[n]["kind"] == "claim"]:
+        for cit in g.successors(claim):
+            if g.nodes[cit]["kind"] != "citation":
+                continue
+            for entry in g.successors(cit):
+                if g.nodes[entry]["kind"] != "entry":
+                    continue
+                if any(w in nodes for w in g.successors(entry)):
+                    nodes.update((cit, entry))
+    sub = g.subgraph(nodes).copy()
+    for n in sub:
+        if n in evidence_sub:
+            sub.nodes[n]["depth"] = evidence_sub.nodes[n].get("depth", 0)
+    return sub

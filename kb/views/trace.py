@@ -19,6 +19,7 @@ def number_rows(claim: Claim, checks: FactCheck, works: dict[str, Work]) -> list
                 "measure": n.kind,
                 "provenance": "",
                 "why": "the fact check does not compare the numbers of this kind of line",
+                "note": "",
             }
             for n in claim.numbers
         ]
@@ -33,6 +34,7 @@ def number_rows(claim: Claim, checks: FactCheck, works: dict[str, Work]) -> list
                 "measure": " · ".join(x for x in (o.measure, o.arm, o.timepoint) if x) if o else "",
                 "provenance": provenance(o, works) if o else "",
                 "why": m.reason,
+                "note": (o.note or "") if o else "",
             }
         )
     return rows

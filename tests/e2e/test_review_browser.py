@@ -1,0 +1,256 @@
+"""Real browser: an analyst's review in the app (judging, two sessions at once, the filtered
+XLSX, the reader keeping its place, the claim panel at 1024 px)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from kb.review import ReviewLog
+from tests.e2e.conftest import ROOT, _start, _stop, settle, shot, wait_for_app
+
+CLAIM = "nysipp-2026:s08.c09"  # the MOTION three-year claim
+LATE = "nysipp-2026:s11.c03"  # a claim far down the letter
+
+
+@pytest.fixture(scope="module")
+def review_db(tmp_path_factory):
+    return tmp_path_factory.mktemp("review") / "review.sqlite"
+
+
+@pytest.fixture(scope="module")
+def app(review_db):
+    """The app on the bundled data with its review log in a temporary file."""
+    proc, url = _start(ROOT / "app.py", {"KB_REVIEW_DB": str(review_db)})
+    yield url
+    _stop(proc)
+
+
+def main_text(page) -> str:
+    return page.locator('[data-testid="stMain"]').inner_text()
+
+
+def set_name(page, name: str) -> None:
+    box = page.locator('input[aria-label="Your name (analyst)"]')
+    box.fill(name)
+    box.press("Enter")
+    settle(page)
+
+
+def choose(page, label: str, option: str) -> None:
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    box.scroll_into_view_if_needed()
+    box.locator("input").click()
+    try:
+        page.get_by_role("option", name=option, exact=True).click(timeout=10_000)
+    except Exception:  # keep a picture of what the page showed, then fail as before
+        shot(page, "choose-failed")
+        raise
+
+
+def judge(page, verdict: str, note: str) -> None:
+    form = page.locator('[data-testid="stForm"]').first
+    form.scroll_into_view_if_needed()
+    choose(page, "Analyst verdict", verdict)
+    form.locator("textarea").first.fill(note)
+    form.get_by_role("button", name=re.compile("Save judgement")).click()
+    settle(page)
+
+
+def open_claim(page, base: str, claim: str) -> None:
+    page.goto(f"{base}/reader?doc=nysipp-2026&claim={claim}")
+    wait_for_app(page)
+    page.get_by_text("Your review").first.wait_for(timeout=30_000)
+
+
+def test_a_judgement_survives_a_reload_and_shows_in_a_fresh_browser(app, browser, page, review_db):
+    open_claim(page, app, CLAIM)
+    set_name(page, "Ann Analyst")
+    judge(page, "partly supported", "the 274 % is the mean of a subgroup")
+    page.get_by_text("Saved (2 change(s) recorded as Ann Analyst)").wait_for(timeout=15_000)
+    assert "analyst: ◐ partly supported" in main_text(page)
+    shot(page, "review-judged")
+    page.reload()
+    wait_for_app(page)
+    page.get_by_text("Your review").first.wait_for(timeout=30_000)
+    text = main_text(page)
+    assert "analyst: ◐ partly supported" in text and "machine: " in text
+    assert "the 274 % is the mean of a subgroup · Ann Analyst" in text
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
+    other = fresh.new_page()
+    try:
+        open_claim(other, app, CLAIM)
+        assert "analyst: ◐ partly supported" in main_text(other)
+        assert "Type your name in the sidebar" in main_text(other)  # the name is per session
+    finally:
+        fresh.close()
+    events = [e for e in ReviewLog(review_db).events() if e.claim == CLAIM]
+    assert [(e.analyst, e.field) for e in events] == [
+        ("Ann Analyst", "verdict"),
+        ("Ann Analyst", "note"),
+    ]
+
+
+def test_two_browsers_judging_at_once_lose_nothing(app, browser, review_db):
+    claims = ("nysipp-2026:s08.c02", "nysipp-2026:s08.c03")
+    names = ("Bo", "Cy")
+    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in names]
+    pages = [c.new_page() for c in contexts]
+    try:
+        for pg, claim, name in zip(pages, claims, names, strict=True):
+            open_claim(pg, app, claim)
+            set_name(pg, name)
+            choose(pg, "Analyst verdict", "contradicted")
+            pg.locator('[data-testid="stForm"] textarea').first.fill(f"{name} was here")
+        buttons = [
+            pg.locator('[data-testid="stForm"]').get_by_role("button", name=re.compile("Save"))
+            for pg in pages
+        ]
+        for b in buttons:
+            b.scroll_into_view_if_needed()
+        # both saves leave back to back, before either session has drawn its answer
+        for b in buttons:
+            b.click(no_wait_after=True)
+        for pg in pages:
+            settle(pg)
+        for pg, name in zip(pages, names, strict=True):
+            pg.get_by_text(f"recorded as {name}").wait_for(timeout=15_000)
+        # each session sees the other's judgement at its next run
+        for pg, claim in zip(pages, reversed(claims), strict=True):
+            open_claim(pg, app, claim)
+            assert "analyst: ‼ contradicted" in main_text(pg)
+    finally:
+        for c in contexts:
+            c.close()
+    log = ReviewLog(review_db).events()
+    for claim, name in zip(claims, names, strict=True):
+        mine = [(e.analyst, e.field, e.after) for e in log if e.claim == claim]
+        assert mine == [(name, "verdict", "contradicted"), (name, "note", f"{name} was here")]
+
+
+def test_the_xlsx_holds_the_filtered_claims(app, page, tmp_path):
+    from openpyxl import load_workbook
+
+    page.goto(f"{app}/claims?doc=nysipp-2026")
+    wait_for_app(page)
+    search = page.locator('input[aria-label="Search"]')
+    search.fill("MOTION")
+    search.press("Enter")
+    settle(page)
+    shown = int(re.search(r"(\d+) of \d+ claims shown", main_text(page)).group(1))
+    choose(
+        page,
+        "Download format",
+        "claim-to-source table, Excel workbook (Claims, Findings, References sheets)",
+    )
+    settle(page)
+    button = page.locator('[data-testid="stDownloadButton"] button').filter(has_text="xlsx")
+    label = button.inner_text()
+    assert f"({shown} claims, " in label and " rows)" in label
+    rows_said = int(re.search(r"(\d+) rows", label).group(1))
+    with page.expect_download() as d:
+        button.click()
+    path = tmp_path / "claims.xlsx"
+    d.value.save_as(path)
+    wb = load_workbook(io.BytesIO(path.read_bytes()))
+    rows = list(wb["Claims"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == rows_said
+    assert len({r[1] for r in rows}) == shown
+    # the analyst's judgement made above rides along in the analyst note
+    notes = {r[1]: r[-1] for r in rows}
+    assert (notes.get(CLAIM) or "").startswith("partly supported: the 274 % is the mean")
+
+
+IN_VIEW = """(id) => { const el = document.getElementById(id);
+    if (!el) return false;
+    let box = el.parentElement;
+    while (box && !(box.scrollHeight > box.clientHeight + 1 &&
+           /(auto|scroll)/.test(getComputedStyle(box).overflowY)))
+        box = box.parentElement;
+    if (!box) return false;
+    const r = el.getBoundingClientRect(), b = box.getBoundingClientRect();
+    return box.scrollTop > 0 && r.top >= b.top && r.bottom <= b.bottom; }"""
+
+
+def _in_view(page, claim: str, timeout: float = 8_000) -> bool:
+    """True once the claim sits inside the visible part of the letter's scroll box."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(IN_VIEW, arg=claim, timeout=timeout)
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
+def test_the_reader_keeps_its_place(app, page):
+    page.goto(f"{app}/reader?doc=nysipp-2026&claim={LATE}")
+    wait_for_app(page)
+    page.wait_for_function(
+        "(id) => { const el = document.getElementById(id); return !!el; }", arg=LATE
+    )
+    assert _in_view(page, LATE), "the chosen claim is not scrolled into view in the letter"
+    # clicking another claim's label opens it in place: no page load, the page does not jump
+    page.evaluate("window.__kbMarker = 'still here'")
+    label = page.locator("a.kb-label").filter(has_text="s11.c05").first
+    label.scroll_into_view_if_needed()
+    y = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollTop")
+    label.click()
+    page.wait_for_function("() => location.search.includes('s11.c05')", timeout=15_000)
+    settle(page)
+    page.get_by_text("Claim s11.c05").first.wait_for(timeout=15_000)
+    assert page.evaluate("window.__kbMarker") == "still here"  # the same page, not reloaded
+    assert _in_view(page, "nysipp-2026:s11.c05")
+    y2 = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollTop")
+    assert abs(y2 - y) < 200, (y, y2)
+    shot(page, "reader-kept-place")
+
+
+def _overlap(a: list, b: list) -> bool:
+    """Two [x, y, width, height, text] boxes share more than a pixel."""
+    return (
+        a[0] + 1 < b[0] + b[2]
+        and b[0] + 1 < a[0] + a[2]
+        and a[1] + 1 < b[1] + b[3]
+        and b[1] + 1 < a[1] + a[3]
+    )
+
+
+PANEL_BOXES = """() => {
+    const panel = Array.from(document.querySelectorAll('[data-testid="stColumn"]'))
+        .find(c => c.innerText.includes('Your review') && !c.querySelector('.kb-doc'));
+    const sel = '[data-testid="stWidgetLabel"], [data-testid="stMarkdownContainer"] span[style],'
+        + ' [data-testid="stCaptionContainer"], h3, [data-testid="stButton"]';
+    return Array.from(panel.querySelectorAll(sel))
+        .map(e => { const r = e.getBoundingClientRect();
+                    return [r.x, r.y, r.width, r.height, e.innerText]; })
+        .filter(b => b[2] > 0 && b[3] > 0); }"""
+
+
+def test_the_claim_panel_at_1024_px_has_no_overlap(app, browser):
+    ctx = browser.new_context(viewport={"width": 1024, "height": 900})
+    page = ctx.new_page()
+    try:
+        open_claim(page, app, CLAIM)
+        page.wait_for_timeout(500)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+        boxes = page.evaluate(PANEL_BOXES)
+        overlaps = [
+            (a[4][:40], b[4][:40])
+            for i, a in enumerate(boxes)
+            for b in boxes[i + 1 :]
+            if _overlap(a, b) and not (a[4] in b[4] or b[4] in a[4])  # nested is fine
+        ]
+        shot(page, "claim-panel-1024")
+        assert overlaps == []
+        # no word of the panel is broken in the middle: chips and labels keep whole words
+        broken = page.evaluate(
+            """() => Array.from(document.querySelectorAll(
+                   '[data-testid="stMain"] [data-testid="stWidgetLabel"] p'))
+                 .filter(p => getComputedStyle(p).wordBreak === 'break-all').length"""
+        )
+        assert broken == 0
+    finally:
+        ctx.close()
