@@ -40,6 +40,15 @@ class _ExportNames(Sequence[str]):
         return iter(self._names())
 
 
+class _WholeWords(argparse.HelpFormatter):
+    """Help that wraps between words only, so a format name like claims-xlsx stays whole."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        import textwrap
+
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+
 def _data_dir(args: argparse.Namespace) -> Path:
     return Path(args.data or os.environ.get("KB_DATA") or DEFAULT_DATA_DIR)
 
@@ -561,7 +570,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     m.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
     m.add_argument("--format", choices=("table", "json"), default="table")
-    e = sub.add_parser("export", help="write a table, report, reference list or graph")
+    e = sub.add_parser(
+        "export",
+        help="write a table, report, reference list or graph",
+        formatter_class=_WholeWords,
+    )
     e.add_argument(
         "--format",
         required=True,
