@@ -266,8 +266,8 @@ def test_study_facts_say_unknown(tiny_kb):
     assert facts["arms (randomized)"] == "device=50; usual care=50"
 
 
-def test_finding_rows_and_counts(checks):
-    rows = views.finding_rows(checks, "tiny")
+def test_finding_rows_and_counts(tiny_kb, checks):
+    rows = views.finding_rows(tiny_kb, checks, "tiny")
     assert [(r["severity"], r["code"], r["claim"]) for r in rows] == [
         ("warning", "CIT-NON-PUBLICATION", "—"),
         ("warning", "CIT-UNVERIFIED", "—"),
@@ -276,8 +276,8 @@ def test_finding_rows_and_counts(checks):
         ("info", "NUM-MATCH", "tiny:s02.c02"),
     ]
     assert rows[1]["works"] == "poe2022alpha2y" and rows[1]["refs"] == "2"
-    assert views.finding_rows(checks, "other") == []
-    assert views.finding_rows(checks) == rows  # one document: all findings are its own
+    assert views.finding_rows(tiny_kb, checks, "other") == []
+    assert views.finding_rows(tiny_kb, checks) == rows  # one document: all findings are its own
     counts = views.finding_counts(rows)
     assert {(c["code"], c["severity"], c["count"]) for c in counts} == {
         ("CIT-NON-PUBLICATION", "warning", 1),
@@ -288,12 +288,12 @@ def test_finding_rows_and_counts(checks):
 
 
 def test_finding_rows_keep_documents_apart(bad):
-    _kb, fc = bad
-    prior = views.finding_rows(fc, "prior")
+    kb, fc = bad
+    prior = views.finding_rows(kb, fc, "prior")
     assert [(r["severity"], r["code"], r["claim"]) for r in prior] == [
         ("warning", "CIT-UNCITED", "prior:s01.c03")
     ]
-    rows = views.finding_rows(fc, "bad")
+    rows = views.finding_rows(kb, fc, "bad")
     assert [r["severity"] for r in rows[:5]] == ["error"] * 5
     assert rows[5]["severity"] != "error"
     assert {r["code"] for r in rows[:5]} == {
@@ -304,6 +304,17 @@ def test_finding_rows_keep_documents_apart(bad):
         "NUM-CONTRADICTED",
     }
     assert len(rows) + len(prior) == len(fc.findings)
+
+
+def test_the_findings_page_and_the_exports_share_one_rule(bad):
+    """Which findings belong to a document is decided once (views.findings_about)."""
+    from kb.export.tables import finding_rows as export_rows
+
+    kb, fc = bad
+    for doc in ("bad", "prior"):
+        page = sorted((r["code"], r["message"]) for r in views.finding_rows(kb, fc, doc))
+        sheet = sorted((r["code"], r["message"]) for r in export_rows(kb, fc, doc))
+        assert page == sheet and page
 
 
 def test_evidence_graph_links_claims_straight_to_works(tiny_graph):

@@ -24,6 +24,7 @@ from kb.export.common import (
 from kb.export.rows import CLAIM_SOURCE_COLUMNS, WIDE_COLUMNS, claim_source_rows
 from kb.model import KnowledgeBase, Work
 from kb.views.cite import format_ama
+from kb.views.findings import findings_about
 
 FINDING_COLUMNS = ("document", "claim id", "severity", "code", "message", "refs", "works")
 REFERENCE_COLUMNS = (
@@ -73,30 +74,19 @@ def _scope(document: str | None) -> str:
 
 
 def finding_rows(kb: KnowledgeBase, fc: FactCheck, document: str | None) -> list[dict[str, str]]:
-    """One row per finding of the fact check (for one document, or all)."""
-    rows = []
-    for f in fc.findings:
-        if document is not None and f.document not in (None, document):
-            continue
-        if document is not None and f.document is None and not _work_cited(kb, document, f.works):
-            continue
-        rows.append(
-            {
-                "document": f.document or "",
-                "claim id": f.claim or "",
-                "severity": f.severity,
-                "code": f.code,
-                "message": f.message,
-                "refs": ", ".join(str(n) for n in f.refs),
-                "works": ", ".join(f.works),
-            }
-        )
-    return rows
-
-
-def _work_cited(kb: KnowledgeBase, document: str, works: tuple[str, ...]) -> bool:
-    cited = {c.work.citekey for c in cited_of(kb, document) if c.work is not None}
-    return bool(cited & set(works))
+    """One row per finding of the fact check (for one document, or all), in check order."""
+    return [
+        {
+            "document": f.document or "",
+            "claim id": f.claim or "",
+            "severity": f.severity,
+            "code": f.code,
+            "message": f.message,
+            "refs": ", ".join(str(n) for n in f.refs),
+            "works": ", ".join(f.works),
+        }
+        for f in findings_about(kb, fc, document)
+    ]
 
 
 def reference_rows(kb: KnowledgeBase, document: str | None) -> list[dict[str, str]]:

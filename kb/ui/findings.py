@@ -75,7 +75,7 @@ def main() -> None:
     scope = st.radio("Scope", ["this document", "every document"], horizontal=True, key="fd_scope")
     state, _ = current_state(kb)
     rows = findings_with_review(
-        views.finding_rows(checks, doc_id if scope == "this document" else None), state
+        views.finding_rows(kb, checks, doc_id if scope == "this document" else None), state
     )
     st.caption(
         f"Machine findings about {md(doc_id) if scope == 'this document' else 'every document'}"
