@@ -3,7 +3,8 @@
 `parse_*` functions take text and return records plus problems; `read_*` and `load_kb` take
 paths. A bad row or value becomes a Problem and loading goes on; a structural problem
 (missing file or column, undecodable bytes, empty file) raises LoadError naming the file.
-One parser per data file, sharing the problem helpers, hence a little over 500 lines.
+One module on purpose (over 500 lines): one parser per data file, all sharing the problem
+helpers and the number validation, so every file is read under the same rules.
 """
 
 from __future__ import annotations

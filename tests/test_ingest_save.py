@@ -15,6 +15,7 @@ from kb import store
 from kb.cli import main
 from kb.ingest import SaveConflict, ingest, save
 from kb.load import load_kb, parse_bib
+from kb.model import ReferenceEntry
 from kb.sources import IngestError
 from kb.store import bibtex_text
 from tests.conftest import DATA, ROOT, TINY
@@ -115,7 +116,7 @@ def test_new_works_are_appended_and_resolve_after_reload(tiny):
 
 def test_bib_entry_round_trips_through_the_loader():
     result_work = ingest_mod.work_from_entry(
-        ingest_mod.ReferenceEntry(
+        ReferenceEntry(
             id="d:ref1",
             document="d",
             number=1,

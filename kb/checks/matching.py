@@ -6,7 +6,7 @@ swapped), elsewhere (another work holds it, not the cited one), not in source, c
 (an event statement the record says the opposite of) and not checked (uncited, a
 non-publication, a work known only from the letter's citation, or not a reported result).
 
-One module (a little over 500 lines): every status is decided against the same candidate
+One module on purpose (over 500 lines): every status is decided against the same candidate
 pools, in one order of preference; split, the order would be spread over several files.
 """
 

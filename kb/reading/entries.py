@@ -1,4 +1,8 @@
-"""The reference list: where it stands, how it splits into entries, and each entry parsed."""
+"""The reference list: where it stands, how it splits into entries, and each entry parsed.
+
+One module on purpose (over 500 lines): one entry parser for every citation style (Vancouver,
+AMA, APA, MLA, numbered or alphabetical, non-article sources); the styles share their patterns.
+"""
 
 from __future__ import annotations
 
