@@ -35,6 +35,19 @@ MAX_RESPONSE = 5 * 1024 * 1024
 Transport = Callable[[str, float], bytes]
 
 
+def write_cache(path: Path, payload: dict) -> None:
+    """Keep a response in the on-disk cache (atomically); a cache that cannot be written only
+    costs a repeat look-up, so a failure is not an error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(payload, fh, ensure_ascii=False)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
 class Offline(Exception):
     """The network cannot be reached: no look-up is possible in this run."""
 
@@ -124,18 +137,8 @@ class EnrichClient:
             raise LookupFailed(f"not JSON from {urllib.parse.urlsplit(url).netloc}") from None
         if not isinstance(data, dict):
             raise LookupFailed("unexpected response shape")
-        self._store(path, {"url": url, "response": data})
+        write_cache(path, {"url": url, "response": data})
         return data
-
-    def _store(self, path: Path, payload: dict) -> None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(payload, fh, ensure_ascii=False)
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a cache that cannot be written only costs a repeat look-up
 
     # -- services ---------------------------------------------------------------------
     def crossref(self, entry: ReferenceEntry) -> list[dict]:

@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -24,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.linking.enrich import MAX_RESPONSE, LookupFailed, Offline
+from kb.linking.enrich import MAX_RESPONSE, LookupFailed, Offline, write_cache
 
 EFETCH = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/efetch.fcgi"
 ESEARCH = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/esearch.fcgi"
@@ -112,18 +111,8 @@ class RecordFetcher:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             raise LookupFailed(f"not UTF-8 from {urllib.parse.urlsplit(url).netloc}") from None
-        self._store(path, {"url": url, "body": text})
+        write_cache(path, {"url": url, "body": text})
         return body
-
-    def _store(self, path: Path, payload: dict) -> None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(payload, fh, ensure_ascii=False)
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a cache that cannot be written only costs a repeat fetch
 
     # -- services -------------------------------------------------------------------------
     def pubmed_xml(self, pmid: str) -> bytes:

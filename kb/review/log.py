@@ -291,29 +291,7 @@ class ReviewLog:
                 return None
             if row is None and not after and not note:
                 return None
-        cur = con.execute(
-            "INSERT INTO events (at, analyst, document, claim, finding, field, before, after, "
-            "note, quote, prefix, suffix, pos_start, pos_end) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                at,
-                analyst,
-                document,
-                claim,
-                finding,
-                field,
-                before,
-                after,
-                note,
-                anchor.quote,
-                anchor.prefix,
-                anchor.suffix,
-                anchor.start,
-                anchor.end,
-            ),
-        )
-        return Event(
-            cur.lastrowid,
+        values = (
             at,
             analyst,
             document,
@@ -329,3 +307,10 @@ class ReviewLog:
             anchor.start,
             anchor.end,
         )
+        cur = con.execute(
+            "INSERT INTO events (at, analyst, document, claim, finding, field, before, after, "
+            "note, quote, prefix, suffix, pos_start, pos_end) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            values,
+        )
+        return Event(cur.lastrowid, *values)
