@@ -37,8 +37,8 @@ UNRESOLVED = "unresolved"
 def find_entry(kb: KnowledgeBase, ident: str) -> ReferenceEntry | None:
     """The entry named `<document>:ref<N>` (or `entry:<document>:ref<N>`, N padded or not).
 
-    >>> find_entry(kb, "bad:ref8").id
-    'bad:ref08'
+    >>> find_entry(kb, "entry:nysipp-2026:ref012").id
+    'nysipp-2026:ref12'
     """
     m = _ENTRY_ID.match(ident.strip())
     if m is None or m["doc"] not in kb.readings:
