@@ -9,6 +9,7 @@ import threading
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from kb.review import ReviewLog
 from tests.e2e.conftest import (
@@ -93,7 +94,10 @@ def test_a_judgement_survives_a_reload_and_shows_in_a_fresh_browser(app, browser
     other = fresh.new_page()
     try:
         open_claim(other, app, CLAIM)
-        assert "analyst: ◐ partly supported" in main_text(other)
+        # the panel may still be drawing when "Your review" appears: wait for the chip itself
+        expect(other.locator('[data-testid="stMain"]')).to_contain_text(
+            "analyst: ◐ partly supported", timeout=30_000
+        )
         assert "Type your name in the sidebar" in main_text(other)  # the name is per session
     finally:
         fresh.close()
