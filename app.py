@@ -19,12 +19,13 @@ pages = {
 }
 page = st.navigation(list(pages.values()))
 
-# Deep links on the home URL: ?claim=… opens the reader, ?study=… or ?work=… the evidence page.
+# Deep links on the home URL: ?claim=… opens the reader, ?study=…, ?work=… or ?entry=… the
+# evidence page.
 if page.url_path == pages["overview"].url_path:
     params = st.query_params.to_dict()
     if params.get("claim"):
         st.switch_page(pages["reader"], query_params=params)
-    if params.get("study") or params.get("work"):
+    if params.get("study") or params.get("work") or params.get("entry"):
         st.switch_page(pages["evidence"], query_params=params)
 
 guarded("sidebar", document_picker)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from tests.conftest import DATA, TINY
+from tests.conftest import DATA, ROOT, TINY
 from tests.ui_helpers import frame, no_traceback, run_page, select_row, texts
 
 PAGE = "kb/ui/evidence.py"
+CHECKS = ROOT / "tests" / "fixtures" / "checks"
 
 
 def test_browser_lists_studies_and_works(monkeypatch):
@@ -87,3 +88,40 @@ def test_motion_shows_all_five_works(monkeypatch):
         "deer2026motion5y",
     ):
         assert key in page
+
+
+def test_entry_deep_link_shows_the_entry_its_work_claims_and_findings(monkeypatch):
+    at = run_page(monkeypatch, TINY, PAGE, {"entry": "tiny:ref2"})
+    no_traceback(at)
+    assert at.header[0].value == "📑 Reference 2 of tiny"
+    page = texts(at)
+    assert "As listed in the letter" in page and "Poe P" in page
+    fields = frame(at, "field", "value")
+    assert {"authors", "title", "year"} <= set(fields["field"])
+    assert "Resolved to poe2022alpha2y by curated" in page
+    assert "Open work poe2022alpha2y" in [p.proto.label for p in at.get("page_link")]
+    findings = frame(at, "severity", "code", "message")
+    assert list(findings["code"]) == ["CIT-UNVERIFIED", "EVID-SPONSOR"]  # worst first
+    claims = at.dataframe(key="entry_claims").value
+    assert list(claims["claim"]) and all(c.startswith("tiny:") for c in claims["claim"])
+    select_row(at, "entry_claims", 0)
+    no_traceback(at)
+
+
+def test_an_unresolved_entry_still_opens(monkeypatch):
+    at = run_page(monkeypatch, CHECKS, PAGE, {"entry": "bad:ref08"})
+    no_traceback(at)
+    assert at.header[0].value == "📑 Reference 8 of bad"
+    page = texts(at)
+    assert "Zed Q" in page and "Quantum gardening for beginners" in page
+    assert "Not resolved to any work in the knowledge base" in [w.value for w in at.warning][0]
+    assert not [p for p in at.get("page_link") if p.proto.label.startswith("Open work")]
+    assert list(frame(at, "severity", "code", "message")["code"]) == ["CIT-UNRESOLVED"]
+    assert list(at.dataframe(key="entry_claims").value["claim"]) == ["bad:s02.c11"]
+
+
+def test_an_unknown_entry_is_said_plainly(monkeypatch):
+    at = run_page(monkeypatch, TINY, PAGE, {"entry": "tiny:ref99"})
+    no_traceback(at)
+    assert "There is no reference entry" in texts(at)
+    assert at.dataframe(key="studies_table")  # the browser is still there

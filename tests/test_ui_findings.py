@@ -86,17 +86,34 @@ def test_no_findings_said_plainly(monkeypatch, tmp_path):
     assert not at.dataframe
 
 
-def test_a_finding_about_a_reference_entry_opens_its_work(monkeypatch):
-    # the real engine: CIT-UNVERIFIED is about reference 2 of the tiny letter, not a claim
-    at = run_page(monkeypatch, TINY, PAGE)
-    no_traceback(at)
+def _pick(at, code: str) -> None:
     df = at.dataframe(key="findings_table").value
-    row = df.index[(df["code"] == "CIT-UNVERIFIED")][0]
+    row = df.index[(df["code"] == code)][0]
     assert df.loc[row, "claim"] == "—"
+    assert "opens" not in df.columns  # the row's target is not a column on screen
     at.session_state["findings_table"] = {
         "selection": {"rows": [int(row)], "columns": [], "cells": []}
     }
     at.run()
     no_traceback(at)
-    assert at.query_params["work"] == "poe2022alpha2y"
-    assert "poe2022alpha2y" in texts(at)
+
+
+def test_a_finding_about_a_reference_entry_opens_that_entry(monkeypatch):
+    # the real engine: CIT-UNVERIFIED is about reference 2 of the tiny letter, not a claim
+    at = run_page(monkeypatch, TINY, PAGE)
+    no_traceback(at)
+    _pick(at, "CIT-UNVERIFIED")
+    assert at.query_params["entry"] == "tiny:ref02"
+    assert "work" not in at.query_params
+    assert at.header[0].value == "📑 Reference 2 of tiny"
+    assert "Open work poe2022alpha2y" in [p.proto.label for p in at.get("page_link")]
+
+
+def test_the_unresolved_reference_finding_opens_its_entry(monkeypatch):
+    # reference 8 of the checks fixture resolves to no work: the row still leads somewhere
+    at = run_page(monkeypatch, CHECKS, PAGE, {"doc": "bad"})
+    no_traceback(at)
+    _pick(at, "CIT-UNRESOLVED")
+    assert at.query_params["entry"] == "bad:ref08"
+    assert at.header[0].value == "📑 Reference 8 of bad"
+    assert "Not resolved to any work" in texts(at)

@@ -26,7 +26,7 @@ PAGES = {
     "findings": "kb/ui/findings.py",
     "compare": "kb/ui/compare_docs.py",
 }
-SELECTION_KEYS = ("claim", "study", "work", "node")
+SELECTION_KEYS = ("claim", "study", "work", "node", "entry")
 
 
 def guarded(name: str, body: Callable[[], None]) -> None:

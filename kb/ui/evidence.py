@@ -1,4 +1,5 @@
-"""Evidence browser: studies and works, filterable; a study or work with its numbers and claims."""
+"""Evidence browser: studies and works, filterable; a study or work with its numbers and claims;
+a reference entry of a letter (`?entry=<document>:ref<N>`) with its resolution and findings."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import streamlit as st
 
 from kb import views
 from kb.ui.common import PAGES, guarded, need_kb, param, set_params, table_pick
-from kb.ui.components import study_panel, work_panel
-from kb.views.markup import code
+from kb.ui.components import resting_claims, study_panel, table, work_panel
+from kb.ui.state import checks as get_checks
+from kb.views.markup import code, md
 
 
 def _open_claim_in_reader(claim_id: str) -> None:
@@ -17,12 +19,48 @@ def _open_claim_in_reader(claim_id: str) -> None:
     )
 
 
+def entry_panel(kb, g, ident: str) -> str | None:
+    """A reference entry as the letter lists it: raw text, parsed fields, resolution, work,
+    the claims citing it (a picked claim's id is returned) and the findings about it."""
+    entry = views.find_entry(kb, ident)
+    if entry is None:
+        st.warning(f"There is no reference entry {code(ident)} in this knowledge base.")
+        return None
+    v = views.entry_view(kb, g, get_checks(), entry)
+    st.header(f"📑 Reference {md(v['number'])} of {md(v['document'])}")
+    st.caption(f"{md(v['document_title'])} · entry {code(v['id'])}")
+    st.markdown("**As listed in the letter:**")
+    st.markdown("> " + md(v["raw"]))
+    st.subheader("Fields read from it")
+    table(v["fields"], "No field could be read from the entry's text.", static=True)
+    st.subheader("Resolution")
+    resolution = v["resolution"]
+    if resolution["work"] is None:
+        st.warning(md(v["resolution_line"]))
+    else:
+        st.markdown(md(v["resolution_line"]))
+        st.page_link(
+            PAGES["evidence"],
+            label=f"Open work {md(resolution['work'])}",
+            icon="📄",
+            query_params={"work": resolution["work"]},
+        )
+    st.subheader(f"Findings about this entry ({len(v['findings'])})")
+    table(v["findings"], "No finding is about this entry itself.", static=True)
+    return resting_claims(g, f"entry:{v['id']}", "entry_claims")
+
+
 def main() -> None:
     loaded = need_kb()
     kb, g = loaded.kb, loaded.graph
     st.title("🔬 Evidence")
-    study_id, work_id = param("study"), param("work")
-    if study_id and study_id not in kb.studies:
+    study_id, work_id, entry_id = param("study"), param("work"), param("entry")
+    if entry_id:
+        picked = entry_panel(kb, g, entry_id)
+        if picked:
+            _open_claim_in_reader(picked)
+        st.divider()
+    elif study_id and study_id not in kb.studies:
         st.warning(f"There is no study {code(study_id)} in this knowledge base.")
     elif study_id:
         picked = study_panel(kb, g, kb.studies[study_id], key="study_claims")

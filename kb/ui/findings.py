@@ -58,14 +58,6 @@ def severity_chart(counts: pd.DataFrame):
     )
 
 
-def _target(row: dict) -> str:
-    """What a row opens: its claim, else the first work of a finding about a reference entry."""
-    if row["claim"] != "—":
-        return row["claim"]
-    works = [w for w in row.get("works", "").split(", ") if w]
-    return f"work:{works[0]}" if works else "—"
-
-
 def main() -> None:
     loaded = need_kb()
     kb, g = loaded.kb, loaded.graph
@@ -108,9 +100,9 @@ def main() -> None:
         and not (todo and r["reviewed"])
     ]
     st.subheader(f"Findings ({len(shown)})")
-    st.caption("Select a row to open the claim it is about.")
+    st.caption("Select a row to open what it is about: its claim, or the reference entry or work.")
     st.dataframe(
-        pd.DataFrame(shown).drop(columns=["reviewed"], errors="ignore"),
+        pd.DataFrame(shown).drop(columns=["reviewed", "opens"], errors="ignore"),
         hide_index=True,
         row_height=78,  # above 4rem Streamlit wraps text: messages readable in the table
         column_config={
@@ -122,12 +114,14 @@ def main() -> None:
         selection_mode="single-row",
         width="stretch",
     )
-    picked = table_pick("findings_table", [_target(r) for r in shown])
-    if picked and picked.startswith("work:"):
-        # a finding about a reference entry (no claim): open the work the entry is tied to
+    picked = table_pick("findings_table", [r["opens"] for r in shown])
+    if picked and picked.startswith("entry:"):
+        # a finding about a reference entry (no claim): open that entry
+        st.switch_page(PAGES["evidence"], query_params={"entry": picked.removeprefix("entry:")})
+    elif picked and picked.startswith("work:"):
         st.switch_page(PAGES["evidence"], query_params={"work": picked.removeprefix("work:")})
-    elif picked and picked != "—":
-        open_claim(picked)
+    elif picked and picked.startswith("claim:"):
+        open_claim(picked.removeprefix("claim:"))
     selected = param("claim")
     if selected and any(r["claim"] == selected for r in rows):
         st.divider()

@@ -37,6 +37,10 @@ from kb.views.common import (
     verdict_style,
     work_ids,
 )
+from kb.views.entry import (
+    entry_view,
+    find_entry,
+)
 from kb.views.evidence import (
     filter_studies,
     filter_works,
@@ -80,10 +84,12 @@ __all__ = [
     "claim_sources",
     "clip",
     "evidence_graph",
+    "entry_view",
     "evidence_text",
     "filter_claims",
     "filter_studies",
     "filter_works",
+    "find_entry",
     "finding_counts",
     "finding_rows",
     "fmt",

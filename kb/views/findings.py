@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from kb.checks.factcheck import FactCheck
 from kb.model import Finding, KnowledgeBase
 from kb.views.common import SEVERITY_ORDER
+from kb.views.entry import finding_target
 
 
 def findings_about(kb: KnowledgeBase, fc: FactCheck, document: str | None = None) -> list[Finding]:
@@ -44,6 +45,7 @@ def finding_rows(kb: KnowledgeBase, checks: FactCheck, document: str | None = No
             "message": f.message,
             "works": ", ".join(f.works),
             "refs": ", ".join(str(r) for r in f.refs),
+            "opens": finding_target(kb, f),  # not shown: what selecting the row opens
         }
         for f in findings_about(kb, checks, document)
     ]
