@@ -775,6 +775,12 @@ def _written(f: _Finder, m: re.Match) -> None:
     f.add(4, m.start(), end, [(m.start(), end, "written", value, unit, extra)])
 
 
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+_LONG_DIGITS = re.compile(r"\d{5,}")
+_WORD_AFTER = re.compile(r"\s+[A-Za-z]")
+_COUNTED_AFTER = re.compile(rf"\s+(?:{_COUNTED})\b")
+
+
 @_pattern(rf"(?P<a>{_N})(?![\w])(?!\.\d)", starts="number")
 def _plain(f: _Finder, m: re.Match) -> None:
     """Any other number: a year, a code (by context), a count (before a word) or a number."""
@@ -782,13 +788,13 @@ def _plain(f: _Finder, m: re.Match) -> None:
     value = _num(raw)
     after = f.text[m.end() : m.end() + 30]
     extra = list(f.qualifier(m.start()))
-    if re.fullmatch(r"(?:19|20)\d{2}", raw):
+    if _YEAR.fullmatch(raw):
         kind, unit = "year", None
-    elif re.fullmatch(r"\d{5,}", raw) and (raw[0] == "0" or f.code_context):
+    elif _LONG_DIGITS.fullmatch(raw) and (raw[0] == "0" or f.code_context):
         kind, unit = "code", None
-    elif "." not in raw and re.match(r"\s+[A-Za-z]", after):
+    elif "." not in raw and _WORD_AFTER.match(after):
         kind = "count"
-        noun = re.match(rf"\s+(?:{_COUNTED})\b", after)
+        noun = _COUNTED_AFTER.match(after)
         unit = noun.group().strip().lower() if noun else None
     else:
         kind, unit = "number", None
