@@ -216,13 +216,15 @@ _PATTERNS: list[tuple[re.Pattern, _Handler]] = []
 
 
 _CUES: dict[int, re.Pattern] = {}
-# Where a pattern's matches can start, when not anywhere: "number" (where `_N` matches) or
-# "number or from" (there, or at the word "from"). Such a pattern is tried only at those places
-# instead of at every character of the text: the same matches, found far faster.
+# Where a pattern's matches can start, when not anywhere: "number" (where `_N` matches),
+# "number or from" (there, or at the word "from"), "word" (where a word starts: the pattern
+# begins with `\b` and a word character) or "word or number". Such a pattern is tried only at
+# those places instead of at every character of the text: the same matches, found far faster.
 _STARTS: dict[int, str] = {}
 _NO_DIGIT: set[int] = set()  # patterns that can match a text without a digit (number words)
 _NUMBER_START = re.compile(_N)  # no position inside a match can start another (see _N's left)
 _FROM_START = re.compile(r"\bfrom\s", re.IGNORECASE)
+_WORD_START = re.compile(r"\b\w")
 _DIGIT = re.compile(r"\d")
 
 
@@ -409,6 +411,7 @@ def _estimate_ci(f: _Finder, m: re.Match) -> None:
     rf"(?P<hi>{_NUM})\s*\)",
     re.IGNORECASE,
     cue=r"median",
+    starts="word",
 )
 def _median_iqr(f: _Finder, m: re.Match) -> None:
     """A median with its interquartile range: "38 minutes (IQR 31-46)"."""
@@ -509,6 +512,7 @@ def _span_end(m: re.Match) -> int:
     rf"(?P<ua>%|(?:{_UNIT})(?![\w]))?\s+and\s+(?P<b>{_NUM})\s*(?P<ub>%|(?:{_UNIT})(?![\w]))?",
     re.IGNORECASE,
     cue=r"between",
+    starts="word",
 )
 def _between(f: _Finder, m: re.Match) -> None:
     """ "between years 3 and 5", "between 10% and 20%"."""
@@ -564,6 +568,7 @@ def _paired_sizes(f: _Finder, m: re.Match) -> None:
     rf"|\b(?P<cmp>older|younger)\s+than\s+(?P<d>{_NUM})\s*(?:years?|yrs?)\b",
     re.IGNORECASE,
     cue=r"age|old|young",
+    starts="word or number",
 )
 def _age(f: _Finder, m: re.Match) -> None:
     """Ages: "age<65", "age≥65", "65 years old", "older than 40 years"."""
@@ -584,7 +589,8 @@ def _age(f: _Finder, m: re.Match) -> None:
 @_pattern(
     rf"\b(?P<m1>{_MONTHS})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d{{2}})\b"
     rf"|\b(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTHS})\.?,?\s+(?P<y2>(?:19|20)\d{{2}})\b"
-    rf"|\b(?P<m3>{_MONTHS})\.?,?\s+(?P<y3>(?:19|20)\d{{2}})\b"
+    rf"|\b(?P<m3>{_MONTHS})\.?,?\s+(?P<y3>(?:19|20)\d{{2}})\b",
+    starts="word",
 )
 def _date(f: _Finder, m: re.Match) -> None:
     """Calendar dates: "January 1, 2026", "1 June 2024", "September 2024"."""
@@ -601,6 +607,7 @@ def _date(f: _Finder, m: re.Match) -> None:
     re.IGNORECASE,
     cue=r"grade|level|phase|stage|type|class|categor|point|step|tier|version|criteri|item|"
     r"question|model|schedule|fig|table|exhibit|section|chapter|appendi|ref",
+    starts="word",
 )
 def _label(f: _Finder, m: re.Match) -> None:
     """Labels ("Grade 3", "Level of evidence 1-A") and figure/table numbers (not reported)."""
@@ -669,7 +676,8 @@ def _measurement(f: _Finder, m: re.Match) -> None:
     # "per"/"each" make a rate ("$8,500 per patient"), never a count of people
     rf"|(?P<a>{_N})\s+(?:(?!per\b|each\b)[a-z][\w-]*\s+|[A-Z]{{2,}}\s+){{0,2}}?(?P<u>{_POP})\b"
     rf"|(?P<b>{_N})\s+(?=(?:treated|enrolled|randomi[sz]ed|analy[sz]ed)\b)"
-    rf"|(?P<c>{_N})(?=\s+in\s+the\s+[\w-]+(?:\s+[\w-]+)?\s+(?:group|arm|cohort)\b)"
+    rf"|(?P<c>{_N})(?=\s+in\s+the\s+[\w-]+(?:\s+[\w-]+)?\s+(?:group|arm|cohort)\b)",
+    starts="word or number",
 )
 def _sample_size(f: _Finder, m: re.Match) -> None:
     """Sample sizes: "143 patients", "40 consecutive LSS patients", "N = 34", "131 treated"."""
@@ -733,6 +741,7 @@ def _money(f: _Finder, m: re.Match) -> None:
     re.IGNORECASE,
     cue=r"half|twice|double|triple|quadruple|third|quarter|fold",
     digits=False,
+    starts="word",
 )
 def _ratio_words(f: _Finder, m: re.Match) -> None:
     """Ratios in words: "less than half", "twice", "three-fold"."""
@@ -755,6 +764,7 @@ def _ratio_words(f: _Finder, m: re.Match) -> None:
     rf"|\s+(?:[a-z][\w-]*\s+|[A-Z]{{2,}}\s+){{0,2}}?(?P<p>{_POP})\b)?",
     re.IGNORECASE,
     digits=False,
+    starts="word",
 )
 def _written(f: _Finder, m: re.Match) -> None:
     """Numbers in words: "Forty-eight patients", "two million", "five-year" (a duration)."""
@@ -810,6 +820,18 @@ def count_numbers(text: str, start: int = 0, end: int | None = None) -> int:
     return sum(1 for _ in _DIGIT_RUN.finditer(text, start, len(text) if end is None else end))
 
 
+def _starts(where: str, text: str, known: dict[str, list[int]]) -> list[int]:
+    """The sorted places where a pattern anchored `where` (see _STARTS) can match in `text`."""
+    if where == "number or from":
+        words = [m.start() for m in _FROM_START.finditer(text)]
+        return sorted(set(known["number"]) | set(words))
+    if "word" not in known:
+        known["word"] = [m.start() for m in _WORD_START.finditer(text)]
+    if where == "word":
+        return known["word"]
+    return sorted(set(known["number"]) | set(known["word"]))
+
+
 def find_numbers(
     text: str, offset: int = 0, exclude: Sequence[tuple[int, int]] = ()
 ) -> list[NumberMention]:
@@ -831,8 +853,7 @@ def find_numbers(
             found: Iterable[re.Match] = regex.finditer(masked)
         else:
             if where not in starts:
-                words = [m.start() for m in _FROM_START.finditer(masked)]
-                starts[where] = sorted(set(numbers) | set(words))
+                starts[where] = _starts(where, masked, starts)
             found = _matches_at(regex, masked, starts[where])
         for m in found:
             handler(finder, m)
