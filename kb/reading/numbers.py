@@ -56,6 +56,7 @@ _QUAL = re.compile(
     r"~|≈|>=|<=|>|<|≥|≤)\s*$",
     re.IGNORECASE,
 )
+_QUAL_LAST = frozenset("y.tdrnos~≈=><≥≤")  # the last character of each of _QUAL's words
 _MONTHS = (
     r"January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
@@ -166,7 +167,11 @@ class _Finder:
     def qualifier(self, start: int) -> tuple:
         """A qualifier ("approximately", "more than", "≥") written just before `start`."""
         lo = max(0, start - 24)
-        m = _QUAL.search(self.text[lo:start])
+        before = self.text[lo:start]
+        tail = before.rstrip()  # what `\s*$` leaves: a qualifier's last character ends it
+        if not tail or (tail[-1].isascii() and tail[-1].lower() not in _QUAL_LAST):
+            return ()
+        m = _QUAL.search(before)
         if not m:
             return ()
         q = m.group(1)
@@ -216,6 +221,9 @@ _PATTERNS: list[tuple[re.Pattern, _Handler]] = []
 
 
 _CUES: dict[int, re.Pattern] = {}
+# A case-blind cue of plain words, looked up as substrings of the lowercased text when the text
+# is ASCII (where that finds exactly what the cue's regex finds, far faster).
+_CUE_WORDS: dict[int, tuple[str, ...]] = {}
 # Where a pattern's matches can start, when not anywhere: "number" (where `_N` matches),
 # "number or from" (there, or at the word "from"), "word" (where a word starts: the pattern
 # begins with `\b` and a word character) or "word or number". Such a pattern is tried only at
@@ -244,6 +252,8 @@ def _pattern(
         _PATTERNS.append((compiled, fn))
         if cue is not None:
             _CUES[id(compiled)] = re.compile(cue, flags)
+            if flags & re.IGNORECASE and re.fullmatch(r"[A-Za-z]+(?:\|[A-Za-z]+)*", cue):
+                _CUE_WORDS[id(compiled)] = tuple(w.lower() for w in cue.split("|"))
         if starts is not None:
             _STARTS[id(compiled)] = starts
         if not digits:
@@ -841,13 +851,19 @@ def find_numbers(
     digits = _DIGIT.search(masked) is not None
     numbers = [m.start() for m in _NUMBER_START.finditer(masked)] if digits else []
     starts = {"number": numbers}
+    low = masked.lower() if masked.isascii() else None
     for regex, handler in _PATTERNS:
         key = id(regex)
         if not digits and key not in _NO_DIGIT:
             continue
-        cue = _CUES.get(key)
-        if cue is not None and not cue.search(masked):
-            continue
+        words = _CUE_WORDS.get(key) if low is not None else None
+        if words is not None:
+            if not any(w in low for w in words):
+                continue
+        else:
+            cue = _CUES.get(key)
+            if cue is not None and not cue.search(masked):
+                continue
         where = _STARTS.get(key)
         if where is None:
             found: Iterable[re.Match] = regex.finditer(masked)
