@@ -202,7 +202,9 @@ def import_records(
     # A dry run only reads; an import decides and writes under the data directory's lock,
     # against the record files as they are under it.
     with nullcontext(None) if dry_run else store.transaction(data_dir) as tx:
-        taken = _catch_up(data_dir, kb, index, seen_texts)
+        # every citekey a new work cannot take: record files, works, and (as they are made)
+        # the new works of this import; kept up to date rather than rebuilt for each record
+        taken = _catch_up(data_dir, kb, index, seen_texts) | set(index.works)
         state = (index, curated, payloads, seen_texts, taken)
         for parsed in parsed_files:
             for rec in parsed:
@@ -242,7 +244,8 @@ def _import_one(rec, state, result, data_dir, today) -> None:
         return
     hit = index.match(rec.doi, rec.pmid, rec.pmcid)
     if hit is None:
-        key = make_citekey(rec, set(index.works) | set(payloads) | taken)
+        key = make_citekey(rec, taken)
+        taken.add(key)
         payload = {"citekey": key, "work": _work_payload(rec, key), "records": []}
         payload["records"].append(record_payload(rec, key, 1, today))
         payloads[key] = payload

@@ -133,11 +133,14 @@ class Transaction:
 
     data_dir: Path
     planned: list[tuple[str, bytes]] = field(default_factory=list)
+    _root: Path | None = field(default=None, init=False, repr=False)
 
     def path(self, rel: str) -> Path:
         """The absolute path of a data-directory file (refusing one outside it)."""
-        path = (self.data_dir / rel).resolve()
-        if not path.is_relative_to(self.data_dir.resolve()):
+        if self._root is None:
+            self._root = self.data_dir.resolve()  # once: an import plans a file per work
+        path = (self._root / rel).resolve()
+        if not path.is_relative_to(self._root):
             raise StoreError("outside", f"{rel!r} is outside the data directory")
         return path
 

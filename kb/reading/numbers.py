@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from kb.model import NumberMention
@@ -56,6 +56,7 @@ _QUAL = re.compile(
     r"~|≈|>=|<=|>|<|≥|≤)\s*$",
     re.IGNORECASE,
 )
+_QUAL_LAST = frozenset("y.tdrnos~≈=><≥≤")  # the last character of each of _QUAL's words
 _MONTHS = (
     r"January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
@@ -166,7 +167,11 @@ class _Finder:
     def qualifier(self, start: int) -> tuple:
         """A qualifier ("approximately", "more than", "≥") written just before `start`."""
         lo = max(0, start - 24)
-        m = _QUAL.search(self.text[lo:start])
+        before = self.text[lo:start]
+        tail = before.rstrip()  # what `\s*$` leaves: a qualifier's last character ends it
+        if not tail or (tail[-1].isascii() and tail[-1].lower() not in _QUAL_LAST):
+            return ()
+        m = _QUAL.search(before)
         if not m:
             return ()
         q = m.group(1)
@@ -216,20 +221,59 @@ _PATTERNS: list[tuple[re.Pattern, _Handler]] = []
 
 
 _CUES: dict[int, re.Pattern] = {}
+# A case-blind cue of plain words, looked up as substrings of the lowercased text when the text
+# is ASCII (where that finds exactly what the cue's regex finds, far faster).
+_CUE_WORDS: dict[int, tuple[str, ...]] = {}
+# Where a pattern's matches can start, when not anywhere: "number" (where `_N` matches),
+# "number or from" (there, or at the word "from"), "word" (where a word starts: the pattern
+# begins with `\b` and a word character) or "word or number". Such a pattern is tried only at
+# those places instead of at every character of the text: the same matches, found far faster.
+_STARTS: dict[int, str] = {}
+_NO_DIGIT: set[int] = set()  # patterns that can match a text without a digit (number words)
+_NUMBER_START = re.compile(_N)  # no position inside a match can start another (see _N's left)
+_FROM_START = re.compile(r"\bfrom\s", re.IGNORECASE)
+_WORD_START = re.compile(r"\b\w")
+_DIGIT = re.compile(r"\d")
 
 
-def _pattern(regex: str, flags: int = 0, cue: str | None = None) -> Callable[[_Handler], _Handler]:
+def _pattern(
+    regex: str,
+    flags: int = 0,
+    cue: str | None = None,
+    starts: str | None = None,
+    digits: bool = True,
+) -> Callable[[_Handler], _Handler]:
     """Register a handler for a regex; `cue` is a cheap pattern any match must contain, so a
-    text without it skips the (slower) full pattern."""
+    text without it skips the (slower) full pattern; `starts` says where a match can begin
+    (see _STARTS); `digits` False for a pattern whose matches can hold no digit."""
 
     def deco(fn: _Handler) -> _Handler:
         compiled = re.compile(regex, flags)
         _PATTERNS.append((compiled, fn))
         if cue is not None:
             _CUES[id(compiled)] = re.compile(cue, flags)
+            if flags & re.IGNORECASE and re.fullmatch(r"[A-Za-z]+(?:\|[A-Za-z]+)*", cue):
+                _CUE_WORDS[id(compiled)] = tuple(w.lower() for w in cue.split("|"))
+        if starts is not None:
+            _STARTS[id(compiled)] = starts
+        if not digits:
+            _NO_DIGIT.add(id(compiled))
         return fn
 
     return deco
+
+
+def _matches_at(regex: re.Pattern, text: str, starts: list[int]) -> Iterator[re.Match]:
+    """What `regex.finditer(text)` yields, for a regex whose matches begin only at `starts`
+    (sorted): a match tried at each start not inside the previous match."""
+    end = 0
+    for p in starts:
+        if p < end:
+            continue
+        m = regex.match(text, p)
+        if m is not None:
+            yield m
+            end = m.end()
 
 
 def _op_norm(op: str | None) -> str | None:
@@ -257,7 +301,10 @@ def _p_value(f: _Finder, m: re.Match) -> None:
     f.add(0, m.start(), end, [(m.start(), end, "p_value", _num(m.group("a")), None, extra)])
 
 
-@_pattern(rf"(?P<a>{_N})\s*(?:±|\+/-|\+-)\s*(?P<b>{_NUM})\s*(?P<u>%|(?:{_UNIT})(?![\w]))?")
+@_pattern(
+    rf"(?P<a>{_N})\s*(?:±|\+/-|\+-)\s*(?P<b>{_NUM})\s*(?P<u>%|(?:{_UNIT})(?![\w]))?",
+    starts="number",
+)
 def _mean_sd(f: _Finder, m: re.Match) -> None:
     """A mean with its spread: "3.4 ± 1.8 points" (1.8 is a standard deviation, not a result)."""
     unit = _unit(m.group("u"))
@@ -355,6 +402,7 @@ def _difference(f: _Finder, m: re.Match) -> None:
     rf"(?P<v>{_N})\s*(?P<u>%|(?:{_UNIT})(?![\w]))?\s*[(\[]\s*{_CI}\s*[)\];]",
     re.IGNORECASE,
     cue=r"CI|CrI|interval",
+    starts="number",
 )
 def _estimate_ci(f: _Finder, m: re.Match) -> None:
     """Any estimate followed by its CI in brackets: "-1.8 points (95% CI -2.4 to -1.2)"."""
@@ -373,6 +421,7 @@ def _estimate_ci(f: _Finder, m: re.Match) -> None:
     rf"(?P<hi>{_NUM})\s*\)",
     re.IGNORECASE,
     cue=r"median",
+    starts="word",
 )
 def _median_iqr(f: _Finder, m: re.Match) -> None:
     """A median with its interquartile range: "38 minutes (IQR 31-46)"."""
@@ -384,7 +433,8 @@ def _median_iqr(f: _Finder, m: re.Match) -> None:
 
 @_pattern(
     rf"(?P<a>{_N})\s+of\s+(?P<d>{_NUM})(?:\s+(?:[A-Za-z][\w-]*\s+){{0,2}}?(?P<u>{_POP}))?"
-    rf"\s*\(\s*(?P<p>{_NUM})\s*%\s*\)"
+    rf"\s*\(\s*(?P<p>{_NUM})\s*%\s*\)",
+    starts="number",
 )
 def _of_percent(f: _Finder, m: re.Match) -> None:
     """A count out of a total with its percentage: "52 of 92 (56.5%)"."""
@@ -396,7 +446,8 @@ def _of_percent(f: _Finder, m: re.Match) -> None:
 
 @_pattern(
     rf"(?P<a>{_N})(?:\s*/\s*(?P<d>{_NUM}))?\s*\(\s*(?P<p>{_NUM})\s*%\s*\)"
-    rf"(?:\s+(?:[a-z][\w-]*\s+){{0,2}}?(?P<u>{_POP})\b)?"
+    rf"(?:\s+(?:[a-z][\w-]*\s+){{0,2}}?(?P<u>{_POP})\b)?",
+    starts="number",
 )
 def _count_percent(f: _Finder, m: re.Match) -> None:
     """A count with its percentage: "4 (5.6 %) patients", "12/132 (9.1%)" (with its total)."""
@@ -413,6 +464,7 @@ def _count_percent(f: _Finder, m: re.Match) -> None:
     rf"(?:\s+(?:for|in|with|among)\s+(?:the\s+)?[\w®-]+(?:\s+[\w®-]+)?)?\s*,?\s*"
     rf"(?:vs\.?|versus|compared\s+(?:with|to))\s*(?P<b>{_NUM})\s*(?P<ub>%|(?:{_UNIT})(?![\w]))?",
     re.IGNORECASE,
+    starts="number",
 )
 def _comparison(f: _Finder, m: re.Match) -> None:
     """Two values set against each other: "5.6% vs. 12.1%", "76.7 years vs. 73.4 years"."""
@@ -426,6 +478,7 @@ def _comparison(f: _Finder, m: re.Match) -> None:
     rf"(?P<from>\bfrom\s+)?(?P<a>{_N})\s*(?P<ua>%|(?:{_UNIT})(?![\w]))?\s*"
     rf"(?:to|–|—|-)\s*(?P<b>{_NUM})(?![\d.,]\d)\s*(?P<ub>%|(?:{_UNIT})(?![\w])|(?:{_POP})\b)?",
     re.IGNORECASE,
+    starts="number or from",
 )
 def _to(f: _Finder, m: re.Match) -> None:
     """ "from 246 to 3,956 feet" is a change, "from 37 to 102 years" a range: the cue decides."""
@@ -469,6 +522,7 @@ def _span_end(m: re.Match) -> int:
     rf"(?P<ua>%|(?:{_UNIT})(?![\w]))?\s+and\s+(?P<b>{_NUM})\s*(?P<ub>%|(?:{_UNIT})(?![\w]))?",
     re.IGNORECASE,
     cue=r"between",
+    starts="word",
 )
 def _between(f: _Finder, m: re.Match) -> None:
     """ "between years 3 and 5", "between 10% and 20%"."""
@@ -490,6 +544,7 @@ def _between(f: _Finder, m: re.Match) -> None:
     rf"(?P<last>{_N})(?P<sep>[-\s]?)"
     rf"(?P<u>{_TIME}|{_MEASURE})(?![\w])",
     re.IGNORECASE,
+    starts="number",
 )
 def _series(f: _Finder, m: re.Match) -> None:
     """Numbers sharing one unit: "3, 6, and 12 months", "3-, 6-, and 12-months", "6 and 12"."""
@@ -505,7 +560,8 @@ def _series(f: _Finder, m: re.Match) -> None:
 
 @_pattern(
     rf"(?P<a>{_N})\s+(?P<w>[A-Za-z][\w-]*)\s+(?:and|vs\.?|versus)\s+(?P<b>{_N})\s+"
-    rf"(?:[A-Za-z][\w-]*\s+){{0,2}}?(?P<u>{_POP})\b"
+    rf"(?:[A-Za-z][\w-]*\s+){{0,2}}?(?P<u>{_POP})\b",
+    starts="number",
 )
 def _paired_sizes(f: _Finder, m: re.Match) -> None:
     """Two group sizes sharing a noun: "2197 mild and 7416 laminectomy patients"."""
@@ -522,6 +578,7 @@ def _paired_sizes(f: _Finder, m: re.Match) -> None:
     rf"|\b(?P<cmp>older|younger)\s+than\s+(?P<d>{_NUM})\s*(?:years?|yrs?)\b",
     re.IGNORECASE,
     cue=r"age|old|young",
+    starts="word or number",
 )
 def _age(f: _Finder, m: re.Match) -> None:
     """Ages: "age<65", "age≥65", "65 years old", "older than 40 years"."""
@@ -542,7 +599,8 @@ def _age(f: _Finder, m: re.Match) -> None:
 @_pattern(
     rf"\b(?P<m1>{_MONTHS})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d{{2}})\b"
     rf"|\b(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTHS})\.?,?\s+(?P<y2>(?:19|20)\d{{2}})\b"
-    rf"|\b(?P<m3>{_MONTHS})\.?,?\s+(?P<y3>(?:19|20)\d{{2}})\b"
+    rf"|\b(?P<m3>{_MONTHS})\.?,?\s+(?P<y3>(?:19|20)\d{{2}})\b",
+    starts="word",
 )
 def _date(f: _Finder, m: re.Match) -> None:
     """Calendar dates: "January 1, 2026", "1 June 2024", "September 2024"."""
@@ -559,6 +617,7 @@ def _date(f: _Finder, m: re.Match) -> None:
     re.IGNORECASE,
     cue=r"grade|level|phase|stage|type|class|categor|point|step|tier|version|criteri|item|"
     r"question|model|schedule|fig|table|exhibit|section|chapter|appendi|ref",
+    starts="word",
 )
 def _label(f: _Finder, m: re.Match) -> None:
     """Labels ("Grade 3", "Level of evidence 1-A") and figure/table numbers (not reported)."""
@@ -594,7 +653,7 @@ def _code(f: _Finder, m: re.Match) -> None:
     f.add(0, m.start(), m.end(), [(s, e, "code", None, unit, [])])
 
 
-@_pattern(rf"(?P<a>{_N})\s*(?:%|(?:percent|per\s?cent)\b)", re.IGNORECASE)
+@_pattern(rf"(?P<a>{_N})\s*(?:%|(?:percent|per\s?cent)\b)", re.IGNORECASE, starts="number")
 def _percent(f: _Finder, m: re.Match) -> None:
     """Percentages: "42%", "274 %", "12 percent"."""
     f.add(3, m.start(), m.end(), [
@@ -602,7 +661,7 @@ def _percent(f: _Finder, m: re.Match) -> None:
     ])  # fmt: skip
 
 
-@_pattern(rf"(?P<a>{_N})(?:\s*|-)(?P<u>{_TIME})(?![\w])", re.IGNORECASE)
+@_pattern(rf"(?P<a>{_N})(?:\s*|-)(?P<u>{_TIME})(?![\w])", re.IGNORECASE, starts="number")
 def _duration(f: _Finder, m: re.Match) -> None:
     """Durations: "5 years", "24 hours", "6-month", "15-Minute"."""
     unit = _unit(m.group("u"))
@@ -611,7 +670,7 @@ def _duration(f: _Finder, m: re.Match) -> None:
     ])  # fmt: skip
 
 
-@_pattern(rf"(?P<a>{_N})\s*(?P<u>{_MEASURE})(?![\w])")
+@_pattern(rf"(?P<a>{_N})\s*(?P<u>{_MEASURE})(?![\w])", starts="number")
 def _measurement(f: _Finder, m: re.Match) -> None:
     """Measurements: "5.1mm", "2.5 mm", "22.6 points"; a mean when "mean" comes just before."""
     unit = _unit(m.group("u"))
@@ -627,7 +686,8 @@ def _measurement(f: _Finder, m: re.Match) -> None:
     # "per"/"each" make a rate ("$8,500 per patient"), never a count of people
     rf"|(?P<a>{_N})\s+(?:(?!per\b|each\b)[a-z][\w-]*\s+|[A-Z]{{2,}}\s+){{0,2}}?(?P<u>{_POP})\b"
     rf"|(?P<b>{_N})\s+(?=(?:treated|enrolled|randomi[sz]ed|analy[sz]ed)\b)"
-    rf"|(?P<c>{_N})(?=\s+in\s+the\s+[\w-]+(?:\s+[\w-]+)?\s+(?:group|arm|cohort)\b)"
+    rf"|(?P<c>{_N})(?=\s+in\s+the\s+[\w-]+(?:\s+[\w-]+)?\s+(?:group|arm|cohort)\b)",
+    starts="word or number",
 )
 def _sample_size(f: _Finder, m: re.Match) -> None:
     """Sample sizes: "143 patients", "40 consecutive LSS patients", "N = 34", "131 treated"."""
@@ -654,7 +714,8 @@ def _sample_size(f: _Finder, m: re.Match) -> None:
 
 @_pattern(
     rf"(?P<a>{_N})\s+of\s+(?P<b>{_NUM})(?![\w.,]\d)(?!\s*%)"
-    rf"(?:\s+(?:[a-z][\w-]*\s+|[A-Z]{{2,}}\s+){{0,2}}?(?P<u>{_POP})\b)?"
+    rf"(?:\s+(?:[a-z][\w-]*\s+|[A-Z]{{2,}}\s+){{0,2}}?(?P<u>{_POP})\b)?",
+    starts="number",
 )
 def _of(f: _Finder, m: re.Match) -> None:
     """A count out of a total: "9 of 75", "12 of 40 patients"."""
@@ -689,6 +750,8 @@ def _money(f: _Finder, m: re.Match) -> None:
     rf"|\b(?P<fold>(?:{_WORD})|\d+(?:\.\d+)?)[-\s]?fold\b",
     re.IGNORECASE,
     cue=r"half|twice|double|triple|quadruple|third|quarter|fold",
+    digits=False,
+    starts="word",
 )
 def _ratio_words(f: _Finder, m: re.Match) -> None:
     """Ratios in words: "less than half", "twice", "three-fold"."""
@@ -710,6 +773,8 @@ def _ratio_words(f: _Finder, m: re.Match) -> None:
     rf"(?P<w>{_WRITTEN})(?:(?P<sep>[-\s])(?P<u>{_TIME})(?![\w])"
     rf"|\s+(?:[a-z][\w-]*\s+|[A-Z]{{2,}}\s+){{0,2}}?(?P<p>{_POP})\b)?",
     re.IGNORECASE,
+    digits=False,
+    starts="word",
 )
 def _written(f: _Finder, m: re.Match) -> None:
     """Numbers in words: "Forty-eight patients", "two million", "five-year" (a duration)."""
@@ -730,20 +795,26 @@ def _written(f: _Finder, m: re.Match) -> None:
     f.add(4, m.start(), end, [(m.start(), end, "written", value, unit, extra)])
 
 
-@_pattern(rf"(?P<a>{_N})(?![\w])(?!\.\d)")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+_LONG_DIGITS = re.compile(r"\d{5,}")
+_WORD_AFTER = re.compile(r"\s+[A-Za-z]")
+_COUNTED_AFTER = re.compile(rf"\s+(?:{_COUNTED})\b")
+
+
+@_pattern(rf"(?P<a>{_N})(?![\w])(?!\.\d)", starts="number")
 def _plain(f: _Finder, m: re.Match) -> None:
     """Any other number: a year, a code (by context), a count (before a word) or a number."""
     raw = m.group("a")
     value = _num(raw)
     after = f.text[m.end() : m.end() + 30]
     extra = list(f.qualifier(m.start()))
-    if re.fullmatch(r"(?:19|20)\d{2}", raw):
+    if _YEAR.fullmatch(raw):
         kind, unit = "year", None
-    elif re.fullmatch(r"\d{5,}", raw) and (raw[0] == "0" or f.code_context):
+    elif _LONG_DIGITS.fullmatch(raw) and (raw[0] == "0" or f.code_context):
         kind, unit = "code", None
-    elif "." not in raw and re.match(r"\s+[A-Za-z]", after):
+    elif "." not in raw and _WORD_AFTER.match(after):
         kind = "count"
-        noun = re.match(rf"\s+(?:{_COUNTED})\b", after)
+        noun = _COUNTED_AFTER.match(after)
         unit = noun.group().strip().lower() if noun else None
     else:
         kind, unit = "number", None
@@ -759,17 +830,48 @@ def count_numbers(text: str, start: int = 0, end: int | None = None) -> int:
     return sum(1 for _ in _DIGIT_RUN.finditer(text, start, len(text) if end is None else end))
 
 
+def _starts(where: str, text: str, known: dict[str, list[int]]) -> list[int]:
+    """The sorted places where a pattern anchored `where` (see _STARTS) can match in `text`."""
+    if where == "number or from":
+        words = [m.start() for m in _FROM_START.finditer(text)]
+        return sorted(set(known["number"]) | set(words))
+    if "word" not in known:
+        known["word"] = [m.start() for m in _WORD_START.finditer(text)]
+    if where == "word":
+        return known["word"]
+    return sorted(set(known["number"]) | set(known["word"]))
+
+
 def find_numbers(
     text: str, offset: int = 0, exclude: Sequence[tuple[int, int]] = ()
 ) -> list[NumberMention]:
     """Typed numbers stated in `text`, spans shifted by `offset`; `exclude` spans are not read."""
     masked = _mask(text, offset, exclude)
     finder = _Finder(masked)
+    digits = _DIGIT.search(masked) is not None
+    numbers = [m.start() for m in _NUMBER_START.finditer(masked)] if digits else []
+    starts = {"number": numbers}
+    low = masked.lower() if masked.isascii() else None
     for regex, handler in _PATTERNS:
-        cue = _CUES.get(id(regex))
-        if cue is not None and not cue.search(masked):
+        key = id(regex)
+        if not digits and key not in _NO_DIGIT:
             continue
-        for m in regex.finditer(masked):
+        words = _CUE_WORDS.get(key) if low is not None else None
+        if words is not None:
+            if not any(w in low for w in words):
+                continue
+        else:
+            cue = _CUES.get(key)
+            if cue is not None and not cue.search(masked):
+                continue
+        where = _STARTS.get(key)
+        if where is None:
+            found: Iterable[re.Match] = regex.finditer(masked)
+        else:
+            if where not in starts:
+                starts[where] = _starts(where, masked, starts)
+            found = _matches_at(regex, masked, starts[where])
+        for m in found:
             handler(finder, m)
     mentions = finder.select()
     if not offset:
