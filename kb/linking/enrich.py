@@ -56,11 +56,13 @@ class LookupFailed(Exception):
     """A service answered with an error or with something that is not the expected JSON."""
 
 
-def urllib_transport(url: str, timeout: float) -> bytes:
-    """GET a URL with the standard library; raise Offline when the network is unreachable."""
+def http_get(url: str, timeout: float, purpose: str, accept: str | None = None) -> bytes:
+    """GET a URL with the standard library, naming the purpose in the User-Agent; raise
+    LookupFailed on an HTTP error and Offline when the network is unreachable."""
     contact = os.environ.get("KB_CONTACT_EMAIL", "")
-    agent = "evidence-kb/0.1 (reference look-up" + (f"; mailto:{contact}" if contact else "") + ")"
-    req = urllib.request.Request(url, headers={"User-Agent": agent, "Accept": "application/json"})
+    agent = f"evidence-kb/0.1 ({purpose}" + (f"; mailto:{contact}" if contact else "") + ")"
+    headers = {"User-Agent": agent, **({"Accept": accept} if accept else {})}
+    req = urllib.request.Request(url, headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             return resp.read(MAX_RESPONSE)
@@ -69,6 +71,11 @@ def urllib_transport(url: str, timeout: float) -> bytes:
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise Offline(f"the network is not reachable ({reason})") from None
+
+
+def urllib_transport(url: str, timeout: float) -> bytes:
+    """GET a JSON look-up; raise Offline when the network is unreachable."""
+    return http_get(url, timeout, "reference look-up", "application/json")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import time
 import urllib.error
@@ -23,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.linking.enrich import MAX_RESPONSE, LookupFailed, Offline, write_cache
+from kb.linking.enrich import LookupFailed, http_get, write_cache
 
 EFETCH = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/efetch.fcgi"
 ESEARCH = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/esearch.fcgi"
@@ -37,17 +36,7 @@ Transport = Callable[[str, float], bytes]
 
 def urllib_transport(url: str, timeout: float) -> bytes:
     """GET a URL (any content type); Offline when unreachable, LookupFailed on an HTTP error."""
-    contact = os.environ.get("KB_CONTACT_EMAIL", "")
-    agent = "evidence-kb/0.1 (record fetch" + (f"; mailto:{contact}" if contact else "") + ")"
-    req = urllib.request.Request(url, headers={"User-Agent": agent})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return resp.read(MAX_RESPONSE)
-    except urllib.error.HTTPError as exc:
-        raise LookupFailed(f"HTTP {exc.code} from {urllib.parse.urlsplit(url).netloc}") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise Offline(f"the network is not reachable ({reason})") from None
+    return http_get(url, timeout, "record fetch")
 
 
 @dataclass
