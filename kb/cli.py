@@ -94,7 +94,7 @@ def cmd_info(kb: KnowledgeBase, args: argparse.Namespace) -> int:
 
 def trace_record(t) -> dict:
     """A trace as plain JSON-ready data."""
-    from kb.views.cite import format_ama
+    from kb.views.cite import format_ama, from_letter_words
 
     return {
         "claim_id": t.claim.id,
@@ -111,6 +111,8 @@ def trace_record(t) -> dict:
                 "doi": r.work.doi if r.work else None,
                 "pmid": r.work.pmid if r.work else None,
                 "verified": r.work.verified if r.work else None,
+                # bibliographic fields the record did not show: taken from the letter's citation
+                "from_letter": from_letter_words(r.work.unconfirmed) if r.work else [],
                 "studies": [
                     {
                         "id": st.study.id,
@@ -144,7 +146,7 @@ def trace_record(t) -> dict:
 def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     """Print a claim's chain to its sources and their numbers."""
     from kb.graph import UnknownNodeError, build_graph, trace
-    from kb.views.cite import format_ama
+    from kb.views.cite import format_ama, from_letter_words
     from kb.views.evidence import record_sources
 
     g = build_graph(kb)
@@ -192,6 +194,9 @@ def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
             f"by {r.resolution.method if r.resolution else '?'})"
         )
         print(f"      {format_ama(r.work)}")
+        if r.work.unconfirmed:
+            taken = ", ".join(from_letter_words(r.work.unconfirmed))
+            print(f"      from the letter's citation, not the record: {taken}")
         for held in record_sources(kb, r.work.citekey):
             print(f"      record: {held}")
         if not r.studies:

@@ -59,7 +59,8 @@ def work_lines(w) -> list[str]:
     record = "record read (verified)" if w.verified else "record not found: cited-only"
     extra = ""
     if w.unconfirmed:
-        extra = f" · fields taken from the letter only: {md(', '.join(w.unconfirmed))}"
+        taken = ", ".join(views.from_letter_words(w.unconfirmed))
+        extra = f" · from the letter's citation, not the record: {md(taken)}"
     lines = [
         md(links["citation"]),
         " · ".join(bits + [code(w.citekey), md(w.kind), record]) + extra,

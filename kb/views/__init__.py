@@ -7,6 +7,10 @@ the engine's own `kb.checks.factcheck.FactCheck`.
 
 from __future__ import annotations
 
+from kb.views.cite import (
+    from_letter_remark,
+    from_letter_words,
+)
 from kb.views.claims import (
     claim_refs,
     claim_rows,
@@ -93,6 +97,8 @@ __all__ = [
     "finding_counts",
     "finding_rows",
     "fmt",
+    "from_letter_remark",
+    "from_letter_words",
     "graph_elements",
     "legend_rows",
     "match_label",
