@@ -34,6 +34,7 @@ from kb.views.common import (
     outcome_comparator,
     outcome_rows,
     outcome_value,
+    printed,
     provenance,
     short_claim,
     source_says,
@@ -69,7 +70,10 @@ from kb.views.reader import (
     reader_html,
 )
 from kb.views.trace import (
+    number_details,
     number_rows,
+    source_details,
+    source_number,
 )
 
 __all__ = [
@@ -103,14 +107,18 @@ __all__ = [
     "legend_rows",
     "match_label",
     "node_caption",
+    "number_details",
     "number_rows",
     "outcome_comparator",
     "outcome_rows",
     "outcome_value",
+    "printed",
     "provenance",
     "reader_html",
     "section_titles",
     "short_claim",
+    "source_details",
+    "source_number",
     "source_says",
     "study_facts",
     "study_rows",
