@@ -58,12 +58,17 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def _outcome_line(o) -> str:
-    value = o.value_text or ("" if o.value is None else f"{o.value:g}")
-    unit = f" {o.unit}" if o.unit and not o.value_text and value else ""
+    # numbers as the source prints them (3.0 stays 3.0)
+    from kb.views.common import BARE_TEXT
+
+    value = o.value_text or o.printed_of("value") or ("" if o.value is None else f"{o.value:g}")
+    bare = bool(o.value_text) and BARE_TEXT.fullmatch(o.value_text.strip()) is not None
+    unit = f" {o.unit}" if o.unit and (bare or not o.value_text) and value else ""
     label = o.outcome if o.measure == "other" and o.outcome else o.measure
     bits = [label, o.arm or "", o.timepoint or "", f"= {value or 'no figure recorded'}{unit}"]
     if o.comparator_value is not None or o.comparator_text:
-        bits.append(f"vs {o.comparator_text or f'{o.comparator_value:g}'}")
+        comparator = o.printed_of("comparator_value") or f"{o.comparator_value:g}"
+        bits.append(f"vs {o.comparator_text or comparator}")
     if o.p_value:
         bits.append(f"p {o.p_value}")
     flag = "" if o.verified else " [not verified in the record]"
@@ -92,9 +97,43 @@ def cmd_info(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     return 0
 
 
-def trace_record(t) -> dict:
-    """A trace as plain JSON-ready data."""
-    from kb.views.cite import format_ama
+def _outcome_record(o, works: dict) -> dict:
+    """One reported number for `kb trace --format json`: the row's own fields, and what the
+    number is as the source prints it (`value_printed`, `shown`, `comparator`, `count`,
+    `denominator` are text as printed), the curator's note and the provenance."""
+    from kb.views.trace import source_number
+
+    d = source_number(o, works)
+    return {
+        "id": o.id,
+        "work": o.work,
+        "measure": o.measure,
+        "outcome": d["outcome"],
+        "arm": o.arm,
+        "analysis_set": o.analysis_set,
+        "timepoint": o.timepoint,
+        "value": o.value,
+        "value_text": o.value_text,
+        "value_printed": d["value_printed"],
+        "unit": o.unit,
+        "shown": d["value"],
+        "comparator": d["comparator"],
+        "count": d["count"],
+        "denominator": d["denominator"],
+        "p_value": o.p_value,
+        "locator": o.locator,
+        "verified": o.verified,
+        "note": o.note,
+        "provenance": d["provenance"],
+    }
+
+
+def trace_record(t, works: dict | None = None) -> dict:
+    """A trace as plain JSON-ready data; each reported number as the source prints it, with
+    what it is and where it comes from (`kb.views.trace.source_number`)."""
+    from kb.views.cite import format_ama, from_letter_words
+
+    known = works if works is not None else {r.work.citekey: r.work for r in t.refs if r.work}
 
     return {
         "claim_id": t.claim.id,
@@ -111,27 +150,14 @@ def trace_record(t) -> dict:
                 "doi": r.work.doi if r.work else None,
                 "pmid": r.work.pmid if r.work else None,
                 "verified": r.work.verified if r.work else None,
+                # bibliographic fields the record did not show: taken from the letter's citation
+                "from_letter": from_letter_words(r.work.unconfirmed) if r.work else [],
                 "studies": [
                     {
                         "id": st.study.id,
                         "name": st.study.name,
                         "design": st.study.design,
-                        "outcomes": [
-                            {
-                                "id": o.id,
-                                "work": o.work,
-                                "measure": o.measure,
-                                "arm": o.arm,
-                                "timepoint": o.timepoint,
-                                "value": o.value,
-                                "value_text": o.value_text,
-                                "unit": o.unit,
-                                "p_value": o.p_value,
-                                "locator": o.locator,
-                                "verified": o.verified,
-                            }
-                            for o in st.outcomes
-                        ],
+                        "outcomes": [_outcome_record(o, known) for o in st.outcomes],
                     }
                     for st in r.studies
                 ],
@@ -144,7 +170,7 @@ def trace_record(t) -> dict:
 def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     """Print a claim's chain to its sources and their numbers."""
     from kb.graph import UnknownNodeError, build_graph, trace
-    from kb.views.cite import format_ama
+    from kb.views.cite import format_ama, from_letter_words
     from kb.views.evidence import record_sources
 
     g = build_graph(kb)
@@ -153,12 +179,18 @@ def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     except UnknownNodeError as exc:
         print(f"kb: {exc}", file=sys.stderr)
         return 2
+    from kb.checks.factcheck import fact_check
+    from kb.views.trace import number_details, number_lines
+
+    # what each stated number is matched with needs the fact check of the claim's document
+    checks = fact_check(kb, g, documents=[t.claim.document])
     if args.format == "json":
-        out = trace_record(t)
+        out = trace_record(t, kb.works)
         for ref in out["refs"]:
             held = record_sources(kb, ref["work"]) if ref["work"] else []
             if held:
                 ref["records"] = held
+        out["numbers"] = number_details(t.claim, checks, kb.works)
         print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
     print(f"{t.claim.id}  ({t.claim.document})")
@@ -192,6 +224,9 @@ def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
             f"by {r.resolution.method if r.resolution else '?'})"
         )
         print(f"      {format_ama(r.work)}")
+        if r.work.unconfirmed:
+            taken = ", ".join(from_letter_words(r.work.unconfirmed))
+            print(f"      from the letter's citation, not the record: {taken}")
         for held in record_sources(kb, r.work.citekey):
             print(f"      record: {held}")
         if not r.studies:
@@ -212,6 +247,14 @@ def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
                 print("        no numbers recorded")
             for o in st.outcomes:
                 print(f"        - {_outcome_line(o)}")
+    lines = number_lines(t.claim, checks, kb.works)
+    print(
+        "  numbers the claim states, and what each is matched with:"
+        if lines
+        else "  states no number"
+    )
+    for line in lines:
+        print(f"    {line}")
     return 0
 
 

@@ -449,6 +449,10 @@ def parse_outcomes(
         measure = _blank(row.get("measure"))
         _vocab(measure, schema.MEASURES, (file, line, "measure"), problems)
         nums = {c: _number(row, c, file, line, problems) for c in schema.OUTCOME_NUMERIC}
+        # kept as written: 3.0 and 3 are the same float but not the same printed precision
+        printed = tuple(
+            (c, " ".join(row[c].split())) for c in schema.OUTCOME_NUMERIC if nums[c] is not None
+        )
         count, denominator = nums["count"], nums["denominator"]
         if count is not None and denominator is not None and count > denominator:
             problems.append(Problem(file, line, "count", "count is larger than its denominator"))
@@ -478,6 +482,7 @@ def parse_outcomes(
             verified=verified,
             note=_blank(row.get("note")),
             source=Source(file, line, _blank(row.get("locator"))),
+            printed=printed,
         )
     return outcomes, problems
 

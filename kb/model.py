@@ -232,6 +232,16 @@ class Outcome:
     # reviewed); an extracted number keeps the record sentence it stands in
     origin: str = "curated"
     quote: str | None = None
+    # The numeric cells as the source prints them (column -> text): a float forgets that the
+    # record printed 3.0 rather than 3, so what is shown to people comes from here.
+    printed: tuple[tuple[str, str], ...] = ()
+
+    def printed_of(self, column: str) -> str | None:
+        """A numeric column's value as printed in the source ('3.0'), or None."""
+        for col, text in self.printed:
+            if col == column:
+                return text
+        return None
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,7 @@ def test_trace_text_and_json(capsys):
         "doi:10.5555/example.2020.1; record read" in text
     )
     assert "study: alpha: Alpha trial [RCT]" in text
-    assert "NPRS device 1 year = 3 points vs 1 p <0.001" in text
+    assert "NPRS device 1 year = 3.0 points vs 1.0 p <0.001" in text  # as printed
     assert (
         "[not verified in the record]" in text
     )  # the two-year number comes from an unverified work

@@ -76,7 +76,8 @@ def test_one_row_per_reference_and_matched_number(tiny):
     first = rows[0]
     assert first["source measure"] == "NPRS: mean improvement"
     assert (first["source arm"], first["source timepoint"]) == ("device", "1 year")
-    assert first["source value"] == "3 points; vs 1; p <0.001 [abstract, results]"
+    # as the source prints them: 3.0 and 1.0 keep their decimal
+    assert first["source value"] == "3.0 points; vs 1.0; p <0.001 [abstract, results]"
     assert first["citekey"] == "doe2020alpha" and first["PMID"] == "11111111"
     assert first["formatted citation"].startswith("Doe J, Roe R. Alpha")
     assert (first["study"], first["design"]) == ("Alpha trial", "RCT")

@@ -56,7 +56,7 @@ def test_work_deep_link(monkeypatch):
     no_traceback(at)
     page = texts(at)
     assert "poe2022alpha2y" in page and "record not found: cited-only" in page
-    assert "fields taken from the letter only: pages" in page
+    assert "from the letter's citation, not the record: pages" in page
     assert "tiny ref 2" in page
     assert list(frame(at, "measure", "locator")["id"]) == ["alpha-2y-harms"]
 

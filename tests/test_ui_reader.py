@@ -50,13 +50,18 @@ def test_a_deep_link_opens_the_claim_trace(monkeypatch):
     assert lines[0].startswith(
         "Letter: **3.0 points with the device versus 1.0 point** &nbsp;·&nbsp; ✓ matched"
     )
-    assert "source: **3 points vs 1 points** · NPRS · device · 1 year" in lines[0]
+    assert "source: **3.0 points vs 1.0 points** · NPRS · device · 1 year" in lines[0]
     assert lines[1].startswith("Letter: **p \\< 0.001** &nbsp;·&nbsp; ✓ matched")
     assert "source: **p \\<0.001**" in lines[1]
+    assert ':gray["3.0 points with the device versus 1.0 point" is in alpha-1y-pain' in page
     assert (
-        "doe2020alpha, PMID 11111111 / DOI 10.5555/example.2020.1, abstract, results, "
-        'verified — "3.0 points with the device versus 1.0 point" is in alpha-1y-pain'
-    ) in page
+        "arm: device · analysis set: observed · timepoint: 1 year · value: 3.0 points · "
+        "comparator: 1.0 points"
+    ) in lines[0]
+    assert (
+        "work: doe2020alpha, PMID 11111111 / DOI 10.5555/example.2020.1 · locator: abstract, "
+        "results · status: curated, verified in the record"
+    ) in lines[0]
     assert 'kb-selected" id="tiny:s02.c02"' in reader_html(at)
 
 

@@ -178,7 +178,8 @@ def test_number_rows_side_by_side_with_provenance(tiny_kb, checks):
     ]
     assert [r["status"] for r in rows] == ["✓ matched", "✓ matched"]
     # each answered in the terms of the stated number: the comparison, then the p value
-    assert [r["source says"] for r in rows] == ["3 points vs 1 points", "p <0.001"]
+    # as the source prints them: 3.0 and 1.0 keep their decimal
+    assert [r["source says"] for r in rows] == ["3.0 points vs 1.0 points", "p <0.001"]
     assert rows[0]["measure"] == "NPRS · device · 1 year"
     assert rows[0]["provenance"] == (
         "doe2020alpha, PMID 11111111 / DOI 10.5555/example.2020.1, abstract, results, verified"
@@ -223,7 +224,7 @@ def test_outcome_rows_show_locator_and_verified_flag(tiny_kb):
     assert rows["alpha-2y-harms"]["value"] == "2 (4.2%)"
     assert rows["alpha-2y-harms"]["verified"] == "cited-only"
     assert rows["alpha-2y-harms"]["PMID/DOI"] == "no PMID or DOI"
-    assert rows["alpha-1y-pain"]["comparator"] == "1 points"
+    assert rows["alpha-1y-pain"]["comparator"] == "1.0 points"
     assert rows["alpha-1y-pain"]["p"] == "<0.001"
     assert rows["alpha-n"]["locator"] == "abstract, methods"
 

@@ -62,7 +62,9 @@ def _work_ld(work: Work) -> dict[str, Any]:
     links = [u for u in (doi_link(work.doi), pmid_link(work.pmid)) if u]
     if links:
         out["sameAs"] = links
-    if work.year:
+    if work.year and "year" not in work.unconfirmed:
+        # a structured field cannot say where it came from: a year only the letter's citation
+        # gives stays out (the description names it)
         out["datePublished"] = str(work.year)
     return out
 

@@ -11,7 +11,7 @@ from kb.export.common import cited_of, json_text, one_line, strip_braces, works_
 from kb.export.tables import doi_link, md_cell, pmid_link
 from kb.model import KnowledgeBase, Work
 from kb.store import bibtex_text
-from kb.views.cite import format_ama
+from kb.views.cite import format_ama, from_letter_remark, from_letter_words
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
@@ -99,6 +99,9 @@ def ris_record(work: Work) -> dict[str, Any]:
     if work.sponsor:
         notes.append(f"Sponsor: {one_line(work.sponsor)}")
     notes.append("Record read" if work.verified else "Cited only, record not read")
+    remark = from_letter_remark(work)
+    if remark:  # RIS cannot mark a field: the note says which ones the record did not show
+        notes.append(remark)
     if work.note:
         notes.append(one_line(work.note))
     rec["notes"] = notes
@@ -172,13 +175,16 @@ def csl_item(work: Work) -> dict[str, Any]:
     ):
         if value:
             item[key] = one_line(value)
-    if work.note:
-        item["note"] = one_line(work.note)
+    remark = from_letter_remark(work)
+    note = " ".join(x for x in (f"{remark}." if remark else "", one_line(work.note or "")) if x)
+    if note:  # `note` is what reference managers show (Zotero's Extra): it names those fields
+        item["note"] = note
     custom: dict[str, Any] = {"kind": work.kind, "verified": work.verified}
     if work.sponsor:
         custom["sponsor"] = one_line(work.sponsor)
     if work.unconfirmed:
         custom["unconfirmed"] = list(work.unconfirmed)
+        custom["from_letter"] = from_letter_words(work.unconfirmed)
     item["custom"] = custom
     return item
 

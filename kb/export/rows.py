@@ -15,12 +15,12 @@ from kb.export.common import (
     claims_of,
     finding_codes,
     findings_for_ref,
-    fmt_number,
     section_titles,
 )
 from kb.graph import RefTrace, trace
 from kb.model import Claim, KnowledgeBase, Outcome, Study, Work
 from kb.views.cite import format_ama
+from kb.views.common import BARE_TEXT, printed
 
 CLAIM_SOURCE_COLUMNS: tuple[str, ...] = (
     "document",
@@ -57,12 +57,14 @@ def outcome_measure(o: Outcome) -> str:
 
 def outcome_value(o: Outcome) -> str:
     """A reported number with comparator, p value, where it stands and whether it was read."""
-    value = o.value_text or fmt_number(o.value)
-    if o.unit and not o.value_text and value:
+    # every number as the source prints it: 3.0 stays 3.0, "<8" keeps its unit ("<8 %")
+    value = o.value_text or printed(o, "value")
+    bare = bool(o.value_text) and BARE_TEXT.fullmatch(o.value_text.strip()) is not None
+    if o.unit and (bare or not o.value_text) and value:
         value += f" {o.unit}"
     bits = [value or "value not recorded"]
     if o.comparator_text or o.comparator_value is not None:
-        bits.append(f"vs {o.comparator_text or fmt_number(o.comparator_value)}")
+        bits.append(f"vs {o.comparator_text or printed(o, 'comparator_value')}")
     if o.p_value:
         bits.append(f"p {o.p_value}")
     text = "; ".join(bits)

@@ -59,7 +59,8 @@ def work_lines(w) -> list[str]:
     record = "record read (verified)" if w.verified else "record not found: cited-only"
     extra = ""
     if w.unconfirmed:
-        extra = f" · fields taken from the letter only: {md(', '.join(w.unconfirmed))}"
+        taken = ", ".join(views.from_letter_words(w.unconfirmed))
+        extra = f" · from the letter's citation, not the record: {md(taken)}"
     lines = [
         md(links["citation"]),
         " · ".join(bits + [code(w.citekey), md(w.kind), record]) + extra,
@@ -189,12 +190,14 @@ def trace_panel(
     # one element per number (not a bordered box of two): a long trace draws much faster
     for r in rows:
         measure = f" · {md(r['measure'])}" if r["measure"] else ""
-        curator = f"curator's note: {r['note']}" if r.get("note") else ""
-        note = " — ".join(x for x in (r["provenance"], r["why"], curator) if x)
+        # what the source number is (outcome, arm, analysis set, timepoint, value and
+        # comparator as printed, count, denominator, p, curator's note) and where it comes from
+        details = " · ".join(f"{label}: {text}" for label, text in r.get("details", []))
+        grey = [x for x in (r["why"], details or r["provenance"]) if x]
         st.markdown(
             f"Letter: **{md(r['letter says'])}** &nbsp;·&nbsp; {md(r['status'])} "
             f"&nbsp;·&nbsp; source: **{md(r['source says'])}**{measure}"
-            + (f"  \n:gray[{md(note)}]" if note else "")
+            + "".join(f"  \n:gray[{md(x)}]" for x in grey)
         )
     # drawn only on demand: a big grid would slow every claim selection
     if seen_studies and st.toggle(

@@ -7,6 +7,10 @@ the engine's own `kb.checks.factcheck.FactCheck`.
 
 from __future__ import annotations
 
+from kb.views.cite import (
+    from_letter_remark,
+    from_letter_words,
+)
 from kb.views.claims import (
     claim_refs,
     claim_rows,
@@ -30,6 +34,7 @@ from kb.views.common import (
     outcome_comparator,
     outcome_rows,
     outcome_value,
+    printed,
     provenance,
     short_claim,
     source_says,
@@ -65,7 +70,10 @@ from kb.views.reader import (
     reader_html,
 )
 from kb.views.trace import (
+    number_details,
     number_rows,
+    source_details,
+    source_number,
 )
 
 __all__ = [
@@ -93,18 +101,24 @@ __all__ = [
     "finding_counts",
     "finding_rows",
     "fmt",
+    "from_letter_remark",
+    "from_letter_words",
     "graph_elements",
     "legend_rows",
     "match_label",
     "node_caption",
+    "number_details",
     "number_rows",
     "outcome_comparator",
     "outcome_rows",
     "outcome_value",
+    "printed",
     "provenance",
     "reader_html",
     "section_titles",
     "short_claim",
+    "source_details",
+    "source_number",
     "source_says",
     "study_facts",
     "study_rows",

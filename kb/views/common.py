@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -109,16 +110,39 @@ def fmt(value: float | None) -> str:
     return UNKNOWN if value is None else f"{value:g}"
 
 
+def printed(o: Outcome, column: str) -> str:
+    """A numeric cell of an outcome as the source prints it ('3.0' stays '3.0', never '3');
+    '' when the cell is empty."""
+    text = o.printed_of(column)
+    if text is not None:
+        return text
+    value = getattr(o, column)
+    return "" if value is None else f"{value:g}"
+
+
+# a text value that is a bare number with a bound or approximation sign ("<8", "~45"): its
+# unit stands in the unit column and is shown with it
+BARE_TEXT = re.compile(r"[<>≤≥~≈]?\s*\d[\d,]*(?:\.\d+)?")
+
+
+def with_unit(text: str, unit: str | None) -> str:
+    """'5.6' and '%' -> '5.6%'; '3.0' and 'points' -> '3.0 points'."""
+    unit = unit or ""
+    return f"{text}%" if unit == "%" else f"{text} {unit}".strip()
+
+
 def outcome_value(o: Outcome) -> str:
-    """The reported value as text: the record's own wording when it has one."""
+    """The reported value as text, as printed: the record's own wording when it has one, else
+    the number with the precision the source printed (a bare '<8' gets its unit: '<8%')."""
     if o.value_text:
+        if o.unit and BARE_TEXT.fullmatch(o.value_text.strip()):
+            return with_unit(o.value_text.strip(), o.unit)
         return o.value_text
     if o.value is None:
         if o.count is not None and o.denominator is not None:
-            return f"{o.count:g}/{o.denominator:g}"
+            return f"{printed(o, 'count')}/{printed(o, 'denominator')}"
         return UNKNOWN
-    unit = o.unit or ""
-    return f"{o.value:g}%" if unit == "%" else f"{o.value:g} {unit}".strip()
+    return with_unit(printed(o, "value"), o.unit)
 
 
 def evidence_text(value: Any) -> str:
@@ -143,8 +167,7 @@ def outcome_comparator(o: Outcome) -> str:
         return o.comparator_text
     if o.comparator_value is None:
         return ""
-    unit = o.unit or ""
-    return f"{o.comparator_value:g}{unit if unit == '%' else (' ' + unit if unit else '')}"
+    return with_unit(printed(o, "comparator_value"), o.unit)
 
 
 def work_ids(w: Work | None) -> str:
@@ -156,9 +179,14 @@ def work_ids(w: Work | None) -> str:
 
 
 def provenance(o: Outcome, works: dict[str, Work]) -> str:
-    """'work, PMID/DOI, locator, verified|cited-only' for one reported number."""
+    """'work, PMID/DOI, locator, verified|cited-only' for one reported number; a machine number
+    of an imported record says so ('machine-extracted, not reviewed')."""
     w = works.get(o.work)
     flag = "verified" if o.verified else "cited-only"
+    if o.origin == "extracted":
+        flag = "machine-extracted, not reviewed"
+    elif not o.verified and w is not None and w.verified:
+        flag = "not verified in the record"
     return f"{o.work or UNKNOWN}, {work_ids(w)}, {o.locator or 'locator unknown'}, {flag}"
 
 
