@@ -682,6 +682,8 @@ def sof_table(view: dict) -> str:
                 f"       source: {p['work']}, {ids or 'no PMID or DOI'}, {p['locator']}, "
                 f"{p['origin']}, {flag}"
             )
+            if p["note"]:
+                lines.append(f"       note: {p['note']}")
         for d in view["domains"]:
             c = o["certainty"][d["key"]]
             rating = c["level"] or "not rated"

@@ -171,8 +171,16 @@ def test_facts_bear_on_their_domains(bundled):
     assert "no study of this outcome has a sham control" in o["facts"]["risk_of_bias"]
     assert o["facts"]["imprecision"][0] == "95% CI held for 0 of 4 results (the KB records none)"
     assert any(f.startswith("EVID-SPONSOR (nysipp-2026)") for f in o["facts"]["publication_bias"])
-    opioids = next(o for o in sof_view(kb, fc, DOC)["outcomes"] if o["key"] == "opioids")
-    assert "single study with a figure" in " ".join(opioids["facts"]["inconsistency"])
+    outcomes = {o["key"]: o for o in sof_view(kb, fc, DOC)["outcomes"]}
+    assert "no study gives a figure" in " ".join(outcomes["opioids"]["facts"]["inconsistency"])
+    standing = " ".join(outcomes["standing"]["facts"]["inconsistency"])
+    assert "single study with a figure" in standing
+    # a baseline figure of the same patients is no comparison with a control
+    assert outcomes["standing"]["results"][0]["comparator_result"] == "baseline 8 minutes"
+    assert "ccfp-12m-standing" in outcomes["standing"]["facts"]["indirectness"][-1]
+    # both arms' events counted together are no between-group comparison either
+    assert "motion-6m-device-aes" in outcomes["harms"]["facts"]["indirectness"][-1]
+    assert "motion-6m-wtt" not in outcomes["walking"]["facts"]["indirectness"][-1]
 
 
 def test_certainty_events_are_keyed_per_document_outcome_and_domain(bundled, log):

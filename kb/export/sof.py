@@ -40,6 +40,7 @@ SOF_COLUMNS = (
     "locator",
     "origin",
     "verified",
+    "note",
     "id",
 )
 OUTCOME_COLUMNS = (
@@ -216,7 +217,7 @@ def sof_docx(
     certainty = certainty_rows(view)
     short = ("result", "timepoint", "study", "participants", "effect (reported)",
              "comparator result", "p", "95% CI", "derived", "MCID", "work", "PMID/DOI",
-             "locator", "origin", "verified")  # fmt: skip
+             "locator", "origin", "verified", "note")  # fmt: skip
     for o in view["outcomes"]:
         out.add_heading(o["label"], level=1)
         out.add_paragraph(

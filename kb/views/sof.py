@@ -237,7 +237,14 @@ def result_row(
         "participants": n,
         "participants_source": n_source,
         "result": outcome_value(o),
-        "comparator_result": outcome_comparator(o),
+        "comparator_result": (
+            f"baseline {outcome_comparator(o)}"
+            if _baseline(o) and outcome_comparator(o)
+            else outcome_comparator(o)
+        ),
+        # a comparison of two groups: a comparator group's figure, or an arm named 'a vs b'
+        "between_groups": (bool(outcome_comparator(o)) and not _baseline(o))
+        or " vs " in (o.arm or ""),
         "p": o.p_value or "",
         "ci": reported_ci(o),
         "derived": derived(o),
@@ -385,6 +392,7 @@ def sof_rows(view: dict[str, Any]) -> list[dict[str, str]]:
                     "locator": p["locator"],
                     "origin": p["origin"],
                     "verified": "verified" if p["verified"] else "not verified",
+                    "note": p["note"],
                     "id": r["id"],
                 }
             )

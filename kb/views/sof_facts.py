@@ -83,7 +83,9 @@ def domain_facts(
         f"{len(studies)} stud{'y' if len(studies) == 1 else 'ies'}; "
         f"{len(with_figure)} with a figure ({', '.join(with_figure) or 'none'})"
     ]
-    if len(with_figure) <= 1:
+    if not with_figure:
+        inc.append("no study gives a figure: consistency across studies cannot be judged")
+    elif len(with_figure) == 1:
         inc.append("single study with a figure: consistency across studies cannot be judged")
     for r in numeric:
         inc.append(f"{r['study']}, {r['timepoint']}: {r['outcome']} {r['result']}")
@@ -91,11 +93,11 @@ def domain_facts(
     ind = [f"{s.id} population: {s.population or 'not stated'}" for s in studies]
     comparators = sorted({s.comparator or "none stated" for s in studies})
     ind.append("comparators: " + "; ".join(comparators))
-    within = [r["id"] for r in rows if not r["comparator_result"] and " vs " not in r["arm"]]
+    within = [r["id"] for r in rows if not r["between_groups"]]
     if within:
         ind.append(
-            f"{len(within)} of {len(rows)} results are within one arm, not compared with a "
-            "control: " + ", ".join(within)
+            f"{len(within)} of {len(rows)} results give no between-group comparison (one arm, "
+            "both arms together, or change from baseline): " + ", ".join(within)
         )
 
     imp = []
@@ -114,7 +116,10 @@ def domain_facts(
             imp.append(f"{r['id']}: {o.count:g} events{den}")
     nofig = [r["id"] for r in rows if kb.outcomes[r["id"]].value is None]
     if nofig:
-        imp.append(f"{len(nofig)} results have no figure in the KB: " + ", ".join(nofig))
+        imp.append(
+            f"{len(nofig)} result{'s have' if len(nofig) > 1 else ' has'} no figure in the KB: "
+            + ", ".join(nofig)
+        )
 
     pub = []
     sponsored = [s for s in studies if s.sponsor]
