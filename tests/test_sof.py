@@ -314,3 +314,38 @@ def test_office_exports_hold_the_table(bundled, log):
     page = render("sof-html", rkb, g, fc, DOC).decode()
     assert "claims &lt;b&gt;" in page and "<script" not in page
     assert zipfile.is_zipfile(io.BytesIO(render("sof-docx", rkb, g, fc, DOC)))
+
+
+def test_numbers_read_from_imported_records_join_their_outcomes(tmp_path):
+    import shutil
+
+    from kb.importing import import_records
+
+    data = tmp_path / "data"
+    shutil.copytree(TINY, data)
+    xml = ROOT / "tests" / "fixtures" / "records" / "pubmed.xml"
+    import_records([("pubmed.xml", xml.read_bytes())], load_kb(data), today="2031-09-20")
+    kb = load_kb(data)
+    g = build_graph(kb)
+    view = sof_view(kb, fact_check(kb, g), "tiny")
+    extracted = [
+        (o["key"], r)
+        for o in view["outcomes"]
+        for r in o["results"]
+        if r["provenance"]["origin"] == "extracted"
+    ]
+    assert extracted, "the record's numbers are in the table"
+    for key, r in extracted:
+        p = r["provenance"]
+        assert not p["verified"] and p["note"] == "extracted from the record, not reviewed"
+        assert p["locator"].startswith("PubMed record") and (p["pmid"] or p["doi"])
+        assert key in {grp.key for grp in groups_of(_o("other", r["outcome"]))}
+    # a CI the record states is shown as stated, never computed
+    cis = [r["ci"] for _, r in extracted if r["ci"] != "not reported in the KB"]
+    assert cis and all(c.endswith("(as the record states it)") for c in cis)
+    # ... and only on the number that carries it, not on others of the same sentence
+    by_result = {r["result"]: r["ci"] for _, r in extracted}
+    assert by_result["-2.3 points, 95% CI -2.9 to -1.7"] == "-2.9 to -1.7 (as the record states it)"
+    assert by_result["7.1 ± 1.3"] == "not reported in the KB"
+    facts = next(o for o in view["outcomes"] if o["key"] == extracted[0][0])["facts"]
+    assert any("machine-read from imported records" in f for f in facts["risk_of_bias"])

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from kb.checks.context import extracted_outcome
 from kb.model import KnowledgeBase, Outcome, Study
 from kb.schema import CERTAINTY_DOMAINS
 from kb.views.common import outcome_comparator, outcome_value, work_ids
@@ -188,8 +189,8 @@ def derived(o: Outcome) -> list[dict[str, str]]:
 
 
 def reported_ci(o: Outcome) -> str:
-    """A 95% CI as the row's own text gives it, or NO_CI (the KB has no CI column)."""
-    for text in (o.value_text, o.quote, o.note):
+    """A 95% CI as the number's own text or note gives it, or NO_CI (no CI column)."""
+    for text in (o.value_text, o.note):  # never the sentence: it may hold other numbers
         m = _CI.search(text or "")
         if m:
             return f"{m.group(1)} to {m.group(2)} (as the record states it)"
@@ -237,6 +238,9 @@ def result_row(
         "participants": n,
         "participants_source": n_source,
         "result": outcome_value(o),
+        "value": o.value,
+        "count": o.count,
+        "denominator": o.denominator,
         "comparator_result": (
             f"baseline {outcome_comparator(o)}"
             if _baseline(o) and outcome_comparator(o)
@@ -267,6 +271,27 @@ def _mix(studies: list[Study]) -> str:
     for s in studies:
         counts[s.design] = counts.get(s.design, 0) + 1
     return ", ".join(f"{n} {d}" for d, n in sorted(counts.items(), key=lambda x: (-x[1], x[0])))
+
+
+# Machine numbers of imported records that can be a result (not p-values, Ns, durations).
+RESULT_KINDS = frozenset(
+    {"percent", "count", "count_percent", "mean", "change", "comparison", "ratio", "difference"}
+)
+
+
+def rows_of(kb: KnowledgeBase) -> list[Outcome]:
+    """The curated outcome rows, then the result-like numbers machine-read from imported
+    records (origin 'extracted', not reviewed), each tied to the study its work reports."""
+    out = list(kb.outcomes.values())
+    for key, records in sorted(kb.records.items()):
+        studies = kb.studies_of(key)
+        for rec in records:
+            for n in rec.numbers:
+                if n.kind not in RESULT_KINDS or not n.outcome:
+                    continue
+                o = extracted_outcome(rec, n)
+                out.append(replace(o, study=studies[0].id) if studies else o)
+    return out
 
 
 def letter_mentions(kb: KnowledgeBase, document: str | None, group: OutcomeGroup) -> list[str]:
@@ -300,7 +325,7 @@ def sof_view(
     cited = cited_works(kb, document)
     outcomes = []
     for group in SYNONYMS:
-        members = [o for o in kb.outcomes.values() if group in groups_of(o)]
+        members = [o for o in rows_of(kb) if group in groups_of(o)]
         if not members:
             continue
         rows = [result_row(o, group, kb, mcid, cited) for o in members]

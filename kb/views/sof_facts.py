@@ -77,7 +77,7 @@ def domain_facts(
     if extracted:
         rob.append(f"{len(extracted)} results machine-read from imported records, not reviewed")
 
-    numeric = [r for r in rows if kb.outcomes[r["id"]].value is not None]
+    numeric = [r for r in rows if r["value"] is not None]
     with_figure = sorted({r["study"] for r in numeric})
     inc = [
         f"{len(studies)} stud{'y' if len(studies) == 1 else 'ies'}; "
@@ -110,11 +110,11 @@ def domain_facts(
         n, src = study_n(s)
         imp.append(f"{s.id}: N = {n if n is not None else 'unknown'} ({src})")
     for r in rows:
-        o = kb.outcomes[r["id"]]
-        if o.count is not None:
-            den = f" of {o.denominator:g}" if o.denominator is not None else " (no denominator)"
-            imp.append(f"{r['id']}: {o.count:g} events{den}")
-    nofig = [r["id"] for r in rows if kb.outcomes[r["id"]].value is None]
+        if r["count"] is not None:
+            den = r["denominator"]
+            den = f" of {den:g}" if den is not None else " (no denominator)"
+            imp.append(f"{r['id']}: {r['count']:g} events{den}")
+    nofig = [r["id"] for r in rows if r["value"] is None]
     if nofig:
         imp.append(
             f"{len(nofig)} result{'s have' if len(nofig) > 1 else ' has'} no figure in the KB: "
