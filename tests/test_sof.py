@@ -349,3 +349,5 @@ def test_numbers_read_from_imported_records_join_their_outcomes(tmp_path):
     assert by_result["7.1 ± 1.3"] == "not reported in the KB"
     facts = next(o for o in view["outcomes"] if o["key"] == extracted[0][0])["facts"]
     assert any("machine-read from imported records" in f for f in facts["risk_of_bias"])
+    pain = next(o for o in view["outcomes"] if o["key"] == "pain")["facts"]["imprecision"]
+    assert any(f.endswith(": 95% CI -2.9 to -1.7, width 1.2") for f in pain), pain

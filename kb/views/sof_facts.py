@@ -106,6 +106,12 @@ def domain_facts(
         f"95% CI held for {len(cis)} of {len(rows)} results"
         + ("" if cis else " (the KB records none)")
     )
+    for r in cis:
+        m = re.match(r"(-?[\d.]+) to (-?[\d.]+)", r["ci"])
+        if m:
+            lo, hi = float(m.group(1)), float(m.group(2))
+            crosses = " (includes 0)" if lo <= 0 <= hi else ""
+            imp.append(f"{r['id']}: 95% CI {lo:g} to {hi:g}, width {abs(hi - lo):.3g}{crosses}")
     for s in studies:
         n, src = study_n(s)
         imp.append(f"{s.id}: N = {n if n is not None else 'unknown'} ({src})")
