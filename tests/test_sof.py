@@ -25,6 +25,7 @@ from kb.views.sof import SYNONYMS, derived, groups_of, mcid_statement, sof_view,
 from tests.conftest import ROOT, TINY
 
 DATA = ROOT / "data"
+CHECKS_CLEAN = ROOT / "tests" / "fixtures" / "checks_clean"
 DOC = "nysipp-2026"
 GOLDEN = ROOT / "tests" / "golden" / "nysipp-2026-sof.txt"
 GROUP = {g.key: g for g in SYNONYMS}
@@ -351,3 +352,17 @@ def test_numbers_read_from_imported_records_join_their_outcomes(tmp_path):
     assert any("machine-read from imported records" in f for f in facts["risk_of_bias"])
     pain = next(o for o in view["outcomes"] if o["key"] == "pain")["facts"]["imprecision"]
     assert any(f.endswith(": 95% CI -2.9 to -1.7, width 1.2") for f in pain), pain
+
+
+def test_fhir_bundle_of_the_whole_kb_and_of_another_kb(bundled):
+    from fhir.resources.bundle import Bundle
+
+    from kb.export.fhir import sof_fhir_bundle
+
+    kb, _, fc = bundled
+    whole = Bundle.model_validate(sof_fhir_bundle(kb, fc, None))
+    assert whole.entry[0].resource.title == "Summary of findings: all studies"
+    assert len(whole.entry[0].resource.section) == len(sof_view(kb, fc)["outcomes"])
+    other = load_kb(CHECKS_CLEAN)
+    bundle = Bundle.model_validate(sof_fhir_bundle(other, fact_check(other, build_graph(other))))
+    assert bundle.entry[0].resource.__resource_type__ == "Composition"
