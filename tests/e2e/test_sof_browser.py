@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from kb.review import ReviewLog
 from tests.e2e.conftest import ROOT, _start, _stop, settle, shot, wait_for_app
@@ -63,9 +64,10 @@ def test_rating_a_certainty_domain(app, page, review_db, tmp_path):
     page.reload()
     wait_for_app(page)
     page.get_by_text("Certainty of the evidence, domain by domain").wait_for(timeout=60_000)
-    assert "rated by Bea Browser" in main_text(page)
-    assert page.locator('input[aria-label="Imprecision: why"]').input_value() == (
-        "no 95% CI held; N of 155 and 302"
+    page.get_by_text("rated by Bea Browser").first.wait_for(timeout=30_000)
+    # the script may still be drawing the form: wait for the field, not a fixed time
+    expect(page.locator('input[aria-label="Imprecision: why"]')).to_have_value(
+        "no 95% CI held; N of 155 and 302", timeout=30_000
     )
     # the Word download carries the rating
     choose(page, "Download the summary of findings as", "summary of findings with the "
