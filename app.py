@@ -15,6 +15,7 @@ pages = {
     "graph": st.Page(PAGES["graph"], title="Graph", icon="🕸️", url_path="graph"),
     "findings": st.Page(PAGES["findings"], title="Findings", icon="🚩", url_path="findings"),
     "compare": st.Page(PAGES["compare"], title="Compare documents", icon="⚖️", url_path="compare"),
+    "sof": st.Page(PAGES["sof"], title="Summary of findings", icon="🧾", url_path="sof"),
     "ingest": st.Page("kb/ui/upload.py", title="Ingest a letter", icon="📥", url_path="ingest"),
 }
 page = st.navigation(list(pages.values()))

@@ -670,7 +670,113 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("file")
     im.add_argument("--analyst", help="who to record for rows that name no analyst")
     ra.add_parser("check", help="SQLite integrity check of the log file")
+    add_sof_parser(sub)
     return p
+
+
+def add_sof_parser(sub) -> None:
+    """`kb sof`: the summary of findings, and setting one certainty domain."""
+    f = sub.add_parser("sof", help="summary of findings per outcome (GRADE's table)")
+    f.add_argument("--doc", help="document id (the letter whose claims and ratings to show)")
+    f.add_argument("--format", choices=("table", "json"), default="table")
+    f.add_argument(
+        "--review-db", help="review log (default: $KB_REVIEW_DB or review.sqlite in the data dir)"
+    )
+    f.add_argument(
+        "--rate",
+        nargs=3,
+        metavar=("OUTCOME", "DOMAIN", "LEVEL"),
+        help="set the analyst's rating of one certainty domain (LEVEL '' clears it); needs "
+        "--doc and --analyst",
+    )
+    f.add_argument("--analyst", help="who rates (with --rate)")
+    f.add_argument("--note", default="", help="the analyst's reason (with --rate)")
+
+
+def sof_table(view: dict) -> str:
+    """The summary of findings as plain text, one block per outcome."""
+    lines = []
+    if view["document"]:
+        lines.append(f"Summary of findings for {view['document']}")
+    for o in view["outcomes"]:
+        lines.append("")
+        lines.append(f"== {o['label']} [{o['key']}]")
+        lines.append(f"   participants (studies): {o['participants']} ({o['participants_note']})")
+        lines.append(f"   design mix: {o['design_mix']}")
+        lines.append(f"   comparators: {'; '.join(o['comparators'])}")
+        if view["document"]:
+            lines.append(f"   claims naming it: {', '.join(o['letter_mentions']) or 'none'}")
+        for r in o["results"]:
+            p = r["provenance"]
+            vs = f" vs {r['comparator_result']}" if r["comparator_result"] else ""
+            pv = f", p {r['p']}" if r["p"] else ""
+            lines.append(
+                f"   - {r['id']} ({r['study']}, {r['timepoint']}): {r['outcome']}: "
+                f"{r['result']}{vs}{pv}; 95% CI {r['ci']}"
+            )
+            for d in r["derived"]:
+                lines.append(f"       derived {d['what']}: {d['value']} ({d['formula']})")
+            if r["mcid"]:
+                lines.append(f"       {r['mcid']}")
+            flag = "verified" if p["verified"] else "not verified"
+            ids = " / ".join(x for x in (p["pmid"] and f"PMID {p['pmid']}",
+                                         p["doi"] and f"DOI {p['doi']}") if x)  # fmt: skip
+            lines.append(
+                f"       source: {p['work']}, {ids or 'no PMID or DOI'}, {p['locator']}, "
+                f"{p['origin']}, {flag}"
+            )
+            if p["note"]:
+                lines.append(f"       note: {p['note']}")
+        for d in view["domains"]:
+            c = o["certainty"][d["key"]]
+            rating = c["level"] or "not rated"
+            who = f" ({c['analyst']}, {c['at']})" if c["level"] else ""
+            note = f": {c['note']}" if c["note"] else ""
+            lines.append(f"   {d['label']}: {rating}{who}{note}")
+            for fact in o["facts"][d["key"]]:
+                lines.append(f"       fact: {fact}")
+    lines.append("")
+    lines.append("MCID (sourced):")
+    for m in view["mcid"]:
+        lines.append(
+            f"   {m['measure']}: {m['mcid']} {m['unit']} ({m['population']}; {m['source']}, "
+            f"{m['locator']})"
+        )
+    lines.append(f"   none held for: {'; '.join(view['mcid_missing']) or 'none'}")
+    return "\n".join(lines) + "\n"
+
+
+def cmd_sof(kb: KnowledgeBase, args: argparse.Namespace) -> int:
+    """Print the summary of findings (table or JSON); with --rate, set one certainty domain."""
+    from kb import review
+    from kb.checks.factcheck import fact_check
+    from kb.export.common import json_text
+    from kb.graph import build_graph
+    from kb.views.sof import sof_view
+
+    if args.doc and args.doc not in kb.documents:
+        print(f"kb: no document {args.doc!r} (known: {', '.join(kb.documents)})", file=sys.stderr)
+        return 2
+    log = review.open_log(kb.data_dir, args.review_db)
+    try:
+        if args.rate:
+            if not args.doc:
+                print("kb: --rate needs --doc", file=sys.stderr)
+                return 2
+            outcome, domain, level = args.rate
+            ev = review.rate_certainty(
+                log, kb, args.doc, outcome, domain, args.analyst or "", level, args.note
+            )
+            print("1 event written" if ev else "nothing changed", f"to {log.path}")
+            return 0
+        state = review.state_of(log, kb)
+    except (review.ReviewError, review.ReviewLogError) as exc:
+        print(f"kb: {exc}", file=sys.stderr)
+        return 2
+    fc = fact_check(kb, build_graph(kb))
+    view = sof_view(kb, fc, args.doc, state)
+    sys.stdout.write(json_text(view) if args.format == "json" else sof_table(view))
+    return 0
 
 
 COMMANDS = {"validate": cmd_validate, "info": cmd_info, "trace": cmd_trace, "claims": cmd_claims}
@@ -679,6 +785,7 @@ COMMANDS["export"] = cmd_export
 COMMANDS["check"] = cmd_check
 COMMANDS["import"] = cmd_import
 COMMANDS["review"] = cmd_review
+COMMANDS["sof"] = cmd_sof
 
 
 def main(argv: Sequence[str] | None = None) -> int:

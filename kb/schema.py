@@ -280,3 +280,15 @@ REVIEW_FILE = "review.sqlite"
 
 REVIEW_DECISIONS = ("accept", "reject", "amend")
 """What an analyst says of one machine finding."""
+
+CERTAINTY_DOMAINS = (
+    ("risk_of_bias", "Risk of bias"),
+    ("inconsistency", "Inconsistency"),
+    ("indirectness", "Indirectness"),
+    ("imprecision", "Imprecision"),
+    ("publication_bias", "Publication bias"),
+)
+"""GRADE's five domains for rating down the certainty of an outcome's evidence (key, label)."""
+
+CERTAINTY_LEVELS = ("not serious", "serious", "very serious")
+"""The analyst's rating of one certainty domain (set by the analyst, never by the machine)."""

@@ -14,6 +14,7 @@ import networkx as nx
 
 from kb.checks.factcheck import FactCheck
 from kb.export.common import slug
+from kb.export.fhir import sof_fhir
 from kb.export.graphs import graph_graphml, graph_node_link, scalar_graph
 from kb.export.linked import (
     ANNO_MEDIA_TYPE,
@@ -31,6 +32,7 @@ from kb.export.refs import (
 )
 from kb.export.report import factcheck_report_html
 from kb.export.rows import CLAIM_SOURCE_COLUMNS, claim_source_rows
+from kb.export.sof import sof_docx, sof_html, sof_json, sof_xlsx
 from kb.export.tables import (
     claims_csv,
     claims_csv_excel,
@@ -80,12 +82,17 @@ FORMATS: dict[str, ExportFormat] = {
     "graphml": ExportFormat(graph_graphml, "application/graphml+xml", "graphml"),
     "graph-json": ExportFormat(graph_node_link, "application/json", "json"),
     "record-numbers-csv": ExportFormat(record_numbers_csv, "text/csv; charset=utf-8", "csv"),
+    "sof-json": ExportFormat(sof_json, "application/json", "json"),
+    "sof-html": ExportFormat(sof_html, "text/html; charset=utf-8", "html"),
+    "sof-xlsx": ExportFormat(sof_xlsx, XLSX_TYPE, "xlsx"),
+    "sof-docx": ExportFormat(sof_docx, DOCX_TYPE, "docx"),
+    "sof-fhir": ExportFormat(sof_fhir, "application/fhir+json", "json"),
 }
 
 # Formats that only make sense for one document (the others take all documents without one).
 DOCUMENT_FORMATS = frozenset({"report-html", "report-docx"})
 # Formats whose output is binary and so cannot go to a terminal.
-BINARY_FORMATS = frozenset({"claims-xlsx", "report-docx"})
+BINARY_FORMATS = frozenset({"claims-xlsx", "report-docx", "sof-xlsx", "sof-docx"})
 
 # What a person sees next to each format (the app's labels, the README table).
 DESCRIPTIONS: dict[str, str] = {
@@ -107,6 +114,11 @@ DESCRIPTIONS: dict[str, str] = {
     "graphml": "the graph (or a document's part), GraphML",
     "graph-json": "the graph (or a document's part), node-link JSON",
     "record-numbers-csv": "numbers extracted from imported records (not reviewed), CSV",
+    "sof-json": "summary of findings per outcome with certainty domains and provenance, JSON",
+    "sof-html": "summary of findings per outcome, one self-contained HTML page",
+    "sof-xlsx": "summary of findings, Excel workbook (Outcomes, Results, Certainty, MCID sheets)",
+    "sof-docx": "summary of findings with the analyst's certainty ratings, Word document (.docx)",
+    "sof-fhir": "summary of findings as FHIR R5 EBM (Composition SummaryOfFindings + Evidence)",
 }
 
 
@@ -166,6 +178,11 @@ def filename(name: str, document: str | None = None) -> str:
         "claims-md": "claims",
         "claims-html": "claims",
         "claims-xlsx": "claims",
+        "sof-json": "summary-of-findings",
+        "sof-html": "summary-of-findings",
+        "sof-xlsx": "summary-of-findings",
+        "sof-docx": "summary-of-findings",
+        "sof-fhir": "summary-of-findings-fhir",
     }.get(name, name)
     return f"{slug(document or 'all')}-{stem}.{fmt.extension}"
 

@@ -25,8 +25,10 @@ from kb.review.log import (
     ReviewLog,
     ReviewLogError,
     default_path,
+    sof_key,
 )
 from kb.review.state import (
+    Certainty,
     Decision,
     Judgement,
     ReviewState,
@@ -43,6 +45,7 @@ from kb.review.state import (
 __all__ = [
     "ENV_VAR",
     "Anchor",
+    "Certainty",
     "Decision",
     "Event",
     "Judgement",
@@ -66,11 +69,13 @@ __all__ = [
     "judge",
     "open_log",
     "progress",
+    "rate_certainty",
     "reopen",
     "restore",
     "review_state",
     "save_export",
     "sign_off",
+    "sof_key",
     "state_of",
     "with_review",
 ]
@@ -113,6 +118,24 @@ def judge(
         if ev is not None:
             out.append(ev)
     return out
+
+
+def rate_certainty(
+    log: ReviewLog,
+    kb: KnowledgeBase,
+    document: str,
+    outcome: str,
+    domain: str,
+    analyst: str,
+    level: str,
+    note: str = "",
+) -> Event | None:
+    """Set (or clear, with '') the analyst's rating of one certainty domain of one outcome."""
+    if document not in kb.documents:
+        raise ReviewError(f"there is no document {document!r} in this knowledge base")
+    return log.append(
+        analyst, document, "certainty", level, finding=sof_key(outcome, domain), note=note.strip()
+    )
 
 
 def decide(

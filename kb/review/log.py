@@ -25,7 +25,9 @@ ENV_VAR = "KB_REVIEW_DB"
 CLAIM_FIELDS = ("verdict", "note")
 FINDING_FIELDS = ("decision",)
 DOCUMENT_FIELDS = ("signoff", "reopen")
-FIELDS = CLAIM_FIELDS + FINDING_FIELDS + DOCUMENT_FIELDS
+# a summary-of-findings certainty domain: keyed by document and `finding` = "sof:<outcome>:<domain>"
+SOF_FIELDS = ("certainty",)
+FIELDS = CLAIM_FIELDS + FINDING_FIELDS + DOCUMENT_FIELDS + SOF_FIELDS
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -121,6 +123,22 @@ def default_path(data_dir: Path | str | None = None) -> Path:
     return Path(data_dir or schema.DEFAULT_DATA_DIR) / schema.REVIEW_FILE
 
 
+def sof_key(outcome: str, domain: str) -> str:
+    """The `finding` key of a certainty rating: one per outcome group and domain.
+
+    >>> sof_key("odi", "imprecision")
+    'sof:odi:imprecision'
+    """
+    return f"sof:{outcome}:{domain}"
+
+
+def sof_key_ok(key: str) -> bool:
+    """True when `key` is sof:<outcome>:<one of the five GRADE domains>."""
+    parts = key.split(":")
+    domains = {k for k, _ in schema.CERTAINTY_DOMAINS}
+    return len(parts) == 3 and parts[0] == "sof" and bool(parts[1]) and parts[2] in domains
+
+
 def _check_value(field: str, after: str) -> None:
     if field not in FIELDS:
         raise ReviewError(f"unknown field {field!r} (expected one of {', '.join(FIELDS)})")
@@ -131,6 +149,8 @@ def _check_value(field: str, after: str) -> None:
         )
     if field == "decision" and after and after not in schema.REVIEW_DECISIONS:
         raise ReviewError(f"decision {after!r} is not one of {', '.join(schema.REVIEW_DECISIONS)}")
+    if field == "certainty" and after and after not in schema.CERTAINTY_LEVELS:
+        raise ReviewError(f"certainty {after!r} is not one of {', '.join(schema.CERTAINTY_LEVELS)}")
 
 
 class ReviewLog:
@@ -231,6 +251,10 @@ class ReviewLog:
                 raise ReviewError(f"a {field} change must name a claim or quote its text")
             if field in FINDING_FIELDS and not finding:
                 raise ReviewError("a decision must name its finding")
+            if field in SOF_FIELDS and not sof_key_ok(finding):
+                raise ReviewError(
+                    "a certainty rating must name its outcome and domain (sof:<outcome>:<domain>)"
+                )
             prepared.append(
                 (
                     analyst,
@@ -267,7 +291,7 @@ class ReviewLog:
             (document,),
         ).fetchone()
         is_signed = bool(signed and signed[0] == "signoff")
-        if field in CLAIM_FIELDS + FINDING_FIELDS and is_signed:
+        if field in CLAIM_FIELDS + FINDING_FIELDS + SOF_FIELDS and is_signed:
             raise ReviewError(
                 f"the review of {document} is signed off; reopen it (with a reason) to change it"
             )
@@ -287,7 +311,8 @@ class ReviewLog:
             ).fetchone()
             before = row[0] if row else ""
             same_note = (row[1] if row else "") == note
-            if row is not None and before == after and (field != "decision" or same_note):
+            noted = field in ("decision", *SOF_FIELDS)  # a changed reason alone is a change
+            if row is not None and before == after and (not noted or same_note):
                 return None
             if row is None and not after and not note:
                 return None

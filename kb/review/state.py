@@ -81,6 +81,20 @@ class SignOff:
     seq: int
 
 
+@dataclass(frozen=True)
+class Certainty:
+    """An analyst's rating of one GRADE certainty domain of one outcome, for one document."""
+
+    document: str
+    outcome: str
+    domain: str
+    level: str
+    note: str
+    analyst: str
+    at: str
+    seq: int
+
+
 @dataclass
 class ReviewState:
     """The review as it stands: judgements by claim, finding decisions, sign-offs, orphans."""
@@ -90,6 +104,22 @@ class ReviewState:
     signoffs: dict[str, SignOff] = field(default_factory=dict)
     orphans: list[Judgement] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    # (document, outcome group, domain) -> the standing rating, set or cleared
+    certainty: dict[tuple[str, str, str], Certainty] = field(default_factory=dict)
+
+    def rating(self, document: str, outcome: str, domain: str) -> Certainty | None:
+        """The standing certainty rating (level or note set) of a domain, or None."""
+        c = self.certainty.get((document, outcome, domain))
+        return c if c is not None and (c.level or c.note) else None
+
+    def certainty_history(self, document: str, outcome: str) -> list[Event]:
+        """Every certainty event of one outcome of a document, oldest first."""
+        prefix = f"sof:{outcome}:"
+        return [
+            e
+            for e in self.events
+            if e.field == "certainty" and e.document == document and e.finding.startswith(prefix)
+        ]
 
     def judgement(self, claim_id: str) -> Judgement | None:
         """The standing judgement of a claim, or None."""
@@ -213,6 +243,12 @@ def fold(
             continue
         if ev.field == "reopen":
             state.signoffs.pop(ev.document, None)
+            continue
+        if ev.field == "certainty":
+            _, outcome, domain = ev.finding.split(":", 2)
+            state.certainty[(ev.document, outcome, domain)] = Certainty(
+                ev.document, outcome, domain, ev.after, ev.note, ev.analyst, ev.at, ev.seq
+            )
             continue
         claim = resolve(ev)
         if claim is None and not ev.claim and not ev.quote:
