@@ -209,6 +209,7 @@ def test_claims_page_reading_list(monkeypatch):
     no_traceback(at)
     df = at.dataframe(key="claims_table").value
     assert len(df) > 10 and set(df["verdict"]) == {"☞ needs reading"}
+    assert all("an analyst must read" in r for r in df["reason"])
 
 
 # --- factual sentences without numbers, and EVID-CODING-AS-EVIDENCE ------------------------------

@@ -113,7 +113,9 @@ def main() -> None:
     if not shown:
         st.info("No claim matches these filters.")
     else:
-        df = pd.DataFrame(shown)[COLUMNS]
+        # the reading list shows why each claim needs reading and what to read
+        columns = COLUMNS[:3] + ["reason"] + COLUMNS[3:] if reading_list else COLUMNS
+        df = pd.DataFrame(shown)[columns]
         st.dataframe(
             df,
             hide_index=True,
@@ -127,6 +129,7 @@ def main() -> None:
                 "text": st.column_config.TextColumn("claim text", width="large"),
                 "id": st.column_config.TextColumn("claim", width="small"),
                 "verdict": st.column_config.TextColumn("machine verdict", width="medium"),
+                "reason": st.column_config.TextColumn("why, and what to read", width="large"),
                 "analyst": st.column_config.TextColumn("analyst verdict", width="medium"),
                 "analyst_note": st.column_config.TextColumn("analyst note", width="medium"),
                 "reviewer": st.column_config.TextColumn("reviewer", width="small"),
