@@ -349,6 +349,18 @@ class RecordRow:
         return f'{self.id} [{self.work}, {self.locator}, {how}]: "{self.text}"'
 
 
+_WHOLE_UNITS = frozenset({"patients", "events", "sites", "studies", "charts", "consensus points"})
+
+
+def _shown(value: float, unit: str | None) -> str:
+    """A recorded value as the curated data hold it: 1.0 points stays 1.0 (a float cannot say
+    whether the record printed 1 or 1.0, so one decimal is kept below 100), counts, zeros and
+    large figures without one."""
+    if value.is_integer() and (value == 0 or abs(value) >= 100 or unit in _WHOLE_UNITS):
+        return str(int(value))
+    return str(value)
+
+
 def _row_text(o: Outcome) -> str:
     bits = [o.outcome or o.measure]
     if o.arm:
@@ -356,7 +368,7 @@ def _row_text(o: Outcome) -> str:
     if o.timepoint:
         bits.append(o.timepoint)
     value = o.value_text or (
-        None if o.value is None else f"{o.value:g}{' ' + o.unit if o.unit else ''}"
+        None if o.value is None else f"{_shown(o.value, o.unit)}{' ' + o.unit if o.unit else ''}"
     )
     if value:
         bits.append(value)
@@ -600,6 +612,15 @@ def match_statement(ctx: CheckContext, claim: Claim, text: str | None = None) ->
             ),
         )
         quoted.append(best)
+        if key == "all outcomes":  # quote one row per outcome that bears it out
+            core = [p for p in parts if p in ("direction", "absence", "significance")]
+            seen = set(best.said.outcomes)
+            for r in about:
+                if all(_holds(p, stmt, r, arms) is True for p in core[:1]) and not (
+                    set(r.said.outcomes) <= seen
+                ):
+                    seen |= set(r.said.outcomes)
+                    quoted.append(r)
         for p in parts:
             verdicts = [(r, _holds(p, stmt, r, arms)) for r in about]
             yes = [r for r, h in verdicts if h is True]
