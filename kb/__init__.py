@@ -21,7 +21,7 @@ ids) sit under every stage. The public API is importable from here:
 >>> kb = load_kb()
 >>> result = fact_check(kb, build_graph(kb))
 >>> result.verdicts["nysipp-2026:s08.c09"].label in {"supported", "partly supported",
-...     "not supported by the cited source", "contradicted", "cannot verify"}
+...     "not supported by the cited source", "contradicted", "needs reading"}
 True
 
 Names are imported on first use, so `import kb.model` stays cheap.

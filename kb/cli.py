@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kb.load import LoadError, load_kb
 from kb.model import KnowledgeBase
-from kb.schema import ASSESSMENT_VERDICTS, DEFAULT_DATA_DIR
+from kb.schema import ASSESSMENT_VERDICTS, DEFAULT_DATA_DIR, VERDICT_LABELS
 from kb.views.records import claim_record, finding_record
 
 
@@ -265,11 +265,16 @@ def cmd_claims(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         print(f"kb: no document {args.doc!r} (known: {known})", file=sys.stderr)
         return 2
     claims = list(kb.claims(args.doc))
-    if args.format == "json":
+    wanted = set(args.verdict or ()) | ({"needs reading"} if args.reading_list else set())
+    verdicts = {}
+    if args.format == "json" or wanted:
         from kb.checks.factcheck import fact_check
         from kb.graph import build_graph
 
         verdicts = fact_check(kb, build_graph(kb), documents=[args.doc]).verdicts
+    if wanted:
+        claims = [c for c in claims if c.id in verdicts and verdicts[c.id].label in wanted]
+    if args.format == "json":
         records = []
         for c in claims:
             rec = claim_record(c)
@@ -283,6 +288,8 @@ def cmd_claims(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         refs = ",".join(map(str, c.refs)) or "-"
         text = c.text if len(c.text) <= 90 else c.text[:87] + "..."
         print(f"{c.id:24} {refs:12} {text}")
+        if wanted:
+            print(f"{'':24} {verdicts[c.id].label}: {verdicts[c.id].reason}")
     print(f"{len(claims)} claim(s)")
     return 0
 
@@ -585,6 +592,19 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("claims", help="a document's claims")
     c.add_argument("doc", help="document id, e.g. nysipp-2026")
     c.add_argument("--format", choices=("table", "json"), default="table")
+    c.add_argument(
+        "--verdict",
+        action="append",
+        choices=tuple(map(str, VERDICT_LABELS)),
+        metavar="LABEL",
+        help="only claims with this machine verdict (repeatable), e.g. 'needs reading'",
+    )
+    c.add_argument(
+        "--reading-list",
+        action="store_true",
+        help="only the claims that need reading (as --verdict 'needs reading'), each with its "
+        "reason",
+    )
     k = sub.add_parser("check", help="run the fact checks on a document; exit 1 on errors")
     k.add_argument("doc", help="document id, e.g. nysipp-2026")
     k.add_argument("--format", choices=("table", "json"), default="table")

@@ -257,7 +257,10 @@ class VerdictLabel(StrEnum):
     CONTRADICTED = "contradicted"
     UNCITED = "uncited"
     NON_PUBLICATION = "cites a non-publication"
-    CANNOT_VERIFY = "cannot verify"
+    # two kinds of "cannot verify": the source is missing or unreadable where it would say it,
+    # or the source is there but no automatic check can decide the claim (a reading list)
+    SOURCE_NOT_AVAILABLE = "source not available"
+    NEEDS_READING = "needs reading"
     NO_FACTUAL_CLAIM = "no factual claim"
 
 

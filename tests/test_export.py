@@ -98,7 +98,7 @@ def test_rows_of_the_other_claims(tiny):
     }
     assert got == {
         "tiny:s02.c01": ("1", "doe2020alpha", "matched", "supported"),
-        "tiny:s02.c03": ("2", "poe2022alpha2y", "", "cannot verify"),
+        "tiny:s02.c03": ("2", "poe2022alpha2y", "", "source not available"),
         "tiny:s02.c04": ("3", "tinynote", "", "cites a non-publication"),
     }
     n = rows_by_claim(rows, "tiny:s02.c01")[0]
@@ -129,7 +129,7 @@ def test_the_analyst_note_sits_beside_the_machine_verdict(tiny):
     rows = claim_source_rows(kb, g, fc, "tiny")
     harms = claim_with(kb, "Harms were rare")
     (row,) = rows_by_claim(rows, harms.id)
-    assert row["verdict"] == "cannot verify"  # the machine's, not merged with the analyst's
+    assert row["verdict"] == "source not available"  # the machine's, not merged with the analyst's
     assert row["analyst note"] == "partly supported: only two-year data (tester, 2026-01-06)"
     assert {r["analyst note"] for r in rows if r["claim id"] != harms.id} == {""}
 
@@ -370,7 +370,7 @@ def test_report_lists_flagged_claims_with_evidence(tiny):
     assert "cited only, record not read" in flagged
     for fragment in ("The Alpha trial randomized", "pain scores improved", "Harms were rare"):
         assert fragment not in flagged
-    # "cannot verify" with no warning is listed for an analyst, with the analyst's judgment
+    # "source not available" with no warning is listed for an analyst, with the analyst's judgment
     left = text.split("Left for an analyst (1)", 1)[1].split("Reference list")[0]
     assert "Harms were rare" in left
     assert "poe2022alpha2y is known only from the letter&#x27;s citation." in left
@@ -387,7 +387,11 @@ def test_report_summary_counts_the_engines_results(tiny):
         return summary.split(f'<td>{label}</td><td class="n">', 1)[1].split("<", 1)[0]
 
     assert count("flagged claims") == "1"
-    assert (count("supported"), count("cannot verify"), count("cites a non-publication")) == (
+    assert (
+        count("supported"),
+        count("source not available"),
+        count("cites a non-publication"),
+    ) == (
         "2",
         "1",
         "1",
@@ -411,7 +415,7 @@ def test_report_shows_the_numbers_of_a_flagged_claim(bad):
     flipped = cards["claim-bad-s03.c09"]
     assert "cites a non-publication" in flipped and "ARITH-P-VALUE-FLIP" in flipped
     assert "claim-bad-s02.c01" not in cards  # supported
-    assert "claim-bad-s02.c07" not in cards  # cannot verify, with only an info finding
+    assert "claim-bad-s02.c07" not in cards  # source not available, with only an info finding
 
 
 # ---------------------------------------------------------------------------------------

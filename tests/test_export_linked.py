@@ -93,7 +93,7 @@ def test_claimreview_rates_the_faults_low(bad):
         cid: review_of(reviews, cid)["reviewRating"].get("ratingValue")
         for cid in ("bad:s02.c01", "bad:s02.c02", "bad:s02.c04", "bad:s02.c07")
     }
-    # supported, contradicted, not supported by the cited source, cannot verify (no value)
+    # supported, contradicted, not supported by the cited source, source not available (no value)
     assert ratings == {
         "bad:s02.c01": 5,
         "bad:s02.c02": 1,
@@ -112,7 +112,7 @@ def test_claimreview_keeps_the_analyst_apart(tiny):
     harms = claim_with(kb, "Harms were rare")
     reviews = json.loads(render("claimreview", kb, g, fc, "tiny"))
     review = review_of(reviews, harms.id)
-    assert review["reviewRating"]["alternateName"] == "cannot verify"
+    assert review["reviewRating"]["alternateName"] == "source not available"
     assert "ratingValue" not in review["reviewRating"]
     analyst = review["review"][0]
     assert analyst["author"] == {"@type": "Person", "name": "tester"}
@@ -182,7 +182,7 @@ def test_web_annotation_carries_the_analyst_as_a_comment(tiny):
     a = annos[[c.id for c in claims_of(kb, "tiny")].index(harms.id)]
     comments = [b["value"] for b in a["body"] if b["purpose"] == "commenting"]
     assert comments == ["analyst (tester): partly supported: only two-year data"]
-    assert a["body"][1]["value"] == "cannot verify"
+    assert a["body"][1]["value"] == "source not available"
 
 
 def test_text_selectors_at_the_edges():

@@ -116,13 +116,13 @@ def test_a_number_absent_from_an_abstract_is_not_called_false(checked):
     c = _claim(kb, "Moreover, 78% of treated patients")
     (f,) = [f for f in fc.findings_of(c.id) if f.code == "NUM-NOT-IN-SOURCE"]
     assert "abstract only" in f.message
-    assert fc.verdicts[c.id].label == "cannot verify"
+    assert fc.verdicts[c.id].label == "source not available"
 
 
 def test_abstract_only_leaves_the_table_number_unverified(tmp_path):
     kb, fc = build(tmp_path, ["pubmed.xml"])
     v = fc.verdicts[_claim(kb, "By 3 months, 48.9%").id]
-    assert v.label == "cannot verify" and "full text" in v.reason
+    assert v.label == "source not available" and "full text" in v.reason
 
 
 # --- honest provenance words -------------------------------------------------------------------
@@ -132,7 +132,7 @@ def test_no_record_imported_yet(tmp_path):
     kb, fc = build(tmp_path, [])
     assert kb.records == {}
     v = fc.verdicts[_claim(kb, "The sham-controlled RELIEF-1 trial").id]
-    assert v.label == "cannot verify"
+    assert v.label == "source not available"
     assert "no record imported yet: import its PubMed/PMC record or run with --fetch" in v.reason
     assert "not found" not in v.reason
 
@@ -140,7 +140,7 @@ def test_no_record_imported_yet(tmp_path):
 def test_not_found_only_after_records_were_imported(tmp_path):
     kb, fc = build(tmp_path, ["pubmed.xml"])
     v = fc.verdicts[_claim(kb, "A meta-analysis of seven").id]
-    assert v.label == "cannot verify"
+    assert v.label == "source not available"
     assert "not found in any of the 4 imported records" in v.reason
 
 

@@ -150,7 +150,7 @@ def test_the_letter_s_outcomes_are_all_covered(bundled):
         assert o["letter_mentions"], key  # the letter names it
         assert o["results"], key  # and the KB holds results for it
     # across every study the KB holds, not only those with a figure
-    assert by_key["odi"]["studies"] == ["encore", "midas1", "motion"]
+    assert by_key["odi"]["studies"] == ["age-pooled", "encore", "midas1", "motion"]
     assert by_key["harms"]["studies"] == [
         "ccf-prospective", "encore", "medicare-laminectomy", "medicare-spacers", "midas1",
         "motion",
@@ -170,7 +170,7 @@ def test_facts_bear_on_their_domains(bundled):
     o = next(o for o in sof_view(kb, fc, DOC)["outcomes"] if o["key"] == "walking")
     assert "motion: RCT; open label (study record)" in o["facts"]["risk_of_bias"]
     assert "no study of this outcome has a sham control" in o["facts"]["risk_of_bias"]
-    assert o["facts"]["imprecision"][0] == "95% CI held for 0 of 4 results (the KB records none)"
+    assert o["facts"]["imprecision"][0] == "95% CI held for 0 of 5 results (the KB records none)"
     assert any(f.startswith("EVID-SPONSOR (nysipp-2026)") for f in o["facts"]["publication_bias"])
     outcomes = {o["key"]: o for o in sof_view(kb, fc, DOC)["outcomes"]}
     assert "no study gives a figure" in " ".join(outcomes["opioids"]["facts"]["inconsistency"])

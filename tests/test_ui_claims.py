@@ -26,7 +26,7 @@ def test_every_claim_with_verdict_codes_and_refs(tiny_kb, monkeypatch):
     assert list(df["verdict"]) == [
         "✓ supported",
         "✓ supported",
-        "? cannot verify",
+        "? source not available",
         "§ cites a non-publication",
     ]
     row = df[df["id"] == "s02.c02"].iloc[0]
@@ -45,9 +45,9 @@ def test_every_claim_with_verdict_codes_and_refs(tiny_kb, monkeypatch):
 def test_filters_and_search(monkeypatch):
     at = run_page(monkeypatch, TINY, PAGE)
     assert at.multiselect(key="f_verdict").options == [
-        "cannot verify",
         "cites a non-publication",
         "no factual claim",
+        "source not available",
         "supported",
     ]
     at.multiselect(key="f_verdict").select("cites a non-publication").run()

@@ -18,13 +18,15 @@ def test_reader_shows_the_document_with_verdict_labels(monkeypatch):
     no_traceback(at)
     html = reader_html(at)
     assert "✓ supported · s02.c02" in html and "✓ supported · s02.c01" in html
-    assert "? cannot verify · s02.c03" in html and "§ cites a non-publication · s02.c04" in html
+    assert (
+        "? source not available · s02.c03" in html and "§ cites a non-publication · s02.c04" in html
+    )
     assert "– no factual claim · s01.c01" in html
     legend = next(m.value for m in at.markdown if m.value.startswith("Verdicts in this document"))
     for chip in (
         "✓ supported · 2",
         "§ cites a non-publication · 1",
-        "? cannot verify · 1",
+        "? source not available · 1",
         "– no factual claim · 2",
     ):
         assert chip in legend
@@ -69,7 +71,7 @@ def test_machine_and_analyst_verdicts_side_by_side(monkeypatch):
     at = run_page(monkeypatch, TINY, PAGE, {"claim": "tiny:s02.c03"})
     no_traceback(at)
     page = texts(at)
-    assert "machine: ? cannot verify" in page
+    assert "machine: ? source not available" in page
     assert "poe2022alpha2y is known only from the letter's citation." in page
     assert "analyst: ◐ partly supported" in page and "only two-year data · tester" in page
 

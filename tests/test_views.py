@@ -37,6 +37,8 @@ def bad():
         ("not supported", "✗"),
         ("partly supported", "◐"),
         ("cannot verify", "?"),
+        ("source not available", "?"),
+        ("needs reading", "☞"),
         (None, "○"),
         ("something new", "•"),
         ("contradicted", "‼"),
@@ -57,7 +59,7 @@ def test_the_engines_verdicts_on_the_tiny_kb(checks):
         "tiny:s01.c02": "no factual claim",
         "tiny:s02.c01": "supported",
         "tiny:s02.c02": "supported",
-        "tiny:s02.c03": "cannot verify",
+        "tiny:s02.c03": "source not available",
         "tiny:s02.c04": "cites a non-publication",
     }
     with pytest.raises(KeyError, match="claim:tiny:s02.c02"):  # ids are bare, none is guessed
@@ -103,7 +105,7 @@ def test_claim_rows_carry_verdict_codes_refs_and_sources(tiny_kb, tiny_graph, ch
     assert r["works"] == "doe2020alpha, poe2022alpha2y" and r["studies"] == "alpha"
     assert r["section"] == "Overview" and r["id"] == "s02.c02" and r["analyst"] == "—"
     assert rows["tiny:s02.c03"]["analyst"] == "partly supported"
-    assert rows["tiny:s02.c03"]["verdict"] == "? cannot verify"
+    assert rows["tiny:s02.c03"]["verdict"] == "? source not available"
     assert rows["tiny:s02.c04"]["verdict"] == "§ cites a non-publication"
     assert rows["tiny:s02.c04"]["codes"] == "CIT-NON-PUBLICATION"
     assert rows["tiny:s02.c04"]["studies"] == ""
@@ -118,7 +120,7 @@ def test_claim_rows_carry_verdict_codes_refs_and_sources(tiny_kb, tiny_graph, ch
         ({}, None),
         ({"verdicts": ["cites a non-publication"]}, ["tiny:s02.c04"]),
         (
-            {"verdicts": ["supported", "cannot verify"]},
+            {"verdicts": ["supported", "source not available"]},
             ["tiny:s02.c01", "tiny:s02.c02", "tiny:s02.c03"],
         ),
         ({"severities": ["info"]}, ["tiny:s02.c01"]),
@@ -150,7 +152,9 @@ def test_reader_html_highlights_each_claim_with_its_label(tiny_kb, checks):
     assert out.count('class="kb-claim') == len(claims)
     assert 'kb-claim kb-selected" id="tiny:s02.c02"' in out
     assert "✓ supported · s02.c02" in out and "✓ supported · s02.c01" in out
-    assert "? cannot verify · s02.c03" in out and "§ cites a non-publication · s02.c04" in out
+    assert (
+        "? source not available · s02.c03" in out and "§ cites a non-publication · s02.c04" in out
+    )
     # letterhead lines are labelled quietly, not highlighted
     assert '<a class="kb-label kb-quiet" href="?claim=tiny:s01.c01"' in out
     assert 'data-verdict="no factual claim"' in out

@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from kb.checks import check, emit
 from kb.checks.context import CheckContext
+from kb.checks.facts import regulatory_or_evidence
 from kb.checks.matching import missing_record_words
 from kb.checks.text import FACTUAL_KINDS, factual, is_caption
 from kb.model import Finding, ReferenceEntry, Work
@@ -81,6 +82,8 @@ def uncited(ctx: CheckContext) -> list[Finding]:
             what = what.replace("'", '"')
         elif is_caption(c):
             what = "is a figure caption presenting data"
+        elif fact := regulatory_or_evidence(c):
+            what = f'states a regulatory or evidence-level fact ("{fact}")'
         else:
             what = "reports whether events occurred"
         out.append(
@@ -224,6 +227,9 @@ def unresolved(ctx: CheckContext) -> list[Finding]:
 def non_publication(ctx: CheckContext) -> list[Finding]:
     """A cited reference is a footnote or a coding document, not a publication.
 
+    A coding document cited only by coverage or evidence conclusions is reported once, by
+    EVID-CODING-AS-EVIDENCE, not here as well.
+
     Seen in the bundled letter:
         2. Based on trocar diameter.
         -> CIT-NON-PUBLICATION: Reference 2 (...) is a note, not a publication, ...
@@ -233,6 +239,8 @@ def non_publication(ctx: CheckContext) -> list[Finding]:
     >>> non_publication(ctx_fixture)[0].message[:56]
     'Reference 3 ("Data on file.") is a note (no record of it'
     """
+    from kb.checks.coding import coding_support
+
     citing = claims_citing(ctx)
     out = []
     for doc_id, entries in ctx.entries.items():
@@ -241,6 +249,8 @@ def non_publication(ctx: CheckContext) -> list[Finding]:
             claims = citing.get((doc_id, e.number), [])
             if w is None or w.is_publication or not claims:
                 continue
+            if all(coding_support(ctx, ctx.by_id[c]) for c in claims if c in ctx.by_id):
+                continue  # cited only for coverage conclusions: EVID-CODING-AS-EVIDENCE says so
             kind = {"note": "a note", "coding-document": "a coding document"}.get(w.kind, w.kind)
             found = "" if w.verified else " (no record of it was found)"
             out.append(

@@ -156,7 +156,7 @@ def sponsor(ctx: CheckContext) -> list[Finding]:
     On the hand-made fixture (tests/fixtures/checks):
 
     >>> sponsor(ctx_fixture)[0].message[:56]
-    '3 of the 6 works bad cites (refs 1–2, 5, 7) name Acme De'
+    '3 of the 7 works bad cites (refs 1–2, 5, 7) name Acme De'
     """
     out = []
     for doc_id in ctx.entries:
@@ -252,3 +252,6 @@ def _short(officer: str) -> str:
     if not m:
         return officer
     return f"{m.group(1)} ({m.group(2)})" if m.group(2) else m.group(1)
+
+
+from kb.checks import coding  # noqa: E402, F401  (registers EVID-CODING-AS-EVIDENCE)

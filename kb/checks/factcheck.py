@@ -28,8 +28,10 @@ from kb.checks.context import (
     imported_scope,
     record_scope,
 )
+from kb.checks.facts import regulatory_or_evidence
 from kb.checks.matching import build_context, made_by_ingest, missing_record_words
-from kb.checks.text import factual, is_heading, show
+from kb.checks.statements import match_statement, statement_reason
+from kb.checks.text import factual, is_heading, show, strip_markers
 from kb.model import Assessment, Claim, Finding, KnowledgeBase
 from kb.schema import (
     SEVERITIES,
@@ -150,7 +152,14 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
     if sup.via == "none":
         if factual(claim):
             stated = [m.number.text for m in ms if m.number.kind != "events"]
-            what = f"states {_join(stated)}" if stated else "states a result"
+            fact = regulatory_or_evidence(claim)
+            what = (
+                f"states {_join(stated)}"
+                if stated
+                else f'states a regulatory or evidence-level fact ("{fact}")'
+                if fact
+                else "states a result"
+            )
             return v(
                 VerdictLabel.UNCITED,
                 f"It {what} but cites no reference, and no later sentence of "
@@ -174,7 +183,8 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
                 f"Refs {', '.join(no_entry)} are" if len(no_entry) > 1 else f"Ref {no_entry[0]} is"
             )
             return v(
-                VerdictLabel.CANNOT_VERIFY, f"{refs} not in the document's reference list{via}."
+                VerdictLabel.SOURCE_NOT_AVAILABLE,
+                f"{refs} not in the document's reference list{via}.",
             )
         ambiguous = [
             r.resolution
@@ -184,11 +194,11 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
         refs = ", ".join(map(str, sup.numbers))
         if ambiguous:
             return v(
-                VerdictLabel.CANNOT_VERIFY,
+                VerdictLabel.SOURCE_NOT_AVAILABLE,
                 f"Ref {refs} is left unresolved, {ambiguous[0].note}{via}.",
             )
         return v(
-            VerdictLabel.CANNOT_VERIFY,
+            VerdictLabel.SOURCE_NOT_AVAILABLE,
             f"Ref {refs} matches no work in the knowledge base{missing_record_words(ctx.kb)}{via}.",
         )
     pubs = [w for w in works if w.is_publication]
@@ -209,20 +219,19 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
     checkable = [m for m in ms if m.status != MatchStatus.NOT_CHECKED]
     if not checkable:
         if ms:
-            return v(VerdictLabel.CANNOT_VERIFY, f"{ms[0].reason[0].upper()}{ms[0].reason[1:]}.")
+            return v(
+                VerdictLabel.SOURCE_NOT_AVAILABLE, f"{ms[0].reason[0].upper()}{ms[0].reason[1:]}."
+            )
         verified = [w for w in pubs if has_record(ctx.kb, w)]
         if not verified:
             keys = _join([w.citekey for w in pubs])
             words = missing_record_words(ctx.kb) if any(made_by_ingest(w) for w in pubs) else ""
             return v(
-                VerdictLabel.CANNOT_VERIFY,
+                VerdictLabel.SOURCE_NOT_AVAILABLE,
                 f"{keys} is known only from the letter's citation{words}{via}.",
             )
         keys = _join([w.citekey for w in verified])
-        return v(
-            VerdictLabel.CANNOT_VERIFY,
-            f"It states no number the checks can compare; an analyst must read {keys}{via}.",
-        )
+        return _statement_verdict(ctx, claim, keys, via, codes)
     matched = [m for m in checkable if m.status == MatchStatus.MATCHED]
     near = [m for m in checkable if m.status == MatchStatus.NEAR_MISS]
     elsewhere = [m for m in checkable if m.status == MatchStatus.ELSEWHERE]
@@ -266,12 +275,30 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
     )
     if partial:
         return v(
-            VerdictLabel.CANNOT_VERIFY,
+            VerdictLabel.SOURCE_NOT_AVAILABLE,
             f"{_texts(missing)}: not in the cited record as read (only "
             f"an abstract or part of it), so it may be in the full "
             f"text{via}.",
         )
     return v(VerdictLabel.NOT_SUPPORTED, f"{_texts(missing)}: not in the cited record{via}.")
+
+
+STATEMENT_LABELS = {
+    "supported": VerdictLabel.SUPPORTED,
+    "partly": VerdictLabel.PARTLY_SUPPORTED,
+    "contradicted": VerdictLabel.CONTRADICTED,
+}
+
+
+def _statement_verdict(
+    ctx: CheckContext, claim: Claim, keys: str, via: str, codes: tuple[str, ...]
+) -> Verdict:
+    """The verdict on a claim that states no number: its asserted finding (outcome, direction,
+    significance, timepoint, comparison) matched against the cited records; "needs reading"
+    naming what is missing when the records do not decide it."""
+    m = match_statement(ctx, claim, strip_markers(claim))
+    label = STATEMENT_LABELS.get(m.status, VerdictLabel.NEEDS_READING)
+    return Verdict(claim.id, label, statement_reason(m, keys, via), codes, m.outcome_ids)
 
 
 def _findings_by_claim(ctx: CheckContext, findings: list[Finding]) -> dict[str, list[Finding]]:

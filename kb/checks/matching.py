@@ -512,8 +512,21 @@ def event_mention(ev: EventStatement) -> NumberMention:
 
 
 def event_count(o: Outcome) -> float | None:
-    """The number of events an outcome records: its value, else its count (None: neither)."""
-    return o.value if o.value is not None else o.count
+    """The number of events an outcome records: its value, else its count, else what its
+    value_text says ("none", "no events" -> 0; "2 (1.3%)" -> 2); None when it says neither.
+
+    >>> event_count(Outcome("x", "s", "w", "adverse events", value_text="none reported"))
+    0.0
+    """
+    if o.value is not None:
+        return o.value
+    if o.count is not None:
+        return o.count
+    text = (o.value_text or "").strip().lower()
+    if re.match(r"(?:none|no\b|zero\b|nil\b)", text):
+        return 0.0
+    m = re.match(r"(\d+)(?![\d.,%])", text)
+    return float(m.group(1)) if m else None
 
 
 def _event_match(ctx: CheckContext, claim: Claim, ev: EventStatement, sup: Support) -> NumberMatch:

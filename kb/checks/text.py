@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from kb.checks import stats
+from kb.checks.facts import regulatory_or_evidence
 from kb.model import Claim, NumberMention
 from kb.text import fold, fold_lower, split_name
 
@@ -182,12 +183,15 @@ def is_heading(claim: Claim) -> bool:
 
 
 def factual(claim: Claim) -> bool:
-    """A claim that states a result: a number, an event count, or a figure caption."""
+    """A claim that states a result: a number, an event count, a figure caption, or a
+    regulatory or evidence-level fact ("FDA-cleared", "level 1 RCTs")."""
     if is_heading(claim):
         return False
     if is_caption(claim):
         return True
     if any(n.kind in FACTUAL_KINDS for n in claim.numbers):
+        return True
+    if claim.kind in ("sentence", "list-item") and regulatory_or_evidence(claim):
         return True
     return bool(event_statements(claim))
 

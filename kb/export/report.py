@@ -23,9 +23,10 @@ from kb.model import Claim, Finding, KnowledgeBase
 from kb.views.cite import format_ama
 
 # Verdict labels that flag nothing by themselves: all is well, or the checks could not tell
-# (a "cannot verify" claim is flagged only when a finding about it warns; else it is listed).
+# (a "source not available" or "needs reading" claim is flagged only when a finding about it
+# warns; else it is listed).
 CLEAR_VERDICTS = frozenset({"supported", "no factual claim"})
-OPEN_VERDICTS = frozenset({"cannot verify"})
+OPEN_VERDICTS = frozenset({"source not available", "needs reading", "cannot verify"})
 FLAG_SEVERITIES = frozenset({"warning", "error"})
 
 # Badge colour and symbol per verdict; the label is always printed, so colour is never needed.
@@ -38,6 +39,8 @@ VERDICT_BADGES = {
     "uncited": ("#546e7a", "\u2205"),
     "non-publication": ("#6a3d9a", "\u00a7"),
     "cites a non-publication": ("#6a3d9a", "\u00a7"),
+    "source not available": ("#2f5d8a", "?"),
+    "needs reading": ("#00695c", "\u261e"),
     "cannot verify": ("#2f5d8a", "?"),
     "no factual claim": ("#757575", "\u00b7"),
 }

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from kb import views
+from kb.schema import VerdictLabel
 from kb.ui.common import (
     claim_not_found,
     current_document,
@@ -77,7 +78,7 @@ def main() -> None:
     query = st.text_input(
         "Search", key="f_query", placeholder="words in the claim, a work, a code…"
     )
-    toggle, todo = st.columns(2)
+    toggle, todo, reading = st.columns(3)
     every_line = toggle.checkbox(
         "Show letterhead lines",
         key="f_all_lines",
@@ -88,9 +89,15 @@ def main() -> None:
         key="f_unreviewed",
         help="only the claims that carry no analyst verdict yet",
     )
+    reading_list = reading.checkbox(
+        "Reading list",
+        key="f_reading",
+        help="only the claims that need reading: their source is there, but no automatic "
+        "check can decide them (the reason says what to read)",
+    )
     shown = views.filter_claims(
         rows,
-        verdicts=verdicts,
+        verdicts=[VerdictLabel.NEEDS_READING] if reading_list else verdicts,
         severities=severities,
         sections=sections,
         codes=codes,
@@ -106,7 +113,9 @@ def main() -> None:
     if not shown:
         st.info("No claim matches these filters.")
     else:
-        df = pd.DataFrame(shown)[COLUMNS]
+        # the reading list shows why each claim needs reading and what to read
+        columns = COLUMNS[:3] + ["reason"] + COLUMNS[3:] if reading_list else COLUMNS
+        df = pd.DataFrame(shown)[columns]
         st.dataframe(
             df,
             hide_index=True,
@@ -120,6 +129,7 @@ def main() -> None:
                 "text": st.column_config.TextColumn("claim text", width="large"),
                 "id": st.column_config.TextColumn("claim", width="small"),
                 "verdict": st.column_config.TextColumn("machine verdict", width="medium"),
+                "reason": st.column_config.TextColumn("why, and what to read", width="large"),
                 "analyst": st.column_config.TextColumn("analyst verdict", width="medium"),
                 "analyst_note": st.column_config.TextColumn("analyst note", width="medium"),
                 "reviewer": st.column_config.TextColumn("reviewer", width="small"),

@@ -71,6 +71,7 @@ def claim_rows(
                 "text": " ".join(c.text.split()),
                 "verdict": verdict_badge(v.label),
                 "verdict_label": v.label,
+                "reason": v.reason,
                 "analyst": judged.verdict if judged else "—",
                 "severity": checks.worst_severity(c.id) or "—",
                 "codes": ", ".join(codes),

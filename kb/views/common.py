@@ -25,7 +25,9 @@ VERDICT_STYLES: dict[str, tuple[str, str, str]] = {
     "uncited": ("#eceff1", "#546e7a", "∅"),
     "cites a non-publication": ("#ede3f6", "#6a3d9a", "§"),
     "non-publication": ("#ede3f6", "#6a3d9a", "§"),
-    "cannot verify": ("#e3edf7", "#2f5d8a", "?"),
+    "source not available": ("#e3edf7", "#2f5d8a", "?"),
+    "needs reading": ("#e0f4f1", "#00695c", "☞"),
+    "cannot verify": ("#e3edf7", "#2f5d8a", "?"),  # the analysts' word (ASSESSMENT_VERDICTS)
     "no factual claim": ("transparent", "#9e9e9e", "–"),
     NOT_CHECKED: ("#f5f5f5", "#757575", "○"),
 }
