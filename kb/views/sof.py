@@ -345,6 +345,11 @@ def sof_view(
         note = "sum of each study's participant count from studies.csv (derived)"
         if len(counted) < len(studies):
             note += f"; no count for {', '.join(s.id for s in studies if s.id not in counted)}"
+        pooled = [s.id for s in studies if "pooled" in (s.design or "").lower()]
+        if pooled:
+            note += (
+                f"; {', '.join(pooled)} pools patients of other studies, who may be counted twice"
+            )
         certainty = {}
         for domain, _label in CERTAINTY_DOMAINS:
             c = state.rating(document, group.key, domain) if state and document else None
