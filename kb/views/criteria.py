@@ -1,0 +1,645 @@
+"""The payer's lens: each coverage criterion with the studies that bear on it and the gaps, and
+each claim mapped to the criteria it bears on (the machine's suggestion with its rule, beside the
+analyst's mapping from the review log).
+
+Everything here is built from the KB's criteria (criteria.csv or a plan's own file), its study
+facts (study_facts.csv), studies and outcomes, and the claims' traces; nothing is concluded. A
+gap says what the knowledge base does not hold ("no sham-controlled trial among the cited
+studies"), with the facts it rests on and where each was read; whether a criterion is met is the
+analyst's call.
+
+>>> v = criteria_view(kb, g, fc, "nysipp-2026")
+>>> [r["criterion"] for r in v.criteria][:3]
+['tec-1', 'tec-2', 'tec-3']
+>>> next(x["gap"] for x in v.gaps["tec-2"] if x["rule"] == "GAP-SHAM")[:35]
+'No sham-controlled trial among the '
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from kb import schema
+from kb.checks.factcheck import FactCheck
+from kb.graph import trace
+from kb.model import Claim, Criterion, KnowledgeBase, Outcome, Study, StudyFact
+from kb.schema import FACTUAL_KINDS
+
+UNKNOWN = "unknown"
+COVERAGE_CODES = ("EVID-NCD-WITHOUT-CED", "EVID-CODING-AS-EVIDENCE")
+"""Finding codes shown on the criteria page (EVID-CODING-AS-EVIDENCE when its check exists)."""
+NO_KIND_MEASURES = frozenset(
+    {
+        "sample size",
+        "age",
+        "comorbidity",
+        "prevalence",
+        "other",
+        "responsiveness",
+        "consensus point",
+        "cost",
+        "cost per QALY",
+        "QALY",
+    }
+)
+"""Measures that say nothing of an outcome kind (a psychometric or cost figure, a count)."""
+STUDY_SIGNALS = ("design", "comparator", "setting", "registry")
+"""The `bears_on` prefixes a study meets by itself (a `fact:` is what the criterion needs)."""
+PRIMARY_SETTINGS = ("trial", "registry", "claims data", "case series", "pooled analysis")
+
+OUTCOME_WORDS = {
+    "function": re.compile(
+        r"\bODI\b|Oswestry|\bfunction\w*|disabilit\w*|\bwalk\w*|\bstanding\b|quality of life|"
+        r"\bQoL\b|mobility|\bWTT\b|Roland|\bRMDQ\b|\bPDI\b",
+        re.IGNORECASE,
+    ),
+    "pain": re.compile(
+        r"\bpain\b|\bNPRS\b|\bVAS\b|analges\w*|opioid\w*|\bMME\b|symptom severity", re.IGNORECASE
+    ),
+    "management": re.compile(
+        r"\bsubsequent\b|\bsurg\w*|re-?operation|\binterventions?\b|\bSLSIs?\b|resource use|"
+        r"treatment failure|\bdischarged\b",
+        re.IGNORECASE,
+    ),
+    "harm": re.compile(
+        r"\badverse\b|\bAEs?\b|\bharms?\b|complication\w*|\bsafety\b|\bsafe\b|instability",
+        re.IGNORECASE,
+    ),
+}
+TOPIC_WORDS = {
+    "regulatory": re.compile(r"\bFDA\b|\bclear(?:ed|ance)\b|\bregulatory\b", re.IGNORECASE),
+    "coverage": re.compile(
+        r"\bNCD\b|National Coverage Determination|\bMedicare\b|\bCMS\b|"
+        r"coverage with evidence development|\bCED\b",
+        re.IGNORECASE,
+    ),
+    "registry": re.compile(r"ClinicalTrials\.gov|\bNCT\d{8}\b|\bregist(?:ry|ered)\b", re.I),
+    "coding": re.compile(r"\bCPT\b|\bCategory I{1,3}\b|\bcodes?\b", re.IGNORECASE),
+}
+
+
+# --- study facts ---------------------------------------------------------------------------
+
+
+def fact_provenance(f: StudyFact) -> str:
+    """Where a study fact was read: the work and locator, and the data file's line."""
+    where = f.source_ref + (f", {f.locator}" if f.locator else "")
+    return f"{where} [{f.source.file}:{f.source.line}]"
+
+
+def study_provenance(s: Study) -> str:
+    """The studies.csv line a study's design, comparator, N and follow-up come from."""
+    return f"{s.source.file}:{s.source.line}" if s.source.line else s.source.file
+
+
+def fact_text(f: StudyFact) -> str:
+    """A fact's value with its timepoint ('followed 64 of 77 ... (2 years)')."""
+    return f.value + (f" ({f.timepoint})" if f.timepoint else "")
+
+
+def first_fact(kb: KnowledgeBase, study: str, fact: str) -> StudyFact | None:
+    """The first recorded fact of a kind for a study, or None (unknown)."""
+    found = kb.facts_of(study, fact)
+    return found[0] if found else None
+
+
+def outcome_kind(o: Outcome) -> str | None:
+    """What an outcome measures (function, pain, management, harm), from its measure or, when
+    the measure says nothing (a responder rate, 'other'), from the outcome's words."""
+    kind = schema.MEASURE_KINDS.get(o.measure)
+    if kind is not None:
+        return kind
+    if o.measure in NO_KIND_MEASURES:
+        return None
+    words = o.outcome or ""
+    return next((k for k, rx in OUTCOME_WORDS.items() if rx.search(words)), None)
+
+
+def between_arms(o: Outcome) -> bool:
+    """True when the outcome compares two arms (not an arm against its own baseline)."""
+    arm = (o.arm or "").lower()
+    text = (o.outcome or "").lower()
+    against_baseline = any(
+        "baseline" in (x or "").lower() for x in (o.timepoint, o.unit, o.comparator_text, o.arm)
+    )
+    if against_baseline:
+        return False
+    return (
+        o.comparator_value is not None
+        or bool(o.comparator_text)
+        or " vs " in arm
+        or "between arms" in text
+    )
+
+
+def study_outcomes(kb: KnowledgeBase, study: str) -> dict[str, list[Outcome]]:
+    """A study's curated outcomes by outcome kind."""
+    out: dict[str, list[Outcome]] = {}
+    for o in kb.outcomes.values():
+        if o.study == study:
+            kind = outcome_kind(o)
+            if kind is not None:
+                out.setdefault(kind, []).append(o)
+    return out
+
+
+def setting_of(kb: KnowledgeBase, s: Study) -> str | None:
+    """The study's setting fact, or None (unknown)."""
+    f = first_fact(kb, s.id, "setting")
+    return f.value if f else None
+
+
+def is_primary(kb: KnowledgeBase, s: Study) -> bool:
+    """A study that observed patients (trial, registry, claims data, case series, pooling)."""
+    return setting_of(kb, s) in PRIMARY_SETTINGS
+
+
+def registry_of(kb: KnowledgeBase, s: Study) -> str | None:
+    """The study's registry listing (a study fact, else studies.csv's registry column)."""
+    f = first_fact(kb, s.id, "registry")
+    return f.value if f else s.registry
+
+
+def signal_matches(kb: KnowledgeBase, s: Study, term: str) -> str | None:
+    """Why a study meets one `bears_on` term, or None. `fact:` terms are met by any recorded
+    value (the fact is what the criterion needs, whatever it says)."""
+    prefix, _, want = term.partition(":")
+    if prefix == "design":
+        return f"design {s.design}" if s.design.lower().startswith(want.lower()) else None
+    if prefix == "comparator":
+        f = first_fact(kb, s.id, "comparator_class")
+        return f"comparator class {want}" if f and f.value == want else None
+    if prefix == "setting":
+        return f"setting {want}" if setting_of(kb, s) == want else None
+    if prefix == "registry":
+        return f"registered as {want}" if registry_of(kb, s) == want else None
+    if prefix == "fact":
+        f = first_fact(kb, s.id, want)
+        return f"{want.replace('_', ' ')} recorded" if f else None
+    return None
+
+
+# --- the document's studies ----------------------------------------------------------------
+
+
+def cited_studies(kb: KnowledgeBase, document: str | None) -> list[Study]:
+    """Studies the document's reference list reaches (first citation order), or every study."""
+    if document is None:
+        return list(kb.studies.values())
+    reading = kb.readings.get(document)
+    entries = sorted(getattr(reading, "entries", ()) or (), key=lambda e: e.number)
+    seen: dict[str, Study] = {}
+    for e in entries:
+        res = kb.resolutions.get(e.id)
+        if res is None or res.work is None:
+            continue
+        for s in kb.studies_of(res.work):
+            seen.setdefault(s.id, s)
+    return list(seen.values())
+
+
+def refs_of_study(kb: KnowledgeBase, document: str | None, s: Study) -> list[int]:
+    """The document's reference numbers that reach a study."""
+    if document is None:
+        return []
+    reading = kb.readings.get(document)
+    out = []
+    for e in getattr(reading, "entries", ()) or ():
+        res = kb.resolutions.get(e.id)
+        if res is not None and res.work in s.works:
+            out.append(e.number)
+    return sorted(out)
+
+
+# --- per criterion: evidence and gaps ------------------------------------------------------
+
+
+def _n(s: Study) -> str:
+    parts = [f"enrolled {s.enrolled}" if s.enrolled else "", f"randomized {s.randomized}"]
+    parts = [p for p in parts if p and not p.endswith("None")]
+    return "; ".join(parts) or UNKNOWN
+
+
+def evidence_rows(
+    kb: KnowledgeBase, c: Criterion, studies: list[Study], document: str | None
+) -> list[dict[str, Any]]:
+    """The cited studies that bear on a criterion: how (design, comparator, N, follow-up), the
+    facts the criterion needs (unknown when not recorded), the rules that tied them, and the
+    provenance of each."""
+    rows = []
+    for s in studies:
+        why = []
+        by_kind = study_outcomes(kb, s.id)
+        for kind in c.outcome_kinds:
+            if by_kind.get(kind):
+                measures = sorted({o.measure for o in by_kind[kind]})
+                why.append(f"R-OUTCOME: reports {kind} outcomes ({', '.join(measures)})")
+        facts_only = not c.outcome_kinds and not any(
+            t.partition(":")[0] in STUDY_SIGNALS for t in c.bears_on
+        )
+        tied = bool(why)
+        for term in c.bears_on:
+            hit = signal_matches(kb, s, term)
+            if hit:
+                why.append(f"R-{term.partition(':')[0].upper()}: {hit}")
+                tied = tied or facts_only or term.partition(":")[0] in STUDY_SIGNALS
+        if not tied:
+            continue
+        facts, fact_sources = [], []
+        for term in c.bears_on:
+            prefix, _, name = term.partition(":")
+            if prefix != "fact":
+                continue
+            found = kb.facts_of(s.id, name)
+            label = name.replace("_", " ")
+            if not found:
+                facts.append(f"{label}: {UNKNOWN}")
+            for f in found:
+                facts.append(f"{label}: {fact_text(f)}")
+                fact_sources.append(fact_provenance(f))
+        comparator = first_fact(kb, s.id, "comparator_class")
+        setting = first_fact(kb, s.id, "setting")
+        for f in (comparator, setting):
+            if f is not None and fact_provenance(f) not in fact_sources:
+                fact_sources.append(fact_provenance(f))
+        refs = refs_of_study(kb, document, s)
+        rows.append(
+            {
+                "criterion": c.id,
+                "study": s.id,
+                "name": s.name,
+                "refs": ", ".join(str(r) for r in refs),
+                "design": s.design or UNKNOWN,
+                "setting": setting.value if setting else UNKNOWN,
+                "comparator": s.comparator or UNKNOWN,
+                "comparator class": comparator.value if comparator else UNKNOWN,
+                "N": _n(s),
+                "follow-up": s.follow_up or UNKNOWN,
+                "facts": "; ".join(facts),
+                "rules": "; ".join(why),
+                "provenance": "; ".join([f"studies.csv {study_provenance(s)}", *fact_sources]),
+            }
+        )
+    return rows
+
+
+def _gap(rule: str, text: str, provenance: list[str]) -> dict[str, str]:
+    return {"rule": rule, "gap": text, "provenance": "; ".join(dict.fromkeys(provenance))}
+
+
+def _named(items: list[tuple[Study, StudyFact | None]]) -> str:
+    """'open label (encore, motion); not blinded (midas1)': studies grouped by a fact's value."""
+    groups: dict[str, list[str]] = {}
+    for s, f in items:
+        groups.setdefault(f.value if f else UNKNOWN, []).append(s.id)
+    return "; ".join(f"{value} ({', '.join(ids)})" for value, ids in groups.items())
+
+
+def gap_rows(
+    kb: KnowledgeBase, c: Criterion, studies: list[Study], evidence: list[dict]
+) -> list[dict[str, str]]:
+    """What the knowledge base does not hold for a criterion, each gap with its rule and the
+    facts it rests on. Factual only: a gap is an absence, never a verdict."""
+    gaps: list[dict[str, str]] = []
+    primary = [s for s in studies if is_primary(kb, s)]
+    addressing = {r["study"] for r in evidence}
+    if not evidence:
+        gaps.append(
+            _gap(
+                "GAP-NO-STUDY",
+                "No cited study in the knowledge base bears on this criterion; the claims mapped "
+                "to it are listed below.",
+                [f"{c.source.file}:{c.source.line}"],
+            )
+        )
+    comparators = [(s, first_fact(kb, s.id, "comparator_class")) for s in primary]
+    terms = set(c.bears_on)
+    if "comparator:sham" in terms and not any(f and f.value == "sham" for _, f in comparators):
+        known = [(s, f) for s, f in comparators if f]
+        gaps.append(
+            _gap(
+                "GAP-SHAM",
+                "No sham-controlled trial among the cited studies (comparator classes recorded: "
+                f"{_named(known) or 'none'}).",
+                [fact_provenance(f) for _, f in known],
+            )
+        )
+    for term in sorted(t for t in terms if t.startswith("comparator:") and t != "comparator:sham"):
+        want = term.partition(":")[2]
+        with_it = [(s, f) for s, f in comparators if f and f.value == want]
+        in_trials = [s for s, _ in with_it if setting_of(kb, s) == "trial"]
+        if in_trials:
+            continue
+        if with_it:
+            where = "; ".join(
+                f"{s.id}: {setting_of(kb, s) or UNKNOWN}, {s.comparator or want}"
+                for s, _ in with_it
+            )
+            text = f"No trial compares with {want}; the comparison with {want} is only in {where}."
+            prov = [fact_provenance(f) for _, f in with_it if f]
+            prov += [
+                fact_provenance(x) for s, _ in with_it if (x := first_fact(kb, s.id, "setting"))
+            ]
+        else:
+            text = f"No cited study compares with {want}."
+            prov = [fact_provenance(f) for _, f in comparators if f]
+        gaps.append(_gap("GAP-COMPARATOR", text, prov))
+    trials = [s for s in primary if setting_of(kb, s) == "trial" and s.id in addressing]
+    if "fact:blinding" in terms and trials:
+        blind = [(s, first_fact(kb, s.id, "blinding")) for s in trials]
+        open_ = [(s, f) for s, f in blind if f and re.search(r"open|not blind", f.value, re.I)]
+        if len(open_) == len(trials):
+            gaps.append(
+                _gap(
+                    "GAP-BLINDING",
+                    f"No blinded trial among the cited studies: {_named(open_)}.",
+                    [fact_provenance(f) for _, f in open_ if f],
+                )
+            )
+    for s in [x for x in primary if x.id in addressing]:
+        if "fact:crossover" in terms:
+            for f in kb.facts_of(s.id, "crossover"):
+                gaps.append(
+                    _gap(
+                        "GAP-CROSSOVER",
+                        f"No between-group comparison in {s.id} after crossover: {fact_text(f)}.",
+                        [fact_provenance(f)],
+                    )
+                )
+        if "fact:randomized_comparison_until" in terms:
+            for f in kb.facts_of(s.id, "randomized_comparison_until"):
+                gaps.append(
+                    _gap(
+                        "GAP-RANDOMIZED-UNTIL",
+                        f"No randomized between-arm comparison in {s.id} beyond {f.value}; later "
+                        "results are of one arm against its baseline.",
+                        [fact_provenance(f)],
+                    )
+                )
+    for kind in c.outcome_kinds:
+        reporting = {s.id: study_outcomes(kb, s.id).get(kind, []) for s in primary}
+        reporting = {k: v for k, v in reporting.items() if v}
+        if not reporting:
+            gaps.append(
+                _gap(
+                    "GAP-OUTCOME",
+                    f"No cited study reports {kind} outcomes in the knowledge base.",
+                    [],
+                )
+            )
+            continue
+        between = {k: [o for o in v if between_arms(o)] for k, v in reporting.items()}
+        held = [o for v in between.values() for o in v]
+        if held:
+            listed = "; ".join(
+                f"{o.id} ({o.timepoint or 'timepoint not recorded'}"
+                f"{'' if o.value is not None or o.value_text else ', figure not held'})"
+                for o in held
+            )
+            gaps.append(
+                _gap(
+                    "GAP-BETWEEN-ARMS-HELD",
+                    f"Between-arm results for {kind} outcomes are held only for: {listed}.",
+                    [
+                        f"outcomes.csv:{o.source.line} ({o.work}, {o.locator or 'no locator'})"
+                        for o in held
+                    ],
+                )
+            )
+        if not held:
+            gaps.append(
+                _gap(
+                    "GAP-BETWEEN-ARMS",
+                    f"No between-arm result for {kind} outcomes is held; "
+                    f"{', '.join(reporting)} report them for one arm or against baseline.",
+                    [
+                        f"outcomes.csv:{o.source.line} ({o.id})"
+                        for v in reporting.values()
+                        for o in v
+                    ],
+                )
+            )
+    for term in sorted(t for t in terms if t.startswith("registry:")):
+        want = term.partition(":")[2]
+        if not any(registry_of(kb, s) == want for s in studies):
+            gaps.append(
+                _gap("GAP-REGISTRY", f"No cited study is registered as {want}.", [c.source.file])
+            )
+    for term in sorted(t for t in terms if t.startswith("setting:")):
+        want = term.partition(":")[2]
+        if not any(setting_of(kb, s) == want for s in studies):
+            gaps.append(_gap("GAP-SETTING", f"No cited study is a {want} study.", []))
+    # the facts the criterion needs, where the knowledge base holds none
+    scope = [s for s in primary if s.id in addressing]
+    if not scope or not (set(c.outcome_kinds) or any(not t.startswith("fact:") for t in terms)):
+        scope = primary
+    for term in [t for t in c.bears_on if t.startswith("fact:")]:
+        name = term.partition(":")[2]
+        unknown = [s.id for s in scope if not kb.facts_of(s.id, name)]
+        if not unknown:
+            continue
+        label = name.replace("_", " ")
+        whom = (
+            "any of the cited studies"
+            if scope is primary and len(unknown) == len(scope)
+            else ", ".join(unknown)
+        )
+        gaps.append(
+            _gap(
+                "GAP-UNKNOWN",
+                f"{label[0].upper()}{label[1:]} is not recorded for {whom} (unknown).",
+                [f"study_facts.csv (no {name} row)"],
+            )
+        )
+    return gaps
+
+
+# --- claims mapped to criteria ------------------------------------------------------------
+
+
+def _claim_studies(g: nx.MultiDiGraph, fc: FactCheck, claim: Claim) -> tuple[Study, ...]:
+    t = trace(g, claim.id)
+    if t.studies or not fc.carriers.get(claim.id):
+        return t.studies
+    return trace(g, fc.carriers[claim.id]).studies
+
+
+def suggest(
+    kb: KnowledgeBase, criteria: dict[str, Criterion], claim: Claim, studies: tuple[Study, ...]
+) -> list[tuple[str, str]]:
+    """The machine's suggestions for one claim: (criterion id, the rule that made it).
+
+    R-OUTCOME: a claim resting on a study speaks of an outcome kind the criterion names;
+    R-TOPIC: the claim's words touch a topic the criterion bears on (regulatory, coverage,
+    registry, coding); R-STUDY: the claim cites a study whose design, comparator, setting or
+    registry listing the criterion bears on.
+    """
+    out: list[tuple[str, str]] = []
+    kinds = {}
+    if studies:
+        for kind, rx in OUTCOME_WORDS.items():
+            m = rx.search(claim.text)
+            if m:
+                kinds[kind] = m.group()
+    topics = {t: m.group() for t, rx in TOPIC_WORDS.items() if (m := rx.search(claim.text))}
+    for c in criteria.values():
+        for kind in c.outcome_kinds:
+            if kind in kinds:
+                out.append((c.id, f"R-OUTCOME: speaks of {kind} (\u201c{kinds[kind]}\u201d)"))
+                break
+        for term in c.bears_on:
+            prefix, _, value = term.partition(":")
+            if prefix == "topic" and value in topics:
+                out.append((c.id, f"R-TOPIC: speaks of {value} (\u201c{topics[value]}\u201d)"))
+            elif prefix in ("design", "comparator", "setting", "registry"):
+                for s in studies:
+                    hit = signal_matches(kb, s, term)
+                    if hit:
+                        out.append((c.id, f"R-STUDY: cites {s.id} ({hit})"))
+                        break
+    return out
+
+
+def parse_mapping(value: str) -> tuple[str, ...]:
+    """An analyst's mapping as stored in the review log: ';'-joined criterion ids, or 'none'."""
+    return tuple(p.strip() for p in value.split(";") if p.strip() and p.strip() != "none")
+
+
+def claim_rows(
+    kb: KnowledgeBase,
+    g: nx.MultiDiGraph,
+    fc: FactCheck,
+    document: str,
+    criteria: dict[str, Criterion],
+    state: Any = None,
+) -> list[dict[str, Any]]:
+    """Each claim with a machine suggestion or an analyst mapping: the suggestion and its rules,
+    the analyst's mapping (from the review state) and the coverage findings on it."""
+    rows = []
+    for c in kb.claims(document):
+        if c.kind not in FACTUAL_KINDS:
+            continue
+        studies = _claim_studies(g, fc, c)
+        found = suggest(kb, criteria, c, studies)
+        machine = tuple(dict.fromkeys(cid for cid, _ in found))
+        j = state.judgements.get(c.id) if state is not None else None
+        analyst_raw = getattr(j, "criteria", "") if j is not None else ""
+        flags = [f for f in fc.findings_of(c.id) if f.code in COVERAGE_CODES]
+        if not machine and not analyst_raw and not flags:
+            continue
+        analyst = parse_mapping(analyst_raw)
+        if not analyst_raw:
+            status = "not reviewed"
+        elif set(analyst) == set(machine):
+            status = "confirmed"
+        else:
+            status = "changed"
+        rows.append(
+            {
+                "claim": f"{c.id}",
+                "text": c.text,
+                "studies": ", ".join(s.id for s in studies),
+                "machine": "; ".join(machine),
+                "rules": "; ".join(f"{cid} \u2190 {rule}" for cid, rule in found),
+                "analyst": analyst_raw,
+                "analyst_by": getattr(j, "analyst", "") if analyst_raw else "",
+                "status": status,
+                "flags": "; ".join(f"{f.code}: {f.message}" for f in flags),
+            }
+        )
+    return rows
+
+
+# --- the whole view -----------------------------------------------------------------------
+
+
+@dataclass
+class CriteriaView:
+    """What the Payer criteria page, `kb criteria` and the criteria exports show."""
+
+    document: str | None
+    criteria: list[dict[str, str]] = field(default_factory=list)
+    evidence: dict[str, list[dict]] = field(default_factory=dict)
+    gaps: dict[str, list[dict]] = field(default_factory=dict)
+    claims: list[dict] = field(default_factory=list)
+    flags: list[dict] = field(default_factory=list)
+
+    def claims_for(self, criterion: str) -> list[dict]:
+        """Claims the machine or the analyst ties to one criterion."""
+        return [
+            r
+            for r in self.claims
+            if criterion in r["machine"].split("; ") or criterion in parse_mapping(r["analyst"])
+        ]
+
+    def as_json(self) -> dict[str, Any]:
+        """Plain data (the CLI's JSON and the golden file)."""
+        return {
+            "document": self.document,
+            "criteria": [
+                {
+                    **c,
+                    "evidence": self.evidence[c["criterion"]],
+                    "gaps": self.gaps[c["criterion"]],
+                    "claims": [r["claim"] for r in self.claims_for(c["criterion"])],
+                }
+                for c in self.criteria
+            ],
+            "claims": self.claims,
+            "flags": self.flags,
+        }
+
+
+def criterion_row(c: Criterion) -> dict[str, str]:
+    """One criterion as a row, with its source, date and where it was read."""
+    return {
+        "criterion": c.id,
+        "framework": c.framework,
+        "kind": c.kind,
+        "title": c.title,
+        "text": c.text,
+        "outcome kinds": ", ".join(c.outcome_kinds),
+        "bears on": ", ".join(c.bears_on),
+        "source": c.source_ref,
+        "date": c.date,
+        "locator": c.locator or "",
+        "provenance": f"{c.source.file}:{c.source.line}",
+    }
+
+
+def criteria_view(
+    kb: KnowledgeBase,
+    g: nx.MultiDiGraph,
+    fc: FactCheck,
+    document: str | None,
+    criteria: dict[str, Criterion] | None = None,
+    state: Any = None,
+) -> CriteriaView:
+    """Criteria (the KB's, or a plan's), per criterion the evidence and the gaps, the mapped
+    claims of a document, and the coverage findings. `state` is the review state (else
+    `kb.review` when an export attached it)."""
+    crit = kb.criteria if criteria is None else criteria
+    state = state if state is not None else kb.review
+    studies = cited_studies(kb, document)
+    view = CriteriaView(document)
+    for c in crit.values():
+        view.criteria.append(criterion_row(c))
+        view.evidence[c.id] = evidence_rows(kb, c, studies, document)
+        view.gaps[c.id] = gap_rows(kb, c, studies, view.evidence[c.id])
+    if document is not None:
+        view.claims = claim_rows(kb, g, fc, document, crit, state)
+        view.flags = [
+            {
+                "claim": f.claim or "",
+                "code": f.code,
+                "severity": str(f.severity),
+                "message": f.message,
+            }
+            for f in fc.of_document(document)
+            if f.code in COVERAGE_CODES
+        ]
+    return view
