@@ -584,12 +584,16 @@ def parse_assessments(
             problems.append(Problem(file, line, "document", f"unknown document {doc!r}"))
         verdict = _blank(row.get("verdict"))
         finding, decision = _blank(row.get("finding")), _blank(row.get("decision"))
-        needed = ("decision",) if finding else ("quote", "verdict")
+        criteria = _blank(row.get("criteria"))
+        needed = ("decision",) if finding else ("quote",) if criteria else ("quote", "verdict")
         for col in needed:
             if not (row.get(col) or "").strip():
                 problems.append(Problem(file, line, col, "required value is empty"))
         _vocab(verdict, schema.ASSESSMENT_VERDICTS, (file, line, "verdict"), problems)
         _vocab(decision, schema.REVIEW_DECISIONS, (file, line, "decision"), problems)
+        bad_ids = [c for c in _split(criteria) if not _CRITERION_ID.match(c)]
+        if bad_ids:
+            problems.append(Problem(file, line, "criteria", f"not a criterion id: {bad_ids[0]!r}"))
         pos: dict[str, int | None] = {}
         for col in ("start", "end"):
             num = _number(row, col, file, line, problems)
@@ -610,6 +614,7 @@ def parse_assessments(
             finding=finding,
             decision=decision,
             source=Source(file, line),
+            criteria=criteria,
         )
     return out, problems
 

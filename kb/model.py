@@ -267,6 +267,8 @@ class Assessment:
     finding: str | None = None
     decision: str | None = None
     source: Source = field(default_factory=lambda: Source("?"))
+    # the criteria the analyst maps the claim to (';'-joined ids, 'none' for none)
+    criteria: str | None = None
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,7 @@ ASSESSMENT_COLUMNS = (
     "date",
     "finding",
     "decision",
+    "criteria",
 )
 ASSESSMENT_REQUIRED = ("id", "document", "quote", "verdict")
 

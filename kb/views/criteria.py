@@ -281,7 +281,7 @@ def evidence_rows(
                 "follow-up": s.follow_up or UNKNOWN,
                 "facts": "; ".join(facts),
                 "rules": "; ".join(why),
-                "provenance": "; ".join([f"studies.csv {study_provenance(s)}", *fact_sources]),
+                "provenance": "; ".join([study_provenance(s), *fact_sources]),
             }
         )
     return rows
