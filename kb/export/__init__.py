@@ -14,6 +14,7 @@ import networkx as nx
 
 from kb.checks.factcheck import FactCheck
 from kb.export.common import slug
+from kb.export.criteria import criteria_docx, criteria_html, criteria_xlsx
 from kb.export.graphs import graph_graphml, graph_node_link, scalar_graph
 from kb.export.linked import (
     ANNO_MEDIA_TYPE,
@@ -80,12 +81,15 @@ FORMATS: dict[str, ExportFormat] = {
     "graphml": ExportFormat(graph_graphml, "application/graphml+xml", "graphml"),
     "graph-json": ExportFormat(graph_node_link, "application/json", "json"),
     "record-numbers-csv": ExportFormat(record_numbers_csv, "text/csv; charset=utf-8", "csv"),
+    "criteria-docx": ExportFormat(criteria_docx, DOCX_TYPE, "docx"),
+    "criteria-xlsx": ExportFormat(criteria_xlsx, XLSX_TYPE, "xlsx"),
+    "criteria-html": ExportFormat(criteria_html, "text/html; charset=utf-8", "html"),
 }
 
 # Formats that only make sense for one document (the others take all documents without one).
 DOCUMENT_FORMATS = frozenset({"report-html", "report-docx"})
 # Formats whose output is binary and so cannot go to a terminal.
-BINARY_FORMATS = frozenset({"claims-xlsx", "report-docx"})
+BINARY_FORMATS = frozenset({"claims-xlsx", "report-docx", "criteria-docx", "criteria-xlsx"})
 
 # What a person sees next to each format (the app's labels, the README table).
 DESCRIPTIONS: dict[str, str] = {
@@ -107,6 +111,9 @@ DESCRIPTIONS: dict[str, str] = {
     "graphml": "the graph (or a document's part), GraphML",
     "graph-json": "the graph (or a document's part), node-link JSON",
     "record-numbers-csv": "numbers extracted from imported records (not reviewed), CSV",
+    "criteria-docx": "payer criteria: evidence and gaps per criterion, mapped claims, Word (.docx)",
+    "criteria-xlsx": "payer criteria: evidence and gaps per criterion, mapped claims, Excel",
+    "criteria-html": "payer criteria: evidence and gaps per criterion, mapped claims, HTML page",
 }
 
 
@@ -166,6 +173,9 @@ def filename(name: str, document: str | None = None) -> str:
         "claims-md": "claims",
         "claims-html": "claims",
         "claims-xlsx": "claims",
+        "criteria-docx": "criteria",
+        "criteria-xlsx": "criteria",
+        "criteria-html": "criteria",
     }.get(name, name)
     return f"{slug(document or 'all')}-{stem}.{fmt.extension}"
 
