@@ -15,6 +15,7 @@ pages = {
     "graph": st.Page(PAGES["graph"], title="Graph", icon="🕸️", url_path="graph"),
     "findings": st.Page(PAGES["findings"], title="Findings", icon="🚩", url_path="findings"),
     "compare": st.Page(PAGES["compare"], title="Compare documents", icon="⚖️", url_path="compare"),
+    "criteria": st.Page(PAGES["criteria"], title="Payer criteria", icon="🏛️", url_path="criteria"),
     "ingest": st.Page("kb/ui/upload.py", title="Ingest a letter", icon="📥", url_path="ingest"),
 }
 page = st.navigation(list(pages.values()))

@@ -25,6 +25,7 @@ PAGES = {
     "graph": "kb/ui/network.py",
     "findings": "kb/ui/findings.py",
     "compare": "kb/ui/compare_docs.py",
+    "criteria": "kb/ui/criteria.py",
 }
 SELECTION_KEYS = ("claim", "study", "work", "node", "entry")
 
