@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from kb.export import DESCRIPTIONS, FORMATS, filename, render
-from kb.load import parse_criteria
+from kb.load import LoadError, decode, parse_criteria, read_criteria
 from kb.review import ReviewError, ReviewLogError
 from kb.review.mapping import map_criteria
 from kb.ui.common import current_document, guarded, need_kb
@@ -22,6 +22,7 @@ from kb.views.markup import md
 
 EXPORTS = ("criteria-docx", "criteria-xlsx", "criteria-html")
 UPLOAD_KEY = "cr_upload"
+PATH_KEY = "cr_path"
 
 
 def plan_criteria(kb):
@@ -33,16 +34,21 @@ def plan_criteria(kb):
         key=UPLOAD_KEY,
         help="Used for this session only; the bundled criteria.csv is not changed.",
     )
-    if up is None:
+    path = st.text_input(
+        "…or the path of a criteria file on this machine",
+        key=PATH_KEY,
+        placeholder="/plans/acme-criteria.csv",
+        help="Read for this session only.",
+    ).strip()
+    if up is None and not path:
         return kb.criteria, None
+    name = up.name if up is not None else path
     try:
-        text = up.getvalue().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        st.error(f"{md(up.name)} is not UTF-8 text: the bundled criteria are shown.")
-        return kb.criteria, None
-    try:
-        crit, problems = parse_criteria(text, up.name)
-    except Exception as exc:  # LoadError: a missing column or an empty file
+        if up is not None:
+            crit, problems = parse_criteria(decode(up.getvalue(), up.name), up.name)
+        else:
+            crit, problems = read_criteria(path)
+    except LoadError as exc:  # a missing file or column, an empty file, bad bytes
         st.error(f"{md(exc)}. The bundled criteria are shown.")
         return kb.criteria, None
     errors = [p for p in problems if p.severity == "error"]
@@ -50,12 +56,12 @@ def plan_criteria(kb):
         (st.error if p.severity == "error" else st.warning)(md(p))
     if errors:
         st.error(
-            f"{md(up.name)} has {len(errors)} error(s) (listed above); the bundled criteria "
+            f"{md(name)} has {len(errors)} error(s) (listed above); the bundled criteria "
             "are shown until it is fixed."
         )
         return kb.criteria, None
-    st.success(f"Using {len(crit)} criteria from {md(up.name)}.")
-    return crit, up.name
+    st.success(f"Using {len(crit)} criteria from {md(name)}.")
+    return crit, name
 
 
 def _save_mapping(kb, claim_id: str, key: str) -> None:
