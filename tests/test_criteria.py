@@ -17,7 +17,8 @@ from kb.cli import main
 from kb.graph import build_graph
 from kb.load import LoadError, load_kb, parse_criteria, parse_study_facts, read_criteria
 from kb.review.mapping import map_criteria
-from kb.views.criteria import between_arms, criteria_view, outcome_kind
+from kb.views.criteria import criteria_view
+from kb.views.facts import between_arms, outcome_kind
 from tests.conftest import DATA, ROOT, TINY
 
 GOLDEN = ROOT / "tests" / "golden" / "criteria-nysipp-2026.json"
