@@ -44,7 +44,17 @@ EVIDENCE_COLUMNS = (
     "provenance",
 )
 GAP_COLUMNS = ("criterion", "gap", "rule", "provenance")
-CLAIM_COLUMNS = ("claim", "text", "machine", "rules", "analyst", "analyst_by", "status", "flags")
+CLAIM_COLUMNS = (
+    "claim",
+    "text",
+    "machine",
+    "rules",
+    "analyst",
+    "analyst_by",
+    "status",
+    "flags",
+    "provenance",
+)
 NOTE = (
     "Facts and gaps only: what the knowledge base holds and does not hold for each criterion, "
     "each with where it was read. Whether a criterion is met is the analyst's conclusion."
@@ -178,7 +188,9 @@ def criteria_docx(
     if view.claims:
         out.add_heading("Claims mapped to criteria", level=1)
         _table(
-            out, ("claim", "text", "machine", "rules", "analyst", "status", "flags"), view.claims
+            out,
+            ("claim", "text", "machine", "rules", "analyst", "status", "flags", "provenance"),
+            view.claims,
         )
     buf = io.BytesIO()
     out.save(buf)

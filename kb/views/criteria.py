@@ -18,6 +18,7 @@ analyst's call.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,9 +108,9 @@ def evidence_rows(
                 fact_sources.append(fact_provenance(f))
         comparator = first_fact(kb, s.id, "comparator_class")
         setting = first_fact(kb, s.id, "setting")
-        for f in (comparator, setting):
-            if f is not None and fact_provenance(f) not in fact_sources:
-                fact_sources.append(fact_provenance(f))
+        for known in (comparator, setting):
+            if known is not None and fact_provenance(known) not in fact_sources:
+                fact_sources.append(fact_provenance(known))
         refs = refs_of_study(kb, document, s)
         rows.append(
             {
@@ -135,7 +136,7 @@ def _gap(rule: str, text: str, provenance: list[str]) -> dict[str, str]:
     return {"rule": rule, "gap": text, "provenance": "; ".join(dict.fromkeys(provenance))}
 
 
-def _named(items: list[tuple[Study, StudyFact | None]]) -> str:
+def _named(items: Sequence[tuple[Study, StudyFact | None]]) -> str:
     """'open label (encore, motion); not blinded (midas1)': studies grouped by a fact's value."""
     groups: dict[str, list[str]] = {}
     for s, f in items:
@@ -393,6 +394,8 @@ def claim_rows(
                 "analyst_by": getattr(j, "analyst", "") if analyst_raw else "",
                 "status": status,
                 "flags": "; ".join(f"{f.code}: {f.message}" for f in flags),
+                "provenance": f"{kb.documents[document].file}, characters {c.start}-{c.end}; "
+                + ("review log" if analyst_raw else "machine rules only"),
             }
         )
     return rows
