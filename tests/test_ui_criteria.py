@@ -93,6 +93,16 @@ def test_a_plans_criteria_file_is_used_or_its_errors_named(monkeypatch, db, tmp_
     assert "No sham-controlled trial among the cited studies" in texts(at)
 
 
+def test_a_deep_link_opens_one_criterion(monkeypatch, db):
+    at = run_page(monkeypatch, DATA, PAGE, {"doc": "nysipp-2026", "criterion": "ncd-q2"})
+    no_traceback(at)
+    page = texts(at)
+    assert "ncd-q2: Pain" in page
+    assert "No between-arm result for pain outcomes is held" in page
+    at = run_page(monkeypatch, DATA, PAGE, {"doc": "nysipp-2026", "criterion": "zz"})
+    assert "There is no criterion zz" in texts(at) and "tec-1: Regulatory" in texts(at)
+
+
 def test_a_kb_without_criteria_says_so(monkeypatch, db):
     at = run_page(monkeypatch, TINY, PAGE)
     no_traceback(at)

@@ -13,7 +13,7 @@ from kb.export import DESCRIPTIONS, FORMATS, filename, render
 from kb.load import LoadError, decode, parse_criteria, read_criteria
 from kb.review import ReviewError, ReviewLogError
 from kb.review.mapping import map_criteria
-from kb.ui.common import current_document, guarded, need_kb
+from kb.ui.common import current_document, guarded, need_kb, param
 from kb.ui.downloads import reviewed_kb
 from kb.ui.review import analyst_name, current_state, the_log
 from kb.ui.state import checks as get_checks
@@ -175,9 +175,13 @@ def main() -> None:
         width="stretch",
     )
     ids = [c["criterion"] for c in view.criteria]
+    wanted = param("criterion")
+    if wanted is not None and wanted not in ids:
+        st.warning(f"There is no criterion {md(wanted)}; showing the first one.")
     pick = st.selectbox(
         "Criterion",
         ids,
+        index=ids.index(wanted) if wanted in ids else 0,
         key="cr_criterion",
         format_func=lambda c: f"{c}: {criteria[c].title}",
     )
