@@ -239,6 +239,10 @@ def test_the_analyst_confirms_or_changes_a_mapping_through_the_review_log(bundle
     written, problems = review.import_assessments(other, kb, text, "Cy")
     assert problems == [] and [e.field for e in written] == ["criteria"]
     assert review.export_assessments(kb, review.state_of(other, kb)) == text
+    # restoring the state after the first event brings the first mapping back
+    first = state.history(claim)[0].seq
+    review.restore(log, kb, claim, first, "Cy")
+    assert review.state_of(log, kb).judgements[claim].criteria == "tec-1"
     # a signed-off review refuses a new mapping
     review.sign_off(log, DOC, "Ann", "done")
     with pytest.raises(review.ReviewError, match="signed off"):
