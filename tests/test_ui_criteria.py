@@ -63,6 +63,7 @@ def test_the_analyst_maps_a_claim_and_it_is_in_the_log(monkeypatch, db):
     fresh = run_page(monkeypatch, DATA, PAGE, {"doc": "nysipp-2026"})
     fresh.selectbox(key="cr_claim").set_value(CLAIM).run()
     assert "Analyst's mapping: **tec-1;tec-2** (changed by Ann)." in texts(fresh)
+    assert "criteria: (none) → tec-1;tec-2 — clearance and the trials" in texts(fresh)
     state = review.state_of(review.ReviewLog(db), load_kb(DATA))
     assert state.judgements[CLAIM].criteria == "tec-1;tec-2"
 

@@ -19,6 +19,7 @@ from kb.ui.review import analyst_name, current_state, the_log
 from kb.ui.state import checks as get_checks
 from kb.views.criteria import COVERAGE_CODES, criteria_view, parse_mapping
 from kb.views.markup import md
+from kb.views.review import history_line
 
 EXPORTS = ("criteria-docx", "criteria-xlsx", "criteria-html")
 UPLOAD_KEY = "cr_upload"
@@ -88,7 +89,7 @@ def _save_mapping(kb, claim_id: str, key: str) -> None:
     )
 
 
-def mapping_form(kb, view, criteria) -> None:
+def mapping_form(kb, view, criteria, state) -> None:
     """Confirm or change one claim's mapping (written to the review log)."""
     st.subheader("Confirm or change a claim's criteria")
     if not view.claims:
@@ -139,6 +140,11 @@ def mapping_form(kb, view, criteria) -> None:
     status = row["status"]
     who = f" by {md(row['analyst_by'])}" if row["analyst_by"] else ""
     st.caption(f"Analyst's mapping: **{md(row['analyst'] or '—')}** ({md(status)}{who}).")
+    past = [e for e in state.history(claim_id) if e.field == "criteria"]
+    if past:
+        with st.expander(f"History of this mapping ({len(past)})"):
+            for e in past:
+                st.caption(md(history_line(e)))
 
 
 def main() -> None:
@@ -228,7 +234,7 @@ def main() -> None:
     else:
         st.caption("None in this document.")
     if doc_id is not None:
-        mapping_form(kb, view, criteria)
+        mapping_form(kb, view, criteria, state)
     st.subheader("Download")
     cols = st.columns(len(EXPORTS))
     for col, name in zip(cols, EXPORTS, strict=True):
