@@ -233,7 +233,7 @@ def gap_rows(
                 _gap(
                     "GAP-OUTCOME",
                     f"No cited study reports {kind} outcomes in the knowledge base.",
-                    [],
+                    [f"outcomes.csv (no {kind} row for a cited study)"],
                 )
             )
             continue
@@ -277,7 +277,13 @@ def gap_rows(
     for term in sorted(t for t in terms if t.startswith("setting:")):
         want = term.partition(":")[2]
         if not any(setting_of(kb, s) == want for s in studies):
-            gaps.append(_gap("GAP-SETTING", f"No cited study is a {want} study.", []))
+            gaps.append(
+                _gap(
+                    "GAP-SETTING",
+                    f"No cited study is a {want} study.",
+                    [f"study_facts.csv (no setting row '{want}' for a cited study)"],
+                )
+            )
     # the facts the criterion needs, where the knowledge base holds none
     scope = [s for s in primary if s.id in addressing]
     if not scope or not (set(c.outcome_kinds) or any(not t.startswith("fact:") for t in terms)):
