@@ -16,6 +16,7 @@ pages = {
     "findings": st.Page(PAGES["findings"], title="Findings", icon="🚩", url_path="findings"),
     "compare": st.Page(PAGES["compare"], title="Compare documents", icon="⚖️", url_path="compare"),
     "sof": st.Page(PAGES["sof"], title="Summary of findings", icon="🧾", url_path="sof"),
+    "criteria": st.Page(PAGES["criteria"], title="Payer criteria", icon="🏛️", url_path="criteria"),
     "ingest": st.Page("kb/ui/upload.py", title="Ingest a letter", icon="📥", url_path="ingest"),
 }
 page = st.navigation(list(pages.values()))

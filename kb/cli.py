@@ -564,6 +564,12 @@ def cmd_review(kb: KnowledgeBase, args: argparse.Namespace) -> int:
                 print(p, file=sys.stderr)
             print(f"{len(events)} event(s) written to {log.path}")
             return 1 if any(p.severity == "error" for p in problems) else 0
+        elif act == "map":
+            from kb.review.mapping import map_criteria
+
+            ids = [] if args.criteria.strip() == "none" else args.criteria.split(";")
+            ev = map_criteria(log, kb, args.claim, args.analyst, ids, note=args.note)
+            print(f"{0 if ev is None else 1} event(s) written to {log.path}")
         elif act == "check":
             bad = log.check()
             for line in bad:
@@ -576,6 +582,65 @@ def cmd_review(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     except review.ReviewLogError as exc:
         print(f"kb review: {exc}", file=sys.stderr)
         return 2
+    return 0
+
+
+def cmd_criteria(kb: KnowledgeBase, args: argparse.Namespace) -> int:
+    """Payer criteria: per criterion the evidence and the gaps, and the claims mapped to it."""
+    from kb import review
+    from kb.checks.factcheck import fact_check
+    from kb.graph import build_graph
+    from kb.load import read_criteria
+    from kb.views.criteria import criteria_view
+
+    if args.doc is not None and args.doc not in kb.documents:
+        known = ", ".join(sorted(kb.documents))
+        print(f"kb: no document {args.doc!r} (known: {known})", file=sys.stderr)
+        return 2
+    criteria = kb.criteria
+    if args.criteria:
+        try:
+            criteria, problems = read_criteria(args.criteria)
+        except LoadError as exc:
+            print(f"kb: cannot read the criteria file: {exc}", file=sys.stderr)
+            return 2
+        for p in problems:
+            print(p, file=sys.stderr)
+        if any(p.severity == "error" for p in problems):
+            print(f"kb: {args.criteria} has errors (listed above)", file=sys.stderr)
+            return 2
+    if not criteria:
+        print("kb: no criteria (add criteria.csv to the data directory or give --criteria)")
+        return 2
+    try:
+        state = review.state_of(review.open_log(kb.data_dir, args.review_db), kb)
+    except review.ReviewLogError as exc:
+        print(f"kb: {exc}", file=sys.stderr)
+        return 2
+    g = build_graph(kb)
+    docs = [args.doc] if args.doc else None
+    view = criteria_view(kb, g, fact_check(kb, g, documents=docs), args.doc, criteria, state)
+    if args.format == "json":
+        print(json.dumps(view.as_json(), indent=2, ensure_ascii=False))
+        return 0
+    for c in view.criteria:
+        cid = c["criterion"]
+        print(
+            f"{cid}  {c['title']}  [{c['framework']}, {c['kind']}; {c['source'][:60]}, {c['date']}]"
+        )
+        for e in view.evidence[cid]:
+            print(
+                f"  evidence  {e['study']}: {e['design']}, {e['comparator']}, N {e['N']}, "
+                f"follow-up {e['follow-up']}  [{e['provenance']}]"
+            )
+        for gap in view.gaps[cid]:
+            print(f"  gap       {gap['gap']}  [{gap['rule']}; {gap['provenance'] or 'no fact'}]")
+        mapped = view.claims_for(cid)
+        if args.doc:
+            print(f"  claims    {len(mapped)} mapped")
+    if args.doc:
+        reviewed = sum(r["status"] != "not reviewed" for r in view.claims)
+        print(f"{len(view.claims)} claim(s) mapped to criteria, {reviewed} reviewed by an analyst")
     return 0
 
 
@@ -691,6 +756,22 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--analyst", help="who to record for rows that name no analyst")
     ra.add_parser("check", help="SQLite integrity check of the log file")
     add_sof_parser(sub)
+    mp = ra.add_parser("map", help="tie a claim to payer criteria (ids joined by ';', or none)")
+    mp.add_argument("claim")
+    mp.add_argument("criteria", help="e.g. 'tec-2;ncd-q1', or 'none'")
+    mp.add_argument("--analyst", required=True)
+    mp.add_argument("--note", default="")
+    cr = sub.add_parser(
+        "criteria", help="payer criteria: the evidence and the gaps per criterion, mapped claims"
+    )
+    cr.add_argument("--doc", help="document id (default: every study of the KB, no claims)")
+    cr.add_argument("--criteria", help="a plan's own criteria file (default: criteria.csv)")
+    cr.add_argument("--format", choices=("table", "json"), default="table")
+    cr.add_argument(
+        "--review-db",
+        help="review log whose criteria mappings are shown "
+        "(default: $KB_REVIEW_DB or review.sqlite in the data dir)",
+    )
     return p
 
 
@@ -806,6 +887,7 @@ COMMANDS["check"] = cmd_check
 COMMANDS["import"] = cmd_import
 COMMANDS["review"] = cmd_review
 COMMANDS["sof"] = cmd_sof
+COMMANDS["criteria"] = cmd_criteria
 
 
 def main(argv: Sequence[str] | None = None) -> int:

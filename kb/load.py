@@ -26,6 +26,7 @@ from kb.latex import to_text
 from kb.linking.analysis import analyse
 from kb.model import (
     Assessment,
+    Criterion,
     Document,
     KnowledgeBase,
     Outcome,
@@ -35,6 +36,7 @@ from kb.model import (
     RecordPart,
     Source,
     Study,
+    StudyFact,
     Work,
 )
 from kb.store import orphan_files
@@ -587,12 +589,16 @@ def parse_assessments(
             problems.append(Problem(file, line, "document", f"unknown document {doc!r}"))
         verdict = _blank(row.get("verdict"))
         finding, decision = _blank(row.get("finding")), _blank(row.get("decision"))
-        needed = ("decision",) if finding else ("quote", "verdict")
+        criteria = _blank(row.get("criteria"))
+        needed = ("decision",) if finding else ("quote",) if criteria else ("quote", "verdict")
         for col in needed:
             if not (row.get(col) or "").strip():
                 problems.append(Problem(file, line, col, "required value is empty"))
         _vocab(verdict, schema.ASSESSMENT_VERDICTS, (file, line, "verdict"), problems)
         _vocab(decision, schema.REVIEW_DECISIONS, (file, line, "decision"), problems)
+        bad_ids = [c for c in _split(criteria) if not _CRITERION_ID.match(c)]
+        if bad_ids:
+            problems.append(Problem(file, line, "criteria", f"not a criterion id: {bad_ids[0]!r}"))
         pos: dict[str, int | None] = {}
         for col in ("start", "end"):
             num = _number(row, col, file, line, problems)
@@ -613,6 +619,7 @@ def parse_assessments(
             finding=finding,
             decision=decision,
             source=Source(file, line),
+            criteria=criteria,
         )
     return out, problems
 
@@ -752,6 +759,121 @@ def read_records_dir(
 
 
 # ---------------------------------------------------------------------------------------
+# payer criteria and the study facts they need
+
+
+_CRITERION_ID = re.compile(schema.CRITERION_ID_RE, re.ASCII)
+_YEAR_MONTH_RE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$", re.ASCII)
+
+
+def parse_criteria(
+    text: str, file: str = schema.CRITERIA_FILE
+) -> tuple[dict[str, Criterion], list[Problem]]:
+    """Parse a criteria file (the bundled criteria.csv or a plan's own); bad rows are reported.
+
+    >>> crit, probs = parse_criteria(
+    ...     "id,framework,kind,title,text,source,date\\nx 1,P,rule,T,t,S,2026\\n", "plan.csv")
+    >>> print(*probs, sep=chr(10))
+    error: plan.csv:2 [id]: not a criterion id: 'x 1' (letters, digits, '.', '_', '-')
+    error: plan.csv:2 [kind]: 'rule' is not one of the allowed terms
+    error: plan.csv:2 [date]: not a date (YYYY-MM or YYYY-MM-DD): '2026'
+    """
+    parsed = parse_csv(text, file, schema.CRITERIA_COLUMNS, schema.CRITERIA_REQUIRED)
+    problems = parsed.problems
+    out: dict[str, Criterion] = {}
+    for line, row, cid in _unique_rows(parsed, file, "criterion", problems, out):
+        if not _CRITERION_ID.match(cid):
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    "id",
+                    f"not a criterion id: {cid!r} (letters, digits, '.', '_', '-')",
+                )
+            )
+        kind = row["kind"].strip()
+        _vocab(kind, schema.CRITERION_KINDS, (file, line, "kind"), problems)
+        kinds = _split(row.get("outcome_kinds"))
+        for k in kinds:
+            _vocab(k, schema.OUTCOME_KINDS, (file, line, "outcome_kinds"), problems)
+        bears = _split(row.get("bears_on"))
+        for term in bears:
+            prefix, _, value = term.partition(":")
+            if prefix not in schema.CRITERION_SIGNALS or not value.strip():
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        "bears_on",
+                        f"{term!r} is not a signal (one of "
+                        f"{', '.join(p + ':…' for p in schema.CRITERION_SIGNALS)})",
+                    )
+                )
+        date = row["date"].strip()
+        if not _YEAR_MONTH_RE.match(date):
+            problems.append(
+                Problem(file, line, "date", f"not a date (YYYY-MM or YYYY-MM-DD): {date!r}")
+            )
+        out[cid] = Criterion(
+            id=cid,
+            framework=row["framework"].strip(),
+            kind=kind,
+            title=row["title"].strip(),
+            text=row["text"].strip(),
+            source_ref=row["source"].strip(),
+            date=date,
+            outcome_kinds=kinds,
+            bears_on=bears,
+            locator=_blank(row.get("locator")),
+            source=Source(file, line, _blank(row.get("locator"))),
+        )
+    return out, problems
+
+
+def read_criteria(path: Path | str) -> tuple[dict[str, Criterion], list[Problem]]:
+    """A plan's criteria file by path; LoadError when it cannot be read at all."""
+    path = Path(path)
+    if path.is_dir():
+        raise LoadError(str(path), "is a directory, not a criteria file")
+    return parse_criteria(read_text(path, str(path)), str(path))
+
+
+def parse_study_facts(
+    text: str, studies: dict[str, Study], file: str = schema.STUDY_FACTS_FILE
+) -> tuple[tuple[StudyFact, ...], list[Problem]]:
+    """Parse study_facts.csv (long form: one fact of one study a row); bad rows are reported."""
+    parsed = parse_csv(text, file, schema.STUDY_FACT_COLUMNS, schema.STUDY_FACT_REQUIRED)
+    problems = parsed.problems
+    out: list[StudyFact] = []
+    for line, row in parsed.rows:
+        study, fact, value = row["study"].strip(), row["fact"].strip(), row["value"].strip()
+        if not (study and fact and value):
+            continue  # parse_csv reported the empty required value
+        if study not in studies:
+            problems.append(Problem(file, line, "study", f"unknown study {study!r}"))
+        if fact not in schema.STUDY_FACTS:
+            problems.append(
+                Problem(file, line, "fact", f"{fact!r} is not one of the allowed facts")
+            )
+        vocabulary = schema.FACT_VOCABULARIES.get(fact)
+        if vocabulary is not None:
+            _vocab(value, vocabulary, (file, line, "value"), problems)
+        out.append(
+            StudyFact(
+                study=study,
+                fact=fact,
+                value=value,
+                source_ref=row["source"].strip(),
+                timepoint=_blank(row.get("timepoint")),
+                locator=_blank(row.get("locator")),
+                note=_blank(row.get("note")),
+                source=Source(file, line, _blank(row.get("locator"))),
+            )
+        )
+    return tuple(out), problems
+
+
+# ---------------------------------------------------------------------------------------
 # the whole knowledge base
 
 
@@ -803,6 +925,16 @@ def load_tables(data_dir: Path) -> KnowledgeBase:
     if text is not None:
         assessments, p = parse_assessments(text, documents)
         problems += p
+    criteria: dict[str, Criterion] = {}
+    text = _optional(data_dir, schema.CRITERIA_FILE)
+    if text is not None:
+        criteria, p = parse_criteria(text)
+        problems += p
+    facts: tuple[StudyFact, ...] = ()
+    text = _optional(data_dir, schema.STUDY_FACTS_FILE)
+    if text is not None:
+        facts, p = parse_study_facts(text, studies)
+        problems += p
     return KnowledgeBase(
         data_dir=data_dir,
         documents=documents,
@@ -813,6 +945,8 @@ def load_tables(data_dir: Path) -> KnowledgeBase:
         assessments=assessments,
         problems=problems,
         records=records,
+        criteria=criteria,
+        study_facts=facts,
     )
 
 

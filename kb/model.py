@@ -277,6 +277,8 @@ class Assessment:
     finding: str | None = None
     decision: str | None = None
     source: Source = field(default_factory=lambda: Source("?"))
+    # the criteria the analyst maps the claim to (';'-joined ids, 'none' for none)
+    criteria: str | None = None
 
 
 @dataclass(frozen=True)
@@ -368,6 +370,9 @@ class KnowledgeBase:
     records: dict[str, tuple[Record, ...]] = field(default_factory=dict)
     review: Any = None
     """The analyst's review state (kb.review.ReviewState) when attached for an export."""
+    # payer criteria (criteria.csv, or a plan's own file) and the study facts they need
+    criteria: dict[str, Criterion] = field(default_factory=dict)
+    study_facts: tuple[StudyFact, ...] = ()
 
     @property
     def errors(self) -> list[Problem]:
@@ -383,3 +388,42 @@ class KnowledgeBase:
     def studies_of(self, citekey: str) -> list[Study]:
         """The studies a work reports."""
         return [s for s in self.studies.values() if citekey in s.works]
+
+    def facts_of(self, study: str, fact: str | None = None) -> list[StudyFact]:
+        """The curated facts of a study (of one kind when named), in file order."""
+        return [
+            f for f in self.study_facts if f.study == study and (fact is None or f.fact == fact)
+        ]
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One coverage criterion, study question or condition of a payer's framework, in our
+    own words, with the source and date it was read from."""
+
+    id: str
+    framework: str
+    kind: str
+    title: str
+    text: str
+    source_ref: str
+    date: str
+    outcome_kinds: tuple[str, ...] = ()
+    bears_on: tuple[str, ...] = ()
+    locator: str | None = None
+    source: Source = field(default_factory=lambda: Source("?"))
+
+
+@dataclass(frozen=True)
+class StudyFact:
+    """A fact about a study that coverage criteria need (blinding, comparator class, ...),
+    curated from the record with where it stands; a fact not recorded is unknown."""
+
+    study: str
+    fact: str
+    value: str
+    source_ref: str
+    timepoint: str | None = None
+    locator: str | None = None
+    note: str | None = None
+    source: Source = field(default_factory=lambda: Source("?"))

@@ -137,6 +137,7 @@ ASSESSMENT_COLUMNS = (
     "date",
     "finding",
     "decision",
+    "criteria",
 )
 ASSESSMENT_REQUIRED = ("id", "document", "quote", "verdict")
 
@@ -295,3 +296,80 @@ CERTAINTY_DOMAINS = (
 
 CERTAINTY_LEVELS = ("not serious", "serious", "very serious")
 """The analyst's rating of one certainty domain (set by the analyst, never by the machine)."""
+# --- payer criteria and the study facts they need (issue 18) -------------------------------
+CRITERIA_FILE = "criteria.csv"
+CRITERIA_COLUMNS = (
+    "id",
+    "framework",
+    "kind",
+    "title",
+    "text",
+    "outcome_kinds",
+    "bears_on",
+    "source",
+    "date",
+    "locator",
+)
+CRITERIA_REQUIRED = ("id", "framework", "kind", "title", "text", "source", "date")
+CRITERION_KINDS = ("criterion", "question", "condition")
+OUTCOME_KINDS = ("function", "pain", "management", "harm")
+"""What an outcome measures, as coverage criteria name it."""
+CRITERION_SIGNALS = ("design", "comparator", "setting", "fact", "registry", "topic")
+"""The prefixes of a criterion's `bears_on` terms (`comparator:sham`, `fact:blinding`, ...)."""
+CRITERION_TOPICS = ("regulatory", "coverage", "registry", "coding")
+CRITERION_ID_RE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+STUDY_FACTS_FILE = "study_facts.csv"
+STUDY_FACT_COLUMNS = ("study", "fact", "value", "timepoint", "locator", "source", "note")
+STUDY_FACT_REQUIRED = ("study", "fact", "value", "source")
+STUDY_FACTS = (
+    "setting",
+    "blinding",
+    "allocation_concealment",
+    "comparator_class",
+    "crossover",
+    "randomized_comparison_until",
+    "attrition",
+    "primary_outcome",
+    "secondary_outcome",
+    "age_eligibility",
+    "medicare_population",
+    "medicare_age_share",
+    "registry",
+    "results_posted",
+)
+COMPARATOR_CLASSES = ("active treatment", "usual care", "sham", "surgery", "none")
+SETTINGS = (
+    "trial",
+    "registry",
+    "claims data",
+    "case series",
+    "pooled analysis",
+    "model",
+    "consensus",
+    "review",
+)
+FACT_VOCABULARIES = {"comparator_class": COMPARATOR_CLASSES, "setting": SETTINGS}
+MEASURE_KINDS = {
+    "ODI": "function",
+    "ZCQ physical function": "function",
+    "WTT": "function",
+    "PDI": "function",
+    "RMDQ": "function",
+    "SF-12": "function",
+    "standing time": "function",
+    "walking distance": "function",
+    "NPRS": "pain",
+    "VAS": "pain",
+    "ZCQ symptom severity": "pain",
+    "MME": "pain",
+    "opioid use": "pain",
+    "subsequent intervention": "management",
+    "surgery": "management",
+    "treatment failure": "management",
+    "resource use": "management",
+    "harms or subsequent intervention": "management",
+    "harms": "harm",
+    "adverse events": "harm",
+}
+"""The outcome kind each measure of outcomes.csv reports (measures not named here: none)."""

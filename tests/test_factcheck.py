@@ -186,7 +186,7 @@ def test_cli_check_table_groups_by_severity_and_filters(capsys):
     )
     assert code == 1
     assert out.startswith("ERROR (5)") and "WARNING" not in out
-    assert out.rstrip().endswith("5 error(s), 17 warning(s), 6 info in bad")
+    assert out.rstrip().endswith("5 error(s), 18 warning(s), 6 info in bad")
 
 
 def test_cli_check_clean_letter_exits_0(capsys):

@@ -165,7 +165,7 @@ def test_export_import_round_trip(tmp_path, log, tiny_kb):
     )
     text = review.export_assessments(tiny_kb, review.fold(log.events(), tiny_kb))
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert list(rows[0])[-2:] == ["finding", "decision"]
+    assert list(rows[0])[-3:] == ["finding", "decision", "criteria"]
     assert [(r["claim"], r["verdict"], r["decision"]) for r in rows] == [
         (PAIN, "partly supported", ""),
         (HARMS, "supported", ""),

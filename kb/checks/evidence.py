@@ -126,6 +126,65 @@ def design_word(ctx: CheckContext) -> list[Finding]:
     return out
 
 
+_NCD_RE = re.compile(
+    r"\bNCDs?\b|National\s+Coverage\s+Determinations?|Medicare\s+covers|"
+    r"covered\s+(?:under|by)\s+Medicare|Medicare\s+coverage",
+    re.IGNORECASE,
+)
+_CED_RE = re.compile(
+    r"evidence\s+development|\bCED\b|approved\s+(?:clinical\s+)?(?:study|studies|trial|registry)|"
+    r"enrolled\s+in\s+an?\s+(?:\w+\s+){0,4}(?:study|trial|registry)",
+    re.IGNORECASE,
+)
+
+
+@check(
+    code="EVID-NCD-WITHOUT-CED",
+    severity="warning",
+    family="evidence",
+    title="Medicare coverage cited without its coverage-with-evidence-development condition",
+    example='"covered under Medicare\u2019s National Coverage Determination" is cited without its '
+    "condition: an NCD may cover a procedure only under coverage with evidence development "
+    "(inside an approved study), and neither this sentence nor its paragraph says so.",
+)
+def ncd_without_ced(ctx: CheckContext) -> list[Finding]:
+    """A sentence cites a Medicare national coverage determination (or says Medicare covers
+    the procedure) and neither it nor its paragraph names the condition such coverage may carry:
+    coverage with evidence development, only for patients inside an approved study.
+
+    Seen in the bundled 2024 statement:
+        "The mild Procedure is covered under Medicare's National Coverage Determination (NCD)
+        ... 150.13" -> EVID-NCD-WITHOUT-CED (NCD 150.13 covers PILD only under CED)
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> ncd_without_ced(ctx_fixture)[0].message[:56]
+    '"Medicare covers" is cited without its condition: an NCD'
+    """
+    out = []
+    for c in ctx.claims:
+        text = " ".join(c.text.split())
+        m = _NCD_RE.search(text)
+        if m is None or _CED_RE.search(text):
+            continue
+        if any(_CED_RE.search(" ".join(o.text.split())) for o in ctx.paragraph(c)):
+            continue
+        refs = ctx.support[c.id].numbers if ctx.support[c.id].via == "own" else ()
+        out.append(
+            emit(
+                "EVID-NCD-WITHOUT-CED",
+                c.document,
+                c.id,
+                f'"{m.group()}" is cited without its condition: an NCD may cover a procedure '
+                "only under coverage with evidence development (inside an approved study), and "
+                "neither this sentence nor its paragraph says so.",
+                refs=refs,
+                evidence=(("words", m.group()),),
+            )
+        )
+    return out
+
+
 def work_sponsor(ctx: CheckContext, w: Work) -> str | None:
     """The organisation that sponsored or funded a work (its own note, else its study's)."""
     org = organisation(w.sponsor)

@@ -15,6 +15,7 @@ import networkx as nx
 from kb.checks.factcheck import FactCheck
 from kb.export.common import slug
 from kb.export.fhir import sof_fhir
+from kb.export.criteria import criteria_docx, criteria_html, criteria_xlsx
 from kb.export.graphs import graph_graphml, graph_node_link, scalar_graph
 from kb.export.linked import (
     ANNO_MEDIA_TYPE,
@@ -87,12 +88,17 @@ FORMATS: dict[str, ExportFormat] = {
     "sof-xlsx": ExportFormat(sof_xlsx, XLSX_TYPE, "xlsx"),
     "sof-docx": ExportFormat(sof_docx, DOCX_TYPE, "docx"),
     "sof-fhir": ExportFormat(sof_fhir, "application/fhir+json", "json"),
+    "criteria-docx": ExportFormat(criteria_docx, DOCX_TYPE, "docx"),
+    "criteria-xlsx": ExportFormat(criteria_xlsx, XLSX_TYPE, "xlsx"),
+    "criteria-html": ExportFormat(criteria_html, "text/html; charset=utf-8", "html"),
 }
 
 # Formats that only make sense for one document (the others take all documents without one).
 DOCUMENT_FORMATS = frozenset({"report-html", "report-docx"})
 # Formats whose output is binary and so cannot go to a terminal.
-BINARY_FORMATS = frozenset({"claims-xlsx", "report-docx", "sof-xlsx", "sof-docx"})
+BINARY_FORMATS = frozenset(
+    {"claims-xlsx", "report-docx", "sof-xlsx", "sof-docx", "criteria-docx", "criteria-xlsx"}
+)
 
 # What a person sees next to each format (the app's labels, the README table).
 DESCRIPTIONS: dict[str, str] = {
@@ -119,6 +125,9 @@ DESCRIPTIONS: dict[str, str] = {
     "sof-xlsx": "summary of findings, Excel workbook (Outcomes, Results, Certainty, MCID sheets)",
     "sof-docx": "summary of findings with the analyst's certainty ratings, Word document (.docx)",
     "sof-fhir": "summary of findings as FHIR R5 EBM (Composition SummaryOfFindings + Evidence)",
+    "criteria-docx": "payer criteria: evidence and gaps per criterion, mapped claims, Word (.docx)",
+    "criteria-xlsx": "payer criteria: evidence and gaps per criterion, mapped claims, Excel",
+    "criteria-html": "payer criteria: evidence and gaps per criterion, mapped claims, HTML page",
 }
 
 
@@ -183,6 +192,9 @@ def filename(name: str, document: str | None = None) -> str:
         "sof-xlsx": "summary-of-findings",
         "sof-docx": "summary-of-findings",
         "sof-fhir": "summary-of-findings-fhir",
+        "criteria-docx": "criteria",
+        "criteria-xlsx": "criteria",
+        "criteria-html": "criteria",
     }.get(name, name)
     return f"{slug(document or 'all')}-{stem}.{fmt.extension}"
 

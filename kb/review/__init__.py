@@ -18,6 +18,7 @@ from kb.review.exchange import (
     save_export,
 )
 from kb.review.log import (
+    CLAIM_FIELDS,
     ENV_VAR,
     Anchor,
     Event,
@@ -187,8 +188,8 @@ def reopen(log: ReviewLog, document: str, analyst: str, reason: str) -> Event | 
 def restore(
     log: ReviewLog, kb: KnowledgeBase, claim_id: str, seq: int, analyst: str
 ) -> list[Event]:
-    """Bring a claim's verdict, note and finding decisions back to what they were after event
-    `seq`, by appending new events (the history keeps everything)."""
+    """Bring a claim's verdict, note, criteria mapping and finding decisions back to what they
+    were after event `seq`, by appending new events (the history keeps everything)."""
     c = _claim(kb, claim_id)
     events = log.events()
     then = review_state(kb, events, upto=seq)
@@ -198,7 +199,7 @@ def restore(
     changes = []
     old = then.judgements.get(c.id)
     cur = now_.judgements.get(c.id)
-    for field in ("verdict", "note"):
+    for field in CLAIM_FIELDS:  # verdict, note and the criteria mapping
         before = getattr(cur, field) if cur else ""
         after = getattr(old, field) if old else ""
         if before != after:

@@ -119,13 +119,17 @@ def import_assessments(
         else:
             j = state.judgements.get(claim)
             changes = []
-            if (j.verdict if j else "") != a.verdict:
+            if (j.verdict if j else "") != a.verdict and (a.verdict or not a.criteria):
                 changes.append(
                     (who, a.document, "verdict", a.verdict, claim, "", "", anchor, a.date)
                 )
             if (j.note if j else "") != (a.note or ""):
                 changes.append(
                     (who, a.document, "note", a.note or "", claim, "", "", anchor, a.date)
+                )
+            if (j.criteria if j else "") != (a.criteria or ""):
+                changes.append(
+                    (who, a.document, "criteria", a.criteria or "", claim, "", "", anchor, a.date)
                 )
         for change in changes:
             written += [e for e in log.append_many([change]) if e is not None]

@@ -10,6 +10,7 @@ write at once without losing an event; a damaged file raises ReviewLogError nami
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -22,7 +23,9 @@ from kb import schema
 ENV_VAR = "KB_REVIEW_DB"
 """Environment variable naming the log file (else `review.sqlite` in the data directory)."""
 
-CLAIM_FIELDS = ("verdict", "note")
+CRITERIA_FIELDS = ("criteria",)
+"""Claim-level: the payer criteria a claim bears on, as the analyst maps them (';'-joined ids)."""
+CLAIM_FIELDS = ("verdict", "note") + CRITERIA_FIELDS
 FINDING_FIELDS = ("decision",)
 DOCUMENT_FIELDS = ("signoff", "reopen")
 # a summary-of-findings certainty domain: keyed by document and `finding` = "sof:<outcome>:<domain>"
@@ -147,6 +150,13 @@ def _check_value(field: str, after: str) -> None:
             f"verdict {after!r} is not in the assessment vocabulary "
             f"({', '.join(schema.ASSESSMENT_VERDICTS)})"
         )
+    if field in CRITERIA_FIELDS and after and after != "none":
+        ids = [p.strip() for p in after.split(";")]
+        bad = [i for i in ids if not re.match(schema.CRITERION_ID_RE, i)]
+        if bad:
+            raise ReviewError(
+                f"{bad[0]!r} is not a criterion id (write ids joined by ';', or 'none')"
+            )
     if field == "decision" and after and after not in schema.REVIEW_DECISIONS:
         raise ReviewError(f"decision {after!r} is not one of {', '.join(schema.REVIEW_DECISIONS)}")
     if field == "certainty" and after and after not in schema.CERTAINTY_LEVELS:

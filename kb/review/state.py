@@ -58,6 +58,7 @@ class Judgement:
     claim: str
     verdict: str = ""
     note: str = ""
+    criteria: str = ""
     analyst: str = ""
     at: str = ""
     anchor: Anchor = field(default_factory=Anchor)
@@ -66,8 +67,8 @@ class Judgement:
 
     @property
     def empty(self) -> bool:
-        """True when neither a verdict nor a note stands."""
-        return not self.verdict and not self.note
+        """True when no verdict, note or criteria mapping stands."""
+        return not self.verdict and not self.note and not self.criteria
 
 
 @dataclass(frozen=True)
@@ -221,7 +222,10 @@ def assessment_events(kb: KnowledgeBase) -> list[Event]:
                 )
             )
             continue
-        out.append(Event(finding="", field="verdict", after=a.verdict, note="", **common))
+        if a.verdict or not a.criteria:
+            out.append(Event(finding="", field="verdict", after=a.verdict, note="", **common))
+        if a.criteria:
+            out.append(Event(finding="", field="criteria", after=a.criteria, note="", **common))
         if a.note:
             out.append(Event(finding="", field="note", after=a.note, note="", **common))
     return out
@@ -303,6 +307,7 @@ def as_assessments(kb: KnowledgeBase, state: ReviewState) -> dict[str, Assessmen
             analyst=j.analyst or None,
             date=j.at or None,
             source=Source("review log"),
+            criteria=j.criteria or None,
         )
     for (cid, key), d in sorted(state.decisions.items()):
         if not d.decision:

@@ -26,6 +26,7 @@ PAGES = {
     "findings": "kb/ui/findings.py",
     "compare": "kb/ui/compare_docs.py",
     "sof": "kb/ui/sof.py",
+    "criteria": "kb/ui/criteria.py",
 }
 SELECTION_KEYS = ("claim", "study", "work", "node", "entry")
 
