@@ -143,9 +143,13 @@ def trace_record(t) -> dict:
 
 def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     """Print a claim's chain to its sources and their numbers."""
+    from dataclasses import replace
+
+    from kb.checks.factcheck import fact_check
     from kb.graph import UnknownNodeError, build_graph, trace
     from kb.views.cite import format_ama
     from kb.views.evidence import record_sources
+    from kb.views.trace import claim_support, support_line
 
     g = build_graph(kb)
     try:
@@ -153,8 +157,23 @@ def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     except UnknownNodeError as exc:
         print(f"kb: {exc}", file=sys.stderr)
         return 2
+    # the references the fact check reads the claim with (borrowed ones named in the words of
+    # the verdict and `kb check`) and its verdict
+    sup = claim_support(kb, g, t.claim.id)
+    verdict = fact_check(kb, g, documents=[t.claim.document]).verdicts.get(t.claim.id)
+    if sup.via == "paragraph":
+        t = replace(t, refs=sup.refs)
     if args.format == "json":
         out = trace_record(t)
+        out["support"] = {
+            "via": sup.via,
+            "carrier": sup.carrier,
+            "refs": list(sup.numbers),
+            "footnotes_not_lent": list(sup.withheld),
+            "words": support_line(sup),
+        }
+        if verdict is not None:
+            out["verdict"] = {"label": str(verdict.label), "reason": verdict.reason}
         for ref in out["refs"]:
             held = record_sources(kb, ref["work"]) if ref["work"] else []
             if held:
@@ -163,8 +182,10 @@ def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         return 0
     print(f"{t.claim.id}  ({t.claim.document})")
     print(f'  "{t.claim.text}"')
-    if not t.refs:
-        print("  cites no reference")
+    if verdict is not None:
+        print(f"  verdict: {verdict.label}: {verdict.reason}")
+    if support_line(sup):
+        print(f"  {support_line(sup)}")
     shown: set[str] = set()
     for r in t.refs:
         print(f"  [{r.number}] marker {r.marker!r}")

@@ -27,6 +27,8 @@ from kb.checks.context import (
     has_record,
     imported_scope,
     record_scope,
+    unmarked_words,
+    via_note,
 )
 from kb.checks.matching import build_context, made_by_ingest, missing_record_words
 from kb.checks.text import factual, is_heading, show
@@ -153,19 +155,14 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
             what = f"states {_join(stated)}" if stated else "states a result"
             return v(
                 VerdictLabel.UNCITED,
-                f"It {what} but cites no reference, and no later sentence of "
-                "its paragraph carries a marker.",
+                f"It {what} but cites no reference, {unmarked_words(sup)}.",
             )
+        footnote = f"; {unmarked_words(sup)[4:]}" if sup.withheld else ""
         return v(
             VerdictLabel.NO_FACTUAL_CLAIM,
-            "It states no number or checkable result and cites nothing.",
+            f"It states no number or checkable result and cites nothing{footnote}.",
         )
-    via = (
-        f" (through ref{'s' if len(sup.numbers) > 1 else ''} "
-        f"{', '.join(map(str, sup.numbers))}, cited later in the paragraph)"
-        if sup.via == "paragraph"
-        else ""
-    )
+    via = via_note(sup)
     works = sup.works
     if not works:
         no_entry = list(dict.fromkeys(str(r.number) for r in sup.refs if r.entry is None))

@@ -30,6 +30,7 @@ from kb.checks.context import (
     has_record,
     imported_scope,
     record_scope,
+    via_note,
 )
 from kb.checks.text import (
     UNIT_ALIASES,
@@ -163,14 +164,6 @@ def scope_note(work: Work, ctx: CheckContext) -> str:
     if scope == "partial record":
         return "only part of the record was readable; may be in the full text"
     return "record read"
-
-
-def via_note(sup: Support) -> str:
-    """'' for a claim's own markers, else where its support was borrowed from."""
-    if sup.via != "paragraph":
-        return ""
-    refs = ", ".join(map(str, sup.numbers))
-    return f" (ref {refs} cited later in the paragraph)"
 
 
 def _candidates(ctx: CheckContext, sup: Support) -> Pools:

@@ -195,11 +195,7 @@ def not_in_source(ctx: CheckContext) -> list[Finding]:
         notes = "; ".join(f"{w.citekey}: {scope_note(w, ctx)}" for w in works)
         texts = [_with_qualifier(m) for m in ms]
         verb = "is" if len(texts) == 1 else "are"
-        via = (
-            f", cited by ref {', '.join(map(str, sup.numbers))} later in the paragraph"
-            if sup.via == "paragraph"
-            else ""
-        )
+        via = via_note(sup)
         out.append(
             emit(
                 "NUM-NOT-IN-SOURCE",
