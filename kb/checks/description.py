@@ -282,13 +282,32 @@ def _sponsor(ctx: CheckContext, text: str, st: Study, w: Work) -> list[tuple[str
     return out
 
 
+# The check and the verdict both read a claim's description: computed once per context (the
+# context itself is kept with its results, so a reused id() cannot return another's).
+_CACHE: dict[int, tuple[CheckContext, dict[str, tuple[Aspect, ...]]]] = {}
+
+
 def describe_claim(ctx: CheckContext, claim: Claim) -> tuple[Aspect, ...]:
     """Every aspect of the cited studies a sentence describes, each agreeing or not."""
-    if not describes_study(claim):
+    hit = _CACHE.get(id(ctx))
+    if hit is None or hit[0] is not ctx:
+        _CACHE.clear()
+        hit = _CACHE[id(ctx)] = (ctx, {})
+    done = hit[1]
+    if claim.id not in done:
+        done[claim.id] = _describe(ctx, claim)
+    return done[claim.id]
+
+
+def _describe(ctx: CheckContext, claim: Claim) -> tuple[Aspect, ...]:
+    if ctx.support[claim.id].via == "none":
+        return ()
+    studies = cited_studies(ctx, claim)
+    if not studies or not describes_study(claim):
         return ()
     out: list[Aspect] = []
     seen: set[tuple[str, str, str]] = set()
-    for ref, w, st in cited_studies(ctx, claim):
+    for ref, w, st in studies:
         found = [
             *(("design", *x) for x in _design(claim.text, st)),
             *(("population", *x) for x in _population(claim.text, st)),
