@@ -169,9 +169,13 @@ def trace_record(t, works: dict | None = None) -> dict:
 
 def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     """Print a claim's chain to its sources and their numbers."""
+    from dataclasses import replace
+
+    from kb.checks.factcheck import fact_check
     from kb.graph import UnknownNodeError, build_graph, trace
     from kb.views.cite import format_ama, from_letter_words
     from kb.views.evidence import record_sources
+    from kb.views.trace import claim_support, number_details, number_lines, support_line
 
     g = build_graph(kb)
     try:
@@ -179,13 +183,26 @@ def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     except UnknownNodeError as exc:
         print(f"kb: {exc}", file=sys.stderr)
         return 2
-    from kb.checks.factcheck import fact_check
-    from kb.views.trace import number_details, number_lines
 
-    # what each stated number is matched with needs the fact check of the claim's document
+    # the references the fact check reads the claim with (borrowed ones named in the words of
+    # the verdict and `kb check`), its verdict, and what each stated number is matched with:
+    # all from the fact check of the claim's document
+    sup = claim_support(kb, g, t.claim.id)
     checks = fact_check(kb, g, documents=[t.claim.document])
+    verdict = checks.verdicts.get(t.claim.id)
+    if sup.via == "paragraph":
+        t = replace(t, refs=sup.refs)
     if args.format == "json":
         out = trace_record(t, kb.works)
+        out["support"] = {
+            "via": sup.via,
+            "carrier": sup.carrier,
+            "refs": list(sup.numbers),
+            "footnotes_not_lent": list(sup.withheld),
+            "words": support_line(sup),
+        }
+        if verdict is not None:
+            out["verdict"] = {"label": str(verdict.label), "reason": verdict.reason}
         for ref in out["refs"]:
             held = record_sources(kb, ref["work"]) if ref["work"] else []
             if held:
@@ -195,8 +212,10 @@ def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         return 0
     print(f"{t.claim.id}  ({t.claim.document})")
     print(f'  "{t.claim.text}"')
-    if not t.refs:
-        print("  cites no reference")
+    if verdict is not None:
+        print(f"  verdict: {verdict.label}: {verdict.reason}")
+    if support_line(sup):
+        print(f"  {support_line(sup)}")
     shown: set[str] = set()
     for r in t.refs:
         print(f"  [{r.number}] marker {r.marker!r}")

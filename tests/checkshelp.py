@@ -13,18 +13,19 @@ GOLDEN_2026 = ROOT / "tests" / "golden" / "nysipp-2026-findings.json"
 
 _NOTE_BIB = """@misc{datanote,
   title    = {Data on file},
-  kind     = {note},
+  kind     = {KIND},
   verified = {cited-only},
 }
 """
 
 
-def mini_kb(tmp: Path, body: str):
-    """A KB of one letter whose every marker ¹ cites a note: only text-level checks can fire."""
+def mini_kb(tmp: Path, body: str, kind: str = "note"):
+    """A KB of one letter whose every marker ¹ cites a note (or a cited-only work of `kind`):
+    only text-level checks can fire."""
     from kb.load import load_kb
 
     (tmp / "letters").mkdir(parents=True, exist_ok=True)
-    (tmp / "references.bib").write_text(_NOTE_BIB, encoding="utf-8")
+    (tmp / "references.bib").write_text(_NOTE_BIB.replace("KIND", kind), encoding="utf-8")
     (tmp / "studies.csv").write_text(
         "id,name,design,comparator,population,enrolled,randomized,analysed,follow_up,sponsor,"
         "registry,works,note\n",

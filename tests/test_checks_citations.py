@@ -106,9 +106,21 @@ def test_a_sentence_borrows_the_marker_of_a_later_sentence_of_its_paragraph(tmp_
         tmp_path,
         "Rates fell to 42% in 2020. The registry reported this¹.\n\n"
         "The registry is large¹. About 37% of the centres joined.",
+        kind="journal-article",
     )
     (f,) = run(kb, "CIT-UNCITED")  # the 42% sentence is covered by the marker after it
     assert f.message.startswith('"About 37% of the centres joined." states "37%"')
+
+
+def test_a_footnote_is_never_lent_to_the_sentences_before_it(tmp_path):
+    """A footnote (a note, not a publication) backs only the sentence carrying its marker."""
+    kb = mini_kb(
+        tmp_path,
+        "Rates fell to 42% in 2020. The registry reported this¹.\n\nThe registry is large¹.",
+    )
+    (f,) = run(kb, "CIT-UNCITED")
+    assert f.message.startswith('"Rates fell to 42% in 2020." states "42%"')
+    assert "the next marker of its paragraph (ref 1) is a footnote" in f.message
 
 
 def test_a_caption_without_a_marker_is_uncited(tmp_path):

@@ -157,3 +157,28 @@ def test_trace_lists_a_studys_numbers_once_per_claim(capsys):
     _, text, _ = run(capsys, "trace", claim["id"])
     assert text.count("study: motion: MOTION") == 1
     assert text.count("study: motion (its numbers are listed above)") == 3
+
+
+def test_trace_and_check_name_a_borrowed_marker_in_the_same_words(capsys):
+    """A sentence without a marker is read with the next cited sentence's references: `kb
+    trace` shows them, its verdict and `kb check` name them in one wording."""
+    words = "ref 19, borrowed from s11.c05 later in the paragraph"
+    code, text, _ = run(capsys, "trace", "nysipp-2026:s11.c04")
+    assert code == 0
+    assert f"no marker of its own; read with {words}" in text
+    assert f"(through {words})" in text.split("verdict: ", 1)[1].splitlines()[0]
+    assert "[19] marker '¹⁹'" in text and "work: staats2023spacers" in text
+    _, js, _ = run(capsys, "trace", "nysipp-2026:s11.c04", "--format", "json")
+    data = json.loads(js)
+    assert data["support"]["via"] == "paragraph" and data["support"]["refs"] == [19]
+    assert [r["work"] for r in data["refs"]] == ["staats2023spacers"]
+    assert words in data["verdict"]["reason"]
+    _, checked, _ = run(capsys, "check", "nysipp-2026")
+    line = next(x for x in checked.splitlines() if "nysipp-2026:s11.c04" in x)
+    assert f"(through {words})" in line
+
+
+def test_trace_says_a_footnote_is_not_lent(capsys):
+    _, text, _ = run(capsys, "trace", "nysipp-2026:s03.c01")
+    assert "the next marker of its paragraph (ref 2) is a footnote" in text
+    assert "[2]" not in text

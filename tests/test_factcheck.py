@@ -61,10 +61,11 @@ def test_fact_check_is_frozen_and_covers_every_claim(fixture_fc):
 @pytest.mark.parametrize(
     "prefix, label",
     [
-        ("The Alpha trial compared 90", "supported"),
+        ("The randomized Alpha trial compared 90", "partly supported"),  # NUM-TRIAL-SIZE
+        ("The Alpha trial compared the device with sham", "not supported by the cited source"),
         ("Serious device-related", "contradicted"),
         ("No serious device-related", "cites a non-publication"),
-        ("At two years, 16 patients", "not supported by the cited source"),
+        ("At two years, 16 patients", "contradicted"),  # 16 for 160: order of magnitude
         ("Harms occurred in 5.0%", "not supported by the cited source"),
         ("Example pain is reported", "source not available"),
         ("Five-year results", "source not available"),
@@ -112,8 +113,8 @@ def test_analyst_verdicts_are_reanchored_and_kept_apart(tmp_path):
     a = got[target.id]
     assert a.verdict == "contradicted" and a.claim == target.id
     assert kb.documents["bad"].text[a.start : a.end] == "16 patients remained in follow-up"
-    # the machine keeps its own verdict
-    assert fact_check(kb, g).verdicts[target.id].label == "not supported by the cited source"
+    # the machine keeps its own verdict (and reason)
+    assert "a digit dropped" in fact_check(kb, g).verdicts[target.id].reason
 
 
 def test_seed_letter_golden_findings(seed):
@@ -130,15 +131,15 @@ def test_seed_letter_golden_findings(seed):
 @pytest.mark.parametrize(
     "prefix, label",
     [
-        ("The MIDAS ENCORE prospective", "supported"),
-        ("There were no serious device-/procedure-related AEs", "partly supported"),
+        ("The MIDAS ENCORE prospective", "partly supported"),  # NUM-TRIAL-SIZE
+        ("There were no serious device-/procedure-related AEs", "supported"),  # inherited
         ("WTT demonstrated 274 %", "partly supported"),
         ("Significant device- or procedure-related AEs", "contradicted"),
         ("No significant device- or procedure-related AEs", "supported"),
         ("The rate of harms with mild was less than half", "supported"),
         ("The rate of subsequent interventions was not significantly", "supported"),
         ("Overall composite rate", "supported"),
-        ("Four studies met the inclusion criteria", "partly supported"),
+        ("Four studies met the inclusion criteria", "contradicted"),  # 16 for 160
         ("Objective outcomes also remained durable", "source not available"),
         ("While the lack of universal diagnostic criteria", "source not available"),
         ("This procedure is typically conducted on an outpatient basis", "cites a non-publication"),
@@ -186,7 +187,7 @@ def test_cli_check_table_groups_by_severity_and_filters(capsys):
     )
     assert code == 1
     assert out.startswith("ERROR (5)") and "WARNING" not in out
-    assert out.rstrip().endswith("5 error(s), 18 warning(s), 6 info in bad")
+    assert out.rstrip().endswith("5 error(s), 20 warning(s), 6 info in bad")
 
 
 def test_cli_check_clean_letter_exits_0(capsys):

@@ -133,9 +133,12 @@ def test_without_a_selection_the_claims_to_look_at_first_are_offered(monkeypatch
     no_traceback(at)
     links = [p.proto.label for p in at.get("page_link")]
     assert [lab.split(" · ")[:2] for lab in links] == [
+        ["s02.c01", "◐ partly supported"],  # an RCT given by its treated counts
         ["s02.c02", "‼ contradicted"],
-        ["s02.c04", "✗ not supported by the cited source"],
+        ["s02.c04", "‼ contradicted"],  # 16 for 160
         ["s02.c05", "✗ not supported by the cited source"],
+        ["s02.c08", "◐ partly supported"],  # a claims study called prospective
+        ["s02.c13", "✗ not supported by the cited source"],  # another comparator
     ]
 
 

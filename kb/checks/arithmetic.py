@@ -88,6 +88,32 @@ def _matched_outcome(ctx: CheckContext, claim: Claim, m: NumberMention) -> Outco
     return None
 
 
+def _inherited(ctx: CheckContext, claim: Claim, start: int, pct: Atom, ns: list[int]) -> str:
+    """The recorded outcome when the cited record itself prints this percentage and every
+    group size it is set against (the oddity is the source's, copied as printed), else ''."""
+    o = _matched_outcome_at(ctx, claim, start)
+    if o is None or not o.verified:
+        return ""
+    if not any(sn.cls == "pct" and pct.agrees(sn.value) for sn in ctx.numbers_of.get(o.id, ())):
+        return ""
+    rows = ctx.outcomes_by_work.get(o.work, ()) + ctx.extracted_by_work.get(o.work, ())
+    printed = {
+        sn.value
+        for x in rows
+        if x.verified or x.origin == "extracted"
+        for sn in ctx.numbers_of.get(x.id, ())
+        if sn.cls == "n"
+    }
+    return o.id if ns and all(float(n) in printed for n in ns) else ""
+
+
+def _matched_outcome_at(ctx: CheckContext, claim: Claim, start: int) -> Outcome | None:
+    for nm in ctx.matches.get(claim.id, ()):
+        if nm.number.start == start and nm.status in (MatchStatus.MATCHED, MatchStatus.NEAR_MISS):
+            return nm.outcome
+    return None
+
+
 def _uniq(ns: list[Atom]) -> list[int]:
     return list(dict.fromkeys(int(a.value) for a in ns))
 
@@ -162,7 +188,7 @@ def percent_denominator(ctx: CheckContext) -> list[Finding]:
                         f"{_pct(a)} is not a whole number of the {n} patients stated "
                         f"({_near_count(a, n)})"
                     )
-                    problems.append((msg, (a.text, n)))
+                    problems.append((msg, (a.text, n), _inherited(ctx, c, p.start, a, [n])))
         for m in sorted(c.numbers, key=lambda x: x.start):
             if m.kind == "count_percent":
                 k, pct = atoms(m)
@@ -204,7 +230,13 @@ def percent_denominator(ctx: CheckContext) -> list[Finding]:
                         )
                     )
                     msg += f", none of which the record gives for {record[0][0].arm} ({shown})"
-                problems.append((msg, (show(m.text), tuple(ns), tuple(fits[:10]))))
+                problems.append(
+                    (
+                        msg,
+                        (show(m.text), tuple(ns), tuple(fits[:10])),
+                        _inherited(ctx, c, m.start, pct, ns),
+                    )
+                )
             elif m.kind == "percent" and (atoms(m)[0].text, m.start) not in in_pair:
                 pct = atoms(m)[0]
                 if is_change_percent(c, m) or extra(m).get("qualifier") in _APPROX:
@@ -228,8 +260,15 @@ def percent_denominator(ctx: CheckContext) -> list[Finding]:
                         f"; it fits {count} of {stats.fmt(size)} "
                         f"({o.id}: {o.analysis_set}, {o.arm})"
                     )
-                problems.append((msg, (show(m.text), tuple(ns))))
-        for msg, ev in problems:
+                problems.append(
+                    (msg, (show(m.text), tuple(ns)), _inherited(ctx, c, m.start, pct, ns))
+                )
+        for msg, ev, recorded in problems:
+            if recorded:  # inherited from the source: said, and kept apart from the letter's own
+                msg += (
+                    "; the cited record itself prints the same percentage and the same N "
+                    f"({recorded})"
+                )
             out.append(
                 emit(
                     "ARITH-PERCENT-DENOMINATOR",
@@ -237,7 +276,7 @@ def percent_denominator(ctx: CheckContext) -> list[Finding]:
                     c.id,
                     msg + ".",
                     refs=ctx.support[c.id].numbers,
-                    evidence=(("numbers", ev),),
+                    evidence=(("numbers", ev),) + ((("recorded", recorded),) if recorded else ()),
                 )
             )
     return out

@@ -10,7 +10,7 @@ import re
 from collections import defaultdict
 
 from kb.checks import check, emit
-from kb.checks.context import CheckContext
+from kb.checks.context import CheckContext, unmarked_words
 from kb.checks.facts import regulatory_or_evidence
 from kb.checks.matching import missing_record_words
 from kb.checks.text import FACTUAL_KINDS, factual, is_caption
@@ -91,8 +91,8 @@ def uncited(ctx: CheckContext) -> list[Finding]:
                 "CIT-UNCITED",
                 c.document,
                 c.id,
-                f"{quote(c.text, 60)} {what} but cites no reference, and no later sentence of "
-                "its paragraph carries a marker.",
+                f"{quote(c.text, 60)} {what} but cites no reference, "
+                f"{unmarked_words(ctx.support[c.id])}.",
                 evidence=(("numbers", tuple(stated)),),
             )
         )

@@ -2,7 +2,9 @@
 
 A claim without its own citation marker borrows the markers of the next cited sentence of the
 same paragraph (letters often put one marker at the end of a run of sentences); such support is
-marked `via="paragraph"` and every message built on it says so.
+marked `via="paragraph"` and every message built on it says so, in the same words
+(`borrowed_words`). A footnote (a work of kind `note`) is never lent: it supports only the
+sentence that carries its marker.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ class Support:
     refs: tuple[RefTrace, ...]
     via: str  # "own", "paragraph" or "none"
     carrier: str | None = None
+    # footnote references of the next cited sentence, which are not lent to this one
+    withheld: tuple[int, ...] = ()
 
     @property
     def numbers(self) -> tuple[int, ...]:
@@ -281,15 +285,56 @@ def _paragraphs(doc: Document, claims: list[Claim]) -> list[list[Claim]]:
     return out
 
 
+def is_footnote(r: RefTrace) -> bool:
+    """A reference that is a footnote of the letter (a note, not a publication)."""
+    if r.work is not None:
+        return r.work.kind == "note"
+    return r.entry is not None and r.entry.kind == "note"
+
+
 def _support(claim: Claim, para: list[Claim], traces: Mapping[str, Trace]) -> Support:
     own = traces[claim.id].refs
     if own:
         return Support(own, "own")
     later = [c for c in para if c.start > claim.start]
     for c in later:
-        if traces[c.id].refs:
-            return Support(traces[c.id].refs, "paragraph", c.id)
+        refs = traces[c.id].refs
+        if refs:
+            lent = tuple(r for r in refs if not is_footnote(r))
+            notes = tuple(dict.fromkeys(r.number for r in refs if is_footnote(r)))
+            if not lent:  # a footnote backs only the sentence it is attached to
+                return Support((), "none", None, notes)
+            return Support(lent, "paragraph", c.id, notes)
     return Support((), "none")
+
+
+def borrowed_words(sup: Support) -> str:
+    """The one wording of borrowed support, shared by verdict reasons, findings and `kb trace`:
+    'ref 19, borrowed from s11.c03 later in the paragraph' ('' for a claim's own markers)."""
+    if sup.via != "paragraph":
+        return ""
+    ns = sup.numbers
+    refs = f"ref{'s' if len(ns) > 1 else ''} {', '.join(map(str, ns))}"
+    carrier = (sup.carrier or "").rpartition(":")[2]
+    return f"{refs}, borrowed from {carrier} later in the paragraph"
+
+
+def via_note(sup: Support) -> str:
+    """'' for a claim's own markers, else ' (through ref 19, borrowed from s11.c03 later in
+    the paragraph)'."""
+    words = borrowed_words(sup)
+    return f" (through {words})" if words else ""
+
+
+def unmarked_words(sup: Support) -> str:
+    """Why an unmarked sentence has no support: no later marker, or only a footnote's."""
+    if sup.withheld and sup.via == "none":
+        ns = ", ".join(map(str, sup.withheld))
+        return (
+            f"and the next marker of its paragraph (ref {ns}) is a footnote, which supports only "
+            "the sentence it is attached to"
+        )
+    return "and no later sentence of its paragraph carries a marker"
 
 
 def base_context(
@@ -371,11 +416,15 @@ __all__ = [
     "Support",
     "atoms",
     "base_context",
+    "borrowed_words",
     "event_statements",
     "extracted_outcome",
     "has_record",
     "imported_scope",
+    "is_footnote",
     "outcome_event_qualifiers",
     "record_scope",
     "source_numbers",
+    "unmarked_words",
+    "via_note",
 ]

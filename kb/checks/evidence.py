@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from kb.checks import check, emit
 from kb.checks.context import CheckContext
+from kb.checks.description import describe_claim
 from kb.checks.text import DESIGN_WORDS, design_words, organisation, person_name, same_person
 from kb.model import Finding, Study, Work
 
@@ -182,6 +183,52 @@ def ncd_without_ced(ctx: CheckContext) -> list[Finding]:
                 evidence=(("words", m.group()),),
             )
         )
+    return out
+
+
+@check(
+    code="EVID-STUDY-DESCRIPTION",
+    severity="warning",
+    family="evidence",
+    title="description of a study (comparator, population, follow-up, sponsor, centres) the "
+    "study record does not bear out",
+    example='The letter says "sham" of the study behind ref 5, but the record of trial-a says '
+    "comparator: usual care.",
+)
+def study_description(ctx: CheckContext) -> list[Finding]:
+    """A sentence describes the cited study otherwise than its record: another comparator, a
+    population the record does not name, a longer follow-up, another sponsor, several centres
+    for one (design words are EVID-DESIGN-WORD's).
+
+    Only a sentence's own markers count, or borrowed ones when it names the study
+    (kb.checks.description).
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> study_description(ctx_fixture)[0].message[:56]
+    'The letter says "sham" of the study behind ref 5, but th'
+    """
+    out = []
+    for c in ctx.claims:
+        core = {written for _, written in design_words(c.text)}
+        wrong = [
+            a
+            for a in describe_claim(ctx, c)
+            if not a.agrees and not (a.aspect == "design" and a.said in core)
+        ]
+        for a in wrong:
+            out.append(
+                emit(
+                    "EVID-STUDY-DESCRIPTION",
+                    c.document,
+                    c.id,
+                    f'The letter says "{a.said}" of the study behind ref {a.ref}, but the record '
+                    f"of {a.study} says {a.aspect}: {a.record}.",
+                    works=(a.work,),
+                    refs=(a.ref,),
+                    evidence=(("aspect", a.aspect), ("said", a.said), ("record", a.record)),
+                )
+            )
     return out
 
 

@@ -20,18 +20,21 @@ from typing import Any
 
 import networkx as nx
 
-from kb.checks import run_context
+from kb.checks import run_context, stats
 from kb.checks.context import (
     CheckContext,
     NumberMatch,
     has_record,
     imported_scope,
     record_scope,
+    unmarked_words,
+    via_note,
 )
+from kb.checks.description import RESULT_WORDS, agreeing_words, describe_claim
 from kb.checks.facts import regulatory_or_evidence
-from kb.checks.matching import build_context, made_by_ingest, missing_record_words
+from kb.checks.matching import build_context, made_by_ingest, missing_record_words, slip
 from kb.checks.statements import match_statement, statement_reason
-from kb.checks.text import factual, is_heading, show, strip_markers
+from kb.checks.text import atoms, factual, is_heading, show, strip_markers
 from kb.model import Assessment, Claim, Finding, KnowledgeBase
 from kb.schema import (
     SEVERITIES,
@@ -43,7 +46,21 @@ from kb.schema import (
 CONTRADICTING = frozenset(
     {"NUM-CONTRADICTED", "ARITH-P-VALUE-FLIP", "ARITH-RATIO-WORDS", "ARITH-SIGNIFICANCE"}
 )
-DOWNGRADING = frozenset({"ARITH-PERCENT-DENOMINATOR", "ARITH-CHANGE", "ARITH-COMPOSITE"})
+DOWNGRADING = frozenset(
+    {
+        "ARITH-PERCENT-DENOMINATOR",
+        "ARITH-CHANGE",
+        "ARITH-COMPOSITE",
+        "ARITH-P-VALUE",
+        "NUM-TRIAL-SIZE",
+        "EVID-DESIGN-WORD",
+        "EVID-STUDY-DESCRIPTION",
+    }
+)
+# Findings that restate what the verdict reason already says in its own words (the matches).
+MATCH_CODES = frozenset({"NUM-MATCH", "NUM-NEAR-MISS", "NUM-ELSEWHERE", "NUM-NOT-IN-SOURCE",
+                         "NUM-CONTRADICTED"})  # fmt: skip
+DESCRIPTION_CODES = frozenset({"EVID-DESIGN-WORD", "EVID-STUDY-DESCRIPTION"})
 
 
 @dataclass(frozen=True)
@@ -137,8 +154,87 @@ def _match_verb(ms: list[NumberMatch]) -> str:
     return "matches" if len(ms) == 1 else "match"
 
 
+def inherited(f: Finding) -> bool:
+    """An arithmetic oddity of a figure the cited record itself prints as the letter copies it
+    (the finding's evidence names the recorded row): the source's, not the letter's."""
+    return "recorded" in dict(f.evidence)
+
+
+def lowering(findings: list[Finding]) -> list[Finding]:
+    """The findings that lower a verdict whose numbers all match: arithmetic the letter's own
+    figures fail, an RCT presented with a subset, a description the study record does not bear
+    out. An oddity inherited from the source does not count."""
+    return [f for f in findings if f.code in DOWNGRADING and not inherited(f)]
+
+
 def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Verdict:
-    """The verdict on one claim given its findings (claim-level and those of its references)."""
+    """The verdict on one claim given its findings (claim-level and those of its references).
+
+    One rule: every finding at warning level or above about the claim shows in the reason
+    (named by its code, with its message unless the reason already says it in other words).
+    """
+    v = _verdict(ctx, claim, findings)
+    shown = [
+        f
+        for f in findings
+        if f.claim == claim.id
+        and SEVERITIES.index(f.severity) >= SEVERITIES.index("warning")
+        and f.code not in v.reason
+    ]
+    ordered = sorted(shown, key=lambda f: (-SEVERITIES.index(f.severity), f.code))
+
+    def said(f: Finding) -> bool:
+        """The reason already says what the finding found, in its own words: named only."""
+        return f.code in MATCH_CODES | {"CIT-UNCITED"} or f.message.rstrip(".") in v.reason
+
+    named = list(dict.fromkeys(f.code for f in ordered if said(f)))
+    extra = list(
+        dict.fromkeys(f"{f.code} also applies: {f.message}" for f in ordered if not said(f))
+    )
+    if named:
+        extra.append(f"Finding{'s' if len(named) > 1 else ''}: {', '.join(named)}.")
+    if not extra:
+        return v
+    return replace(v, reason=" ".join([v.reason, *extra]))
+
+
+def _meaning_change(ctx: CheckContext, claim: Claim, m: NumberMatch) -> str:
+    """Why a near miss changes what the sentence means ('' for a rounding-size slip): an
+    order-of-magnitude slip, a share moved across one half, or an order between the
+    sentence's own figures reversed (16 older adults beside 49 adults, where the record has
+    160: the larger group becomes the smaller)."""
+    if m.outcome is None:
+        return ""
+    for a in atoms(m.number):
+        for sn in ctx.numbers_of.get(m.outcome.id, ()):
+            if sn.cls != a.cls or not slip(a, sn.value):
+                continue
+            said, rec = a.value, sn.value
+            why = []
+            if said and rec and max(said, rec) / min(said, rec) >= 5:
+                why.append(f"{show(a.text)} for {stats.fmt(rec)} is an order-of-magnitude slip")
+            if a.cls == "pct" and (said - 50) * (rec - 50) < 0:
+                why.append(f"{show(a.text)}% for {stats.fmt(rec)}% moves the share across one half")
+            others = [
+                b
+                for o in ctx.matches.get(claim.id, ())
+                if o is not m and o.status == MatchStatus.MATCHED
+                for b in atoms(o.number)
+                if b.cls == a.cls and (said - b.value) * (rec - b.value) < 0
+            ]
+            if others:
+                b = others[0]
+                side = "smaller" if said < b.value else "larger"
+                why.append(
+                    f"beside {show(b.text)} it makes its group the {side}, where the record's "
+                    f"{stats.fmt(rec)} makes it the {'larger' if side == 'smaller' else 'smaller'}"
+                )
+            if why:
+                return "; ".join(why) + ": the slip changes what the sentence says"
+    return ""
+
+
+def _verdict(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Verdict:
     sup = ctx.support[claim.id]
     codes = tuple(sorted({f.code for f in findings}))
     ms = list(ctx.matches.get(claim.id, ()))
@@ -162,19 +258,14 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
             )
             return v(
                 VerdictLabel.UNCITED,
-                f"It {what} but cites no reference, and no later sentence of "
-                "its paragraph carries a marker.",
+                f"It {what} but cites no reference, {unmarked_words(sup)}.",
             )
+        footnote = f"; {unmarked_words(sup)[4:]}" if sup.withheld else ""
         return v(
             VerdictLabel.NO_FACTUAL_CLAIM,
-            "It states no number or checkable result and cites nothing.",
+            f"It states no number or checkable result and cites nothing{footnote}.",
         )
-    via = (
-        f" (through ref{'s' if len(sup.numbers) > 1 else ''} "
-        f"{', '.join(map(str, sup.numbers))}, cited later in the paragraph)"
-        if sup.via == "paragraph"
-        else ""
-    )
+    via = via_note(sup)
     works = sup.works
     if not works:
         no_entry = list(dict.fromkeys(str(r.number) for r in sup.refs if r.entry is None))
@@ -216,6 +307,12 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
             hit = next(f for f in findings if f.code in CONTRADICTING)
             reason = hit.message
         return v(VerdictLabel.CONTRADICTED, reason)
+    for m in ms:
+        if m.status == MatchStatus.NEAR_MISS and (why := _meaning_change(ctx, claim, m)):
+            return v(VerdictLabel.CONTRADICTED, f"The record says otherwise: {m.reason}; {why}.")
+    aspects = describe_claim(ctx, claim)
+    agreed = agreeing_words(aspects)
+    said_of = f"; the study record bears out {agreed}" if agreed else ""
     checkable = [m for m in ms if m.status != MatchStatus.NOT_CHECKED]
     if not checkable:
         if ms:
@@ -231,7 +328,22 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
                 f"{keys} is known only from the letter's citation{words}{via}.",
             )
         keys = _join([w.citekey for w in verified])
-        return _statement_verdict(ctx, claim, keys, via, codes)
+        off = [f for f in findings if f.code in DESCRIPTION_CODES and f.claim == claim.id]
+        if off:
+            label = VerdictLabel.PARTLY_SUPPORTED if agreed else VerdictLabel.NOT_SUPPORTED
+            head = f"The study record bears out {agreed}, but" if agreed else "But"
+            return v(label, f"{head} {off[0].code} applies: {off[0].message}")
+        stated = _statement_verdict(ctx, claim, keys, via, codes)
+        if stated.label != VerdictLabel.NEEDS_READING:
+            # the asserted finding is decided by the records; a description that matches
+            # is said beside it
+            return replace(stated, reason=f"{stated.reason.rstrip('.')}{said_of}.")
+        if agreed and not RESULT_WORDS.search(claim.text):
+            return v(
+                VerdictLabel.SUPPORTED,
+                f"The description of the study matches its record: {agreed}{via}.",
+            )
+        return replace(stated, reason=f"{stated.reason.rstrip('.')}{said_of}.")
     matched = [m for m in checkable if m.status == MatchStatus.MATCHED]
     near = [m for m in checkable if m.status == MatchStatus.NEAR_MISS]
     elsewhere = [m for m in checkable if m.status == MatchStatus.ELSEWHERE]
@@ -249,18 +361,13 @@ def verdict_for(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Ver
         shown = " … ".join(f'"{q}"' for q in quotes[:2])
         found += f", whose record says {shown} (numbers extracted from the record, not reviewed)"
     if matched and not (near or elsewhere or missing):
-        p_own = [
-            f for f in findings if f.code == "ARITH-P-VALUE" and "recorded" not in dict(f.evidence)
-        ]
-        down = [f for f in findings if f.code in DOWNGRADING] + p_own
+        down = lowering(findings)
         if down:
             return v(
                 VerdictLabel.PARTLY_SUPPORTED,
-                f"{found}, but {down[0].code} applies: {down[0].message}",
+                f"{found}{said_of}, but {down[0].code} applies: {down[0].message}",
             )
-        also = sorted({f.code for f in findings if f.severity != "info" and f.claim})
-        note = f" ({', '.join(also)} also applies)" if also else ""
-        return v(VerdictLabel.SUPPORTED, f"{found}{note}.")
+        return v(VerdictLabel.SUPPORTED, f"{found}{said_of}.")
     if matched:
         off = near + elsewhere + missing
         return v(VerdictLabel.PARTLY_SUPPORTED, f"{found}; {off[0].reason}.")

@@ -30,6 +30,7 @@ from kb.checks.context import (
     has_record,
     imported_scope,
     record_scope,
+    via_note,
 )
 from kb.checks.text import (
     UNIT_ALIASES,
@@ -165,14 +166,6 @@ def scope_note(work: Work, ctx: CheckContext) -> str:
     return "record read"
 
 
-def via_note(sup: Support) -> str:
-    """'' for a claim's own markers, else where its support was borrowed from."""
-    if sup.via != "paragraph":
-        return ""
-    refs = ", ".join(map(str, sup.numbers))
-    return f" (ref {refs} cited later in the paragraph)"
-
-
 def _candidates(ctx: CheckContext, sup: Support) -> Pools:
     """Recorded numbers of the cited works; of their studies' other works; unverified ones."""
     cited_keys = {w.citekey for w in sup.works}
@@ -199,12 +192,21 @@ def _significant_digits(atom: Atom) -> int:
     return len(_digit_string(atom.text).rstrip("0")) if not atom.written else 0
 
 
+# Recorded numbers that stand beside an outcome's value: a bare stated number (no unit, no
+# word) is never matched to them (a comparator value of 1.0 does not back "alert(1)").
+SIDE_FIELDS = frozenset({"comparator_value", "comparator_text", "count", "denominator"})
+
+
 def _match_atom(
-    ctx: CheckContext, atom: Atom, sup: Support, pools: Pools
+    ctx: CheckContext, atom: Atom, sup: Support, pools: Pools, bare: bool = False
 ) -> tuple[MatchStatus, list[SourceNumber], str]:
     """(status, recorded numbers that fit, note) for one stated number; the list is empty
     exactly when the status is "not in source"."""
     cited, study, unverified = pools
+    if bare:
+        cited, study, unverified = (
+            [sn for sn in pool if sn.field not in SIDE_FIELDS] for pool in pools
+        )
     hits = [sn for sn in cited if agrees(atom, sn)]
     if hits:
         return (MatchStatus.MATCHED, hits, "")
@@ -344,7 +346,8 @@ def _mention_match(
     ats = atoms(m)
     rel = m.start - claim.start
     window = keywords(claim.text[max(0, rel - 90) : rel + len(m.text) + 30])
-    results = [_context_checked(window, (a, *_match_atom(ctx, a, sup, pools))) for a in ats]
+    bare = is_bare(m)
+    results = [_context_checked(window, (a, *_match_atom(ctx, a, sup, pools, bare))) for a in ats]
     worst = max(results, key=lambda r: _RANK[r[1]])
     status = worst[1]
     via = via_note(sup)
@@ -641,6 +644,22 @@ def missing_record_words(kb: KnowledgeBase) -> str:
     return f" ({NO_RECORD_YET})"
 
 
+def is_bare(m: NumberMention) -> bool:
+    """A number with no unit and no word that says what it counts ("alert(1)", "150.13")."""
+    return m.kind == "number" and not m.unit
+
+
+def _bare_digit(m: NumberMention) -> bool:
+    """A bare whole number below 10: a label or code ("alert(1)", "step 2"), not a result.
+
+    >>> from kb.reading.numbers import find_numbers
+    >>> [_bare_digit(n) for n in find_numbers("alert(1) and 1.5 and 12")]
+    [True, False, False]
+    """
+    v = m.value
+    return is_bare(m) and v is not None and "." not in m.text and 0 <= v < 10
+
+
 def _small_word(m: NumberMention) -> bool:
     """A small number in words with no unit ("two age groups"): checked only if it matches."""
     return m.kind == "written" and not m.unit and (m.value or 0) < 20
@@ -657,12 +676,12 @@ def match_claim(ctx: CheckContext, claim: Claim) -> tuple[NumberMatch, ...]:
     used: set[str] = set()
     if reason is None:
         for m in claim.numbers:
-            if m.kind != "p_value" and atoms(m):
+            if m.kind != "p_value" and atoms(m) and not _bare_digit(m):
                 got = _mention_match(ctx, claim, m, sup, pools)
                 if got.status == MatchStatus.MATCHED and got.outcome is not None:
                     prefer.add(got.outcome.id)
     for m in sorted(claim.numbers, key=lambda n: n.start):
-        if not atoms(m):
+        if not atoms(m) or _bare_digit(m):
             continue
         if reason is None:
             taken = used if m.kind != "p_value" else set()  # a p belongs with its values

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from kb.checks import check, emit, stats
@@ -195,11 +196,7 @@ def not_in_source(ctx: CheckContext) -> list[Finding]:
         notes = "; ".join(f"{w.citekey}: {scope_note(w, ctx)}" for w in works)
         texts = [_with_qualifier(m) for m in ms]
         verb = "is" if len(texts) == 1 else "are"
-        via = (
-            f", cited by ref {', '.join(map(str, sup.numbers))} later in the paragraph"
-            if sup.via == "paragraph"
-            else ""
-        )
+        via = via_note(sup)
         out.append(
             emit(
                 "NUM-NOT-IN-SOURCE",
@@ -293,6 +290,35 @@ def analysis_set(ctx: CheckContext) -> list[Finding]:
     >>> analysis_set(ctx_fixture)[0].message[:56]
     '90 and 95 are counts of patients treated (able2020trial:'
     """
+    out = []
+    for c, hits in _subset_hits(ctx):
+        stated = " and ".join(stats.fmt(h.value) for h in hits)
+        sets = sorted({h.analysis_set for h in hits})
+        arms = ", ".join(h.arm for h in hits)
+        works = sorted({h.outcome.work for h in hits})
+        rand_sizes = " and ".join(stats.fmt(h.randomized) for h in hits)
+        verb = "is the count" if len(hits) == 1 else "are counts"
+        out.append(
+            emit(
+                "NUM-ANALYSIS-SET",
+                c.document,
+                c.id,
+                f"{stated} {verb} of patients {' / '.join(sets)} ({', '.join(works)}: {arms}), "
+                f"while the study randomized {rand_sizes}.",
+                works=works,
+                refs=_refs(ctx, c),
+                evidence=tuple(
+                    (show(h.match.number.text), (h.outcome.id, h.analysis_set, h.randomized))
+                    for h in hits
+                ),
+            )
+        )
+    return out
+
+
+def _subset_hits(ctx: CheckContext) -> list[tuple[Claim, list[_Subset]]]:
+    """Claims whose matched patient counts are a subset (treated, followed up) of the
+    randomized arms, with those counts."""
     randomized: dict[tuple[str, str], float] = {}
     for o in ctx.kb.outcomes.values():
         rand = o.measure == "sample size" and (o.analysis_set or "").lower() in _RANDOMISED
@@ -313,21 +339,74 @@ def analysis_set(ctx: CheckContext) -> list[Finding]:
             r = randomized.get((row.study, fold_lower(row.arm)))
             if r is not None and r != row.value:
                 hits.append(_Subset(m, row, row.value, row.analysis_set, row.arm, r))
-        if not hits:
+        if hits:
+            out.append((c, hits))
+    return out
+
+
+# The sentence presents the counts as the trial's size: it calls the study randomized.
+_AS_TRIAL = re.compile(r"\bRCTs?\b|\brandomi[sz](?:ed|ation)\b", re.ASCII)
+
+
+@check(
+    code="NUM-TRIAL-SIZE",
+    severity="warning",
+    family="numbers",
+    title="an RCT presented with the patients treated or analysed, not those randomized",
+    example="The letter presents the randomized trial behind ref 13 with 143 and 131 patients "
+    "treated (staats2018encore2y: mild, ESI), while it randomized 149 and 153 (302 in all).",
+)
+def trial_size(ctx: CheckContext) -> list[Finding]:
+    """A sentence that calls the study randomized gives its size as a subset (treated,
+    analysed, followed up) rather than the randomized arms: the reader takes the subset for
+    the trial.
+
+    Seen in the bundled letter:
+        "The MIDAS ENCORE prospective, multicenter, RCT compared outcomes for 143 patients
+        treated with mild versus 131 treated with ESIs" (randomized: 149 and 153)
+        -> NUM-TRIAL-SIZE: The letter presents the randomized trial behind ref 13 with 143 ...
+
+    On the hand-made fixture (tests/fixtures/checks):
+
+    >>> trial_size(ctx_fixture)[0].message[:56]
+    'The letter presents the randomized trial behind ref 1 wi'
+    """
+    out = []
+    for c, hits in _subset_hits(ctx):
+        if not _AS_TRIAL.search(c.text):
             continue
-        stated = " and ".join(stats.fmt(h.value) for h in hits)
-        sets = sorted({h.analysis_set for h in hits})
-        arms = ", ".join(h.arm for h in hits)
+        studies = {h.outcome.study for h in hits}
+        if not all(ctx.kb.studies.get(s) and ctx.kb.studies[s].design == "RCT" for s in studies):
+            continue
         works = sorted({h.outcome.work for h in hits})
-        rand_sizes = " and ".join(stats.fmt(h.randomized) for h in hits)
-        verb = "is the count" if len(hits) == 1 else "are counts"
+        refs = [r.number for r in ctx.support[c.id].refs if r.work and r.work.citekey in works]
+        refs = list(dict.fromkeys(refs)) or list(_refs(ctx, c))
+        stated = " and ".join(stats.fmt(h.value) for h in hits)
+        sets = " / ".join(sorted({h.analysis_set for h in hits}))
+        arms = ", ".join(h.arm for h in hits)
+        rand = " and ".join(stats.fmt(h.randomized) for h in hits)
+        whole = ""
+        totals = sorted(
+            {
+                o.value
+                for o in ctx.kb.outcomes.values()
+                if o.study in studies
+                and o.measure == "sample size"
+                and (o.analysis_set or "").lower() in ("enrolled", *_RANDOMISED)
+                and (o.arm or "all").lower() in ("all", "total", "both")
+                and o.value is not None
+            }
+        )
+        if totals:
+            whole = f" ({stats.fmt(totals[-1])} in all)"
         out.append(
             emit(
-                "NUM-ANALYSIS-SET",
+                "NUM-TRIAL-SIZE",
                 c.document,
                 c.id,
-                f"{stated} {verb} of patients {' / '.join(sets)} ({', '.join(works)}: {arms}), "
-                f"while the study randomized {rand_sizes}.",
+                f"The letter presents the randomized trial behind ref "
+                f"{', '.join(map(str, refs))} with {stated} patients {sets} ({', '.join(works)}: "
+                f"{arms}), while it randomized {rand}{whole}.",
                 works=works,
                 refs=_refs(ctx, c),
                 evidence=tuple(

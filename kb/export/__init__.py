@@ -14,8 +14,8 @@ import networkx as nx
 
 from kb.checks.factcheck import FactCheck
 from kb.export.common import slug
-from kb.export.fhir import sof_fhir
 from kb.export.criteria import criteria_docx, criteria_html, criteria_xlsx
+from kb.export.fhir import sof_fhir
 from kb.export.graphs import graph_graphml, graph_node_link, scalar_graph
 from kb.export.linked import (
     ANNO_MEDIA_TYPE,

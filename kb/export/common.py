@@ -157,20 +157,36 @@ REFERENCE_FAMILY = "CIT-"
 
 
 def findings_for_ref(
-    fc: FactCheck, document: str, claim_id: str, number: int | None, citekey: str | None
+    fc: FactCheck,
+    document: str,
+    claim_id: str,
+    number: int | None,
+    citekey: str | None,
+    shown: Iterable[str] = (),
 ) -> list[Finding]:
-    """Findings that bear on one reference of a claim (claim-wide ones included)."""
-    return [f for f in fc.findings if _bears_on(f, document, claim_id, number, citekey)]
+    """Findings that bear on one reference of a claim (claim-wide ones included); `shown`
+    names the works whose numbers the row shows (a number found in another report of the same
+    study sits on the cited reference's row, and so does the NUM-ELSEWHERE naming that
+    report)."""
+    also = frozenset(shown)
+    return [f for f in fc.findings if _bears_on(f, document, claim_id, number, citekey, also)]
 
 
 def _bears_on(
-    f: Finding, document: str, claim_id: str, number: int | None, citekey: str | None
+    f: Finding,
+    document: str,
+    claim_id: str,
+    number: int | None,
+    citekey: str | None,
+    shown: frozenset[str] = frozenset(),
 ) -> bool:
     names_ref = number is not None and number in f.refs
-    names_work = bool(citekey) and citekey in f.works
+    names_work = (bool(citekey) and citekey in f.works) or bool(shown & set(f.works))
     if f.claim == claim_id:
         if not f.refs and not f.works:
             return True
+        if number is None and not f.works:
+            return True  # a claim read with borrowed markers: its rows have no reference number
         return names_work if (citekey and f.works) else names_ref
     if f.claim is None and f.document == document:
         return names_ref and f.code.startswith(REFERENCE_FAMILY)

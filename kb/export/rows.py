@@ -175,10 +175,10 @@ def _claim_rows(
         out.update(cells)
         return out
 
-    def codes(number: int | None, work: Work | None) -> str:
+    def codes(number: int | None, work: Work | None, shown: Iterable[str] = ()) -> str:
         """Finding codes that bear on this reference of the claim."""
         found = findings_for_ref(
-            fc, claim.document, claim.id, number, work.citekey if work else None
+            fc, claim.document, claim.id, number, work.citekey if work else None, shown
         )
         return finding_codes(found)
 
@@ -207,8 +207,9 @@ def _claim_rows(
                 if r.entry is not None
                 else f"(no entry {r.number} in the reference list)"
             )
-        cells["finding codes"] = codes(r.number, r.work)
         attached = by_ref.get(r.number, [])
+        shown = {m.outcome.work for m in attached if m.outcome is not None}
+        cells["finding codes"] = codes(r.number, r.work, shown)
         if not attached:
             rows.append(
                 row(

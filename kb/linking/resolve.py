@@ -82,7 +82,14 @@ def _score(
         elif gap > 1:
             score -= YEAR_PENALTY
             notes.append(f"year differs ({entry.year} vs {work_year})")
-    return max(0.0, min(100.0, score)), ", ".join(notes)
+    # not capped at 100: an exact title with author and year agreeing (110) must outrank one
+    # with a year a little off (105), not tie with it; the score shown is capped (`_shown`)
+    return max(0.0, score), ", ".join(notes)
+
+
+def _shown(score: float) -> float:
+    """A ranking score as reported (0-100)."""
+    return round(min(100.0, score), 1)
 
 
 @dataclass
@@ -168,26 +175,24 @@ def _resolve(entry: ReferenceEntry, index: _Index, threshold: float) -> Resoluti
     scored.sort(key=lambda x: (-x[0], x[1]))
     best, key, note = scored[0]
     if len(scored) > 1:
-        note += f"; runner-up {scored[1][1]} ({scored[1][0]:.0f})"
+        note += f"; runner-up {scored[1][1]} ({_shown(scored[1][0]):.0f})"
     if best < threshold:
         msg = f"best {key} below threshold {threshold:.0f}: {note}"
-        return Resolution(entry.id, None, "unresolved", round(best, 1), msg)
+        return Resolution(entry.id, None, "unresolved", _shown(best), msg)
     rivals = [(sc, k) for sc, k, _ in scored[1:] if k != key and sc >= best - AMBIGUOUS_MARGIN]
     if rivals:
         chosen = _settle(title, key, best, rivals, titles)
         if chosen is None:
-            names = ", ".join(f"{k} ({sc:.0f})" for sc, k in [(best, key), *rivals])
+            names = ", ".join(f"{k} ({_shown(sc):.0f})" for sc, k in [(best, key), *rivals])
             why = _variant_why(titles[key], [titles[k] for _, k in rivals])
-            return Resolution(
-                entry.id, None, "ambiguous", round(best, 1), f"ambiguous: {names}{why}"
-            )
+            return Resolution(entry.id, None, "ambiguous", _shown(best), f"ambiguous: {names}{why}")
         if chosen != key:
             sc = next(sc for sc, k in rivals if k == chosen)
             return Resolution(
-                entry.id, chosen, "fuzzy", round(sc, 1),
+                entry.id, chosen, "fuzzy", _shown(sc),
                 f"{note}; the entry's own words ({_variant_words(title)}) name {chosen}",
             )  # fmt: skip
-    return Resolution(entry.id, key, "fuzzy", round(best, 1), note)
+    return Resolution(entry.id, key, "fuzzy", _shown(best), note)
 
 
 # Words that tell apart reports of one study: follow-up length, report part, protocol/results.

@@ -5,8 +5,11 @@ where it comes from (work, PMID/DOI, locator, curated or machine-extracted, veri
 
 from __future__ import annotations
 
+import networkx as nx
+
+from kb.checks.context import Support, base_context, borrowed_words, unmarked_words
 from kb.checks.factcheck import FactCheck
-from kb.model import Claim, Outcome, Work
+from kb.model import Claim, KnowledgeBase, Outcome, Work
 from kb.views.common import (
     NOT_CHECKED,
     UNKNOWN,
@@ -178,3 +181,24 @@ def number_lines(claim: Claim, checks: FactCheck, works: dict[str, Work]) -> lis
         for label, text in row["details"]:
             lines.append(f"  {label}: {text}")
     return lines
+
+
+def claim_support(kb: KnowledgeBase, graph: nx.MultiDiGraph, claim_id: str) -> Support:
+    """The references the fact check reads a claim with: its own markers, those it borrows from
+    a later sentence of its paragraph, or none (computed for the claim's document only).
+
+    >>> sup = claim_support(kb, g, "nysipp-2026:s11.c04")
+    >>> sup.via, sup.numbers, borrowed_words(sup)
+    ('paragraph', (19,), 'ref 19, borrowed from s11.c05 later in the paragraph')
+    """
+    document = claim_id.rpartition(":")[0]
+    return base_context(kb, graph, documents=[document]).support[claim_id]
+
+
+def support_line(sup: Support) -> str:
+    """How `kb trace` says where a claim's support comes from, in the verdict's own words."""
+    if sup.via == "paragraph":
+        return f"no marker of its own; read with {borrowed_words(sup)}"
+    if sup.via == "none":
+        return f"cites no reference, {unmarked_words(sup)}"
+    return ""
