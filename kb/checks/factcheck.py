@@ -146,6 +146,21 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _capital(reason: str) -> str:
+    """A match's reason as the start of a sentence: its first word capitalised, unless that
+    word is a name as written (a citekey such as deer2026motion5y, a quoted figure).
+
+    >>> _capital("deer2026motion5y is known only from the letter's citation")
+    "deer2026motion5y is known only from the letter's citation"
+    >>> _capital("the record says 160")
+    'The record says 160'
+    """
+    first = reason.split(" ", 1)[0]
+    if first.isalpha() and first.islower():
+        return reason[0].upper() + reason[1:]
+    return reason
+
+
 def _texts(ms: list[NumberMatch]) -> str:
     return _join([show(m.number.text) for m in ms])
 
@@ -316,9 +331,7 @@ def _verdict(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Verdic
     checkable = [m for m in ms if m.status != MatchStatus.NOT_CHECKED]
     if not checkable:
         if ms:
-            return v(
-                VerdictLabel.SOURCE_NOT_AVAILABLE, f"{ms[0].reason[0].upper()}{ms[0].reason[1:]}."
-            )
+            return v(VerdictLabel.SOURCE_NOT_AVAILABLE, f"{_capital(ms[0].reason)}.")
         verified = [w for w in pubs if has_record(ctx.kb, w)]
         if not verified:
             keys = _join([w.citekey for w in pubs])
@@ -373,7 +386,7 @@ def _verdict(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Verdic
         return v(VerdictLabel.PARTLY_SUPPORTED, f"{found}; {off[0].reason}.")
     if near or elsewhere:
         m = (near or elsewhere)[0]
-        return v(VerdictLabel.NOT_SUPPORTED, f"{m.reason[0].upper()}{m.reason[1:]}.")
+        return v(VerdictLabel.NOT_SUPPORTED, f"{_capital(m.reason)}.")
     partial = all(
         (imported_scope(ctx.kb, w) or "") != "full text"
         and record_scope(w, ctx.outcomes_by_work.get(w.citekey, ())) != "record"
