@@ -182,3 +182,24 @@ def test_findings_about_a_claims_references_are_listed_with_it(monkeypatch):
     page = texts(at)
     assert "No findings for this claim." not in page
     assert "CIT-UNVERIFIED" in page and "CIT-DATED-AFTER" in page
+
+
+def test_a_borrowed_marker_is_named_as_the_verdict_and_kb_trace_name_it(monkeypatch):
+    """s11.c04 has no marker of its own: the panel lists only the references it is read with
+    and names them in the words of its verdict's reason and of `kb trace`."""
+    at = run_page(monkeypatch, DATA, PAGE, {"doc": "nysipp-2026", "claim": "nysipp-2026:s11.c04"})
+    no_traceback(at)
+    page = texts(at)
+    words = "ref 19, borrowed from s11.c05 later in the paragraph"
+    assert f"the fact check reads it with {words}" in page
+    assert "none of its own; [19] by the paragraph" in page
+
+
+def test_a_footnote_is_not_listed_as_borrowed_support(monkeypatch):
+    """s03.c01 sits before the footnote marker of s03.c02: the footnote is never lent, so the
+    panel shows no borrowed reference for it."""
+    at = run_page(monkeypatch, DATA, PAGE, {"doc": "nysipp-2026", "claim": "nysipp-2026:s03.c01"})
+    no_traceback(at)
+    page = texts(at)
+    assert "by the paragraph" not in page
+    assert "This claim cites no reference." in page

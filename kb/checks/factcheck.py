@@ -24,6 +24,7 @@ from kb.checks import run_context, stats
 from kb.checks.context import (
     CheckContext,
     NumberMatch,
+    borrowed_words,
     has_record,
     imported_scope,
     record_scope,
@@ -85,6 +86,9 @@ class FactCheck:
     # rests on; and, for a claim with no marker of its own, the sentence whose markers it takes
     about: dict[str, tuple[Finding, ...]] = field(default_factory=dict)
     carriers: dict[str, str] = field(default_factory=dict)
+    # for such a claim: the reference numbers it is read with and the one wording of it
+    # ('ref 19, borrowed from s11.c05 later in the paragraph'), as verdicts and `kb trace` say it
+    borrowed: dict[str, tuple[tuple[int, ...], str]] = field(default_factory=dict)
 
     @cached_property
     def _by_claim(self) -> dict[str, tuple[Finding, ...]]:
@@ -458,8 +462,11 @@ def fact_check(
         for c in ctx.claims
         if ctx.support[c.id].via == "paragraph" and (carrier := ctx.support[c.id].carrier)
     }
+    borrowed = {
+        cid: (ctx.support[cid].numbers, borrowed_words(ctx.support[cid])) for cid in carriers
+    }
     about = {cid: tuple(fs) for cid, fs in per_claim.items()}
-    return FactCheck(tuple(findings), verdicts, dict(ctx.matches), about, carriers)
+    return FactCheck(tuple(findings), verdicts, dict(ctx.matches), about, carriers, borrowed)
 
 
 def _span(found: Any) -> tuple[int, int] | None:

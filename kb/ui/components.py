@@ -129,13 +129,13 @@ def trace_panel(
     carrier = checks.carriers.get(c.id)
     ref_traces = t.refs
     if not t.refs and carrier:
-        ref_traces = trace(g, carrier).refs
-        borrowed = ", ".join(f"[{n}]" for n in dict.fromkeys(r.number for r in ref_traces))
+        # the references the fact check reads it with (a footnote is never lent), named in the
+        # words of its verdict and of `kb trace`
+        numbers, words = checks.borrowed.get(c.id, ((), ""))
+        ref_traces = [r for r in trace(g, carrier).refs if r.number in numbers]
+        borrowed = ", ".join(f"[{n}]" for n in numbers)
         st.markdown(f"**1 · Cited references:** none of its own; {borrowed} by the paragraph")
-        st.caption(
-            f"This sentence has no marker; the fact check reads it with the references of "
-            f"{views.short_claim(carrier)}, the next sentence of its paragraph that cites."
-        )
+        st.caption(f"This sentence has no marker; the fact check reads it with {md(words)}.")
     else:
         st.markdown("**1 · Cited references:** " + (", ".join(f"[{n}]" for n in refs) or "none"))
     if not ref_traces:
