@@ -366,3 +366,17 @@ def test_fhir_bundle_of_the_whole_kb_and_of_another_kb(bundled):
     other = load_kb(CHECKS_CLEAN)
     bundle = Bundle.model_validate(sof_fhir_bundle(other, fact_check(other, build_graph(other))))
     assert bundle.entry[0].resource.__resource_type__ == "Composition"
+
+
+def test_curated_study_facts_stand_beside_the_domains(bundled):
+    """The payer criteria's study facts (study_facts.csv) show where they bear: blinding,
+    allocation concealment, crossover and attrition beside risk of bias, the Medicare-age share
+    beside indirectness; each with the work and locator it was read from; unknown said so."""
+    kb, _, fc = bundled
+    o = next(o for o in sof_view(kb, fc, DOC)["outcomes"] if o["key"] == "odi")
+    rob = o["facts"]["risk_of_bias"]
+    assert any(f.startswith("motion: blinding open label [deer2021motion6m, abstract") for f in rob)
+    assert "motion: allocation concealment unknown (no row in study_facts.csv)" in rob
+    assert any(f.startswith("motion: attrition 48 of 77") and "(3 years)" in f for f in rob)
+    assert not any(f.startswith("midas1: crossover") for f in rob)  # a single-arm series
+    assert any(f.startswith("encore: medicare age share all") for f in o["facts"]["indirectness"])

@@ -43,6 +43,28 @@ def study_n(s: Study | None) -> tuple[int | None, str]:
     return None, "no participant count in the study record"
 
 
+def curated_facts(
+    kb: KnowledgeBase, study: str, names: tuple[str, ...], unknown: bool = True
+) -> list[str]:
+    """A study's curated facts of the kinds named (study_facts.csv), each with where it was
+    read; a kind with no row says 'unknown' (or is left out with `unknown=False`).
+
+    >>> curated_facts(kb, "encore", ("blinding", "allocation_concealment"))[1]
+    'encore: allocation concealment unknown (no row in study_facts.csv)'
+    """
+    out = []
+    for name in names:
+        words = name.replace("_", " ")
+        rows = kb.facts_of(study, name)
+        for f in rows:
+            when = f" ({f.timepoint})" if f.timepoint else ""
+            where = f"{f.source_ref}, {f.locator}" if f.locator else f.source_ref
+            out.append(f"{study}: {words} {f.value}{when} [{where}; study_facts.csv]")
+        if not rows and unknown:
+            out.append(f"{study}: {words} unknown (no row in study_facts.csv)")
+    return out
+
+
 _OPEN = re.compile(r"open[- ]label|non-blinded|unblinded|not blinded", re.I)
 
 
@@ -65,6 +87,10 @@ def domain_facts(
         rob.append(f"{s.id}: " + "; ".join(bits))
         if s.randomized and s.analysed:
             rob.append(f"{s.id}: randomized {s.randomized}; analysed {s.analysed}")
+        randomized = "rct" in s.design.lower() or "random" in s.design.lower()
+        kinds = ("blinding", "allocation_concealment") + (("crossover",) if randomized else ())
+        rob.extend(curated_facts(kb, s.id, kinds))
+        rob.extend(curated_facts(kb, s.id, ("attrition",), unknown=False))
     if not any("sham" in (s.comparator or "").lower() for s in studies):
         rob.append("no study of this outcome has a sham control")
     unverified = [r["id"] for r in rows if not r["provenance"]["verified"]]
@@ -91,6 +117,8 @@ def domain_facts(
         inc.append(f"{r['study']}, {r['timepoint']}: {r['outcome']} {r['result']}")
 
     ind = [f"{s.id} population: {s.population or 'not stated'}" for s in studies]
+    for s in studies:
+        ind.extend(curated_facts(kb, s.id, ("medicare_age_share",), unknown=False))
     comparators = sorted({s.comparator or "none stated" for s in studies})
     ind.append("comparators: " + "; ".join(comparators))
     within = [r["id"] for r in rows if not r["between_groups"]]
