@@ -923,7 +923,12 @@ def find_numbers(
                 cues, cued = low_cues, low
             else:
                 cued = masked
-            if not all(c.search(cued) for c in cues):
+            missing = False
+            for c in cues:
+                if c.search(cued) is None:
+                    missing = True
+                    break
+            if missing:
                 continue
         if is_last:
             last = (regex, handler)
