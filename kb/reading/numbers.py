@@ -246,9 +246,10 @@ _PLAN: list[tuple] = []
 _PAREN_PERCENT = r"\(\s*[\d.,]+\s*%"  # "(56.5%)": a _NUM is digits, commas and dots
 # `starts`: where a pattern's matches can start, when not anywhere: places named in _START_AT,
 # joined by " or ": "number" (where `_N` matches), "word" (where a word starts: the pattern
-# begins with `\b` and a word character), or a word or sign every match begins with ("from",
-# "n=", "median", ...). Such a pattern is tried only at those places instead of at every
-# character of the text: the same matches, found far faster.
+# begins with `\b` and a word character), "to" (the numbers before a "to", see _before_to) or
+# a word or sign every match begins with ("from", "n=", "median", ...). Such a pattern is
+# tried only at those places instead of at every character of the text: the same matches,
+# found far faster.
 _NUMBER_START = re.compile(_N)  # no position inside a match can start another (see _N's left)
 _WORD_START = re.compile(r"\b\w")
 _DIGIT = re.compile(r"\d")
@@ -293,7 +294,7 @@ def _pattern(
             elif not any(re.search(r"\\[A-Z]|[A-Z]-", c) for c in cues):
                 low_cues = tuple(re.compile(c.lower()) for c in cues)
         if starts is not None:
-            assert all(w == "number" or w in _START_AT for w in starts.split(" or ")), starts
+            assert all(w in ("number", "to") or w in _START_AT for w in starts.split(" or "))
         _PLAN.append(
             (
                 compiled,
@@ -519,7 +520,7 @@ def _comparison(f: _Finder, m: re.Match) -> None:
     rf"(?:to|–|—|-)\s*(?P<b>{_NUM})(?![\d.,]\d)\s*(?P<ub>%|(?:{_UNIT})(?![\w])|(?:{_POP})\b)?",
     re.IGNORECASE,
     cue=r"(?:to|–|—|-)\s*[\d.]",
-    starts="number or from",
+    starts="to or from",
 )
 def _to(f: _Finder, m: re.Match) -> None:
     """ "from 246 to 3,956 feet" is a change, "from 37 to 102 years" a range: the cue decides."""
@@ -711,7 +712,12 @@ def _percent(f: _Finder, m: re.Match) -> None:
     ])  # fmt: skip
 
 
-@_pattern(rf"(?P<a>{_N})(?:\s*|-)(?P<u>{_TIME})(?![\w])", re.IGNORECASE, starts="number")
+@_pattern(
+    rf"(?P<a>{_N})(?:\s*|-)(?P<u>{_TIME})(?![\w])",
+    re.IGNORECASE,
+    cue=rf"\d(?:\s*|-)(?:{_TIME})(?![\w])",  # a number ends in a digit
+    starts="number",
+)
 def _duration(f: _Finder, m: re.Match) -> None:
     """Durations: "5 years", "24 hours", "6-month", "15-Minute"."""
     unit = _unit(m.group("u"))
@@ -720,7 +726,11 @@ def _duration(f: _Finder, m: re.Match) -> None:
     ])  # fmt: skip
 
 
-@_pattern(rf"(?P<a>{_N})\s*(?P<u>{_MEASURE})(?![\w])", starts="number")
+@_pattern(
+    rf"(?P<a>{_N})\s*(?P<u>{_MEASURE})(?![\w])",
+    cue=rf"\d\s*(?:{_MEASURE})(?![\w])",
+    starts="number",
+)
 def _measurement(f: _Finder, m: re.Match) -> None:
     """Measurements: "5.1mm", "2.5 mm", "22.6 points"; a mean when "mean" comes just before."""
     unit = _unit(m.group("u"))
@@ -890,12 +900,29 @@ def _starts(where: str, text: str, known: dict[str, list[int]]) -> list[int]:
         if name not in known:
             if name == "n=" and "=" not in text:
                 known[name] = []
+            elif name == "to":
+                known[name] = _before_to(text, known["number"])
             else:
                 known[name] = [m.start() for m in _START_AT[name].finditer(text)]
     found = [known[name] for name in names if known[name]]
     if len(found) <= 1:
         return found[0] if found else []
     return sorted(set().union(*found))
+
+
+_TO_SEP = re.compile(r"(?:to|–|—|-)\s*[\d.]", re.IGNORECASE)
+
+
+def _before_to(text: str, numbers: list[int]) -> list[int]:
+    """The numbers a "to" or dash with a number after it follows: where a "12 to 15" reading
+    (_to) can start, other than at "from". Between its first number and its "to" stand only
+    blanks and a unit (no digit), so it starts at the last number before a "to"."""
+    out: list[int] = []
+    for m in _TO_SEP.finditer(text):
+        i = bisect_left(numbers, m.start())
+        if i and (not out or out[-1] != numbers[i - 1]):
+            out.append(numbers[i - 1])
+    return out
 
 
 def find_numbers(
