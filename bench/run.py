@@ -586,7 +586,8 @@ def main() -> int:
     print(markdown(res))
     if res.get("records"):
         print("\nRecords (bench/bench_records.py):\n" + "\n".join(res["records"]["lines"]))
-    print("\nHostile input (bench/bench_hostile.py):\n" + "\n".join(res["hostile"]))
+    if res.get("hostile"):
+        print("\nHostile input (bench/bench_hostile.py):\n" + "\n".join(res["hostile"]))
     print(f"\n{time.perf_counter() - started:.0f} s in all; written to bench/results.json")
     return 0
 
