@@ -2,13 +2,16 @@
 their numbers extracted in <= 10 s, growing linearly; a 30-claim letter checked against 50
 imported records in <= 1 s).
 
-Prints the timings (for the import, the median of RUNS runs with min and max, wall and CPU)
-and ok/missed against each goal; asserts nothing. The records are synthetic: the fictional
-PubMed records of tests/fixtures/records copied with new PMIDs, DOIs and titles.
+Prints the timings (for the import, the median of RUNS runs with min and max, wall and CPU,
+beside a baseline measured in the same run: reading the same PubMed XML into records, without
+numbers or writing) and ok/missed against each goal; asserts nothing. The records are
+synthetic: the fictional PubMed records of tests/fixtures/records copied with new PMIDs, DOIs
+and titles. `bench/run.py` runs `measure()` (results in bench/results.json, "records").
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import statistics
@@ -22,7 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 RECORDS = ROOT / "tests" / "fixtures" / "records"
 IMPORT_GOAL_S, CHECK_GOAL_S = 10.0, 1.0
-RUNS = 3  # each import size is timed this many times; the median is reported
+RUNS = 5  # each import size is timed this many times; the median is reported
+SIZES = (250, 500, 1000)
 
 
 def pubmed_set(n: int, first: int = 0) -> bytes:
@@ -53,7 +57,7 @@ def skeleton(dest: Path) -> Path:
     return dest
 
 
-def _import_once(n: int) -> tuple[float, float, int]:
+def _import_once(n: int, data: bytes) -> tuple[float, float, int]:
     """Import `n` synthetic records into a fresh copy of the fixture data directory (writing
     the record files); returns wall seconds, CPU seconds and the numbers extracted."""
     from kb.importing import import_records
@@ -61,7 +65,6 @@ def _import_once(n: int) -> tuple[float, float, int]:
 
     with tempfile.TemporaryDirectory() as tmp:
         d = skeleton(Path(tmp) / "data")
-        data = pubmed_set(n)
         kb = load_kb(d)
         t0, c0 = time.perf_counter(), time.process_time()
         result = import_records([("synthetic.xml", data)], kb, today="2031-01-01")
@@ -69,29 +72,69 @@ def _import_once(n: int) -> tuple[float, float, int]:
         return dt, cpu, sum(c.numbers for c in result.imported)
 
 
-def bench_import(runs: int = RUNS) -> None:
-    rows = []
-    for n in (250, 500, 1000):
-        walls, cpus, numbers = [], [], 0
+def _parse_once(data: bytes) -> tuple[float, float]:
+    """The baseline: the same PubMed XML read into records (no numbers, nothing written)."""
+    from kb.sources.records import read_records
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    read_records(data, "synthetic.xml")
+    return time.perf_counter() - t0, time.process_time() - c0
+
+
+def _spread(samples: list[float]) -> dict:
+    return {"median": statistics.median(samples), "min": min(samples), "max": max(samples),
+            "runs": len(samples), "samples": samples}  # fmt: skip
+
+
+def measure_import(runs: int = RUNS, sizes: tuple[int, ...] = SIZES) -> dict:
+    """Per size: import and baseline (parse only), wall and CPU seconds, each run after the
+    other so both see the same load; the numbers extracted."""
+    out = {}
+    for n in sizes:
+        data = pubmed_set(n)
+        walls, cpus, pwalls, pcpus, numbers = [], [], [], [], 0
         for _ in range(runs):
-            dt, cpu, numbers = _import_once(n)
+            pw, pc = _parse_once(data)
+            dt, cpu, numbers = _import_once(n, data)
             walls.append(dt)
             cpus.append(cpu)
-        wall, cpu = statistics.median(walls), statistics.median(cpus)
-        rows.append((n, wall, cpu))
+            pwalls.append(pw)
+            pcpus.append(pc)
+        out[f"{n} records"] = {
+            "records": n,
+            "numbers": numbers,
+            "import_wall_s": _spread(walls),
+            "import_cpu_s": _spread(cpus),
+            "parse_wall_s": _spread(pwalls),
+            "parse_cpu_s": _spread(pcpus),
+            "cpu_ratio_to_parse": statistics.median(cpus) / statistics.median(pcpus),
+        }
+    return out
+
+
+def bench_import(runs: int = RUNS) -> dict:
+    rows = measure_import(runs)
+    for r in rows.values():
+        n, w, c, pw, pc = (r["records"], r["import_wall_s"], r["import_cpu_s"],
+                           r["parse_wall_s"], r["parse_cpu_s"])  # fmt: skip
         print(
-            f"import {n:5} PubMed records  {numbers:6} numbers  median of {runs}: "
-            f"{wall:6.2f} s wall (min {min(walls):.2f}, max {max(walls):.2f})  "
-            f"{cpu:6.2f} s CPU (min {min(cpus):.2f}, max {max(cpus):.2f})  "
-            f"{n / wall:5.0f} records/s"
+            f"import {n:5} PubMed records  {r['numbers']:6} numbers  median of {runs}: "
+            f"{w['median']:6.2f} s wall (min {w['min']:.2f}, max {w['max']:.2f})  "
+            f"{c['median']:6.2f} s CPU (min {c['min']:.2f}, max {c['max']:.2f})  "
+            f"{n / w['median']:5.0f} records/s; baseline (parse only) {pw['median']:.2f} s wall, "
+            f"{pc['median']:.2f} s CPU: import {r['cpu_ratio_to_parse']:.1f}x its CPU"
         )
-    (n0, t0, c0), (n1, t1, c1) = rows[0], rows[-1]
+    first, last = list(rows.values())[0], list(rows.values())[-1]
+    t0, t1 = first["import_wall_s"]["median"], last["import_wall_s"]["median"]
+    c0, c1 = first["import_cpu_s"]["median"], last["import_cpu_s"]["median"]
+    n0, n1 = first["records"], last["records"]
     verdict = "ok" if t1 <= IMPORT_GOAL_S else "missed"
     print(
-        f"1,000 records: median {t1:.2f} s wall, {c1:.2f} s CPU (goal <= {IMPORT_GOAL_S:.0f} s: "
+        f"{n1:,} records: median {t1:.2f} s wall, {c1:.2f} s CPU (goal <= {IMPORT_GOAL_S:.0f} s: "
         f"{verdict}); CPU ratio {c1 / c0:.1f}, wall ratio {t1 / t0:.1f} for a record ratio "
         f"{n1 / n0:.1f} (linear: about equal; wall time depends on the machine's load)"
     )
+    return rows
 
 
 def letter_of(claims: int) -> str:
@@ -104,7 +147,7 @@ def letter_of(claims: int) -> str:
     return head + "Randomized evidence\n" + "\n".join([body] * copies) + "\nConclusion\n" + tail
 
 
-def bench_check() -> None:
+def bench_check() -> dict:
     from kb.checks.factcheck import fact_check
     from kb.graph import build_graph
     from kb.importing import import_records
@@ -132,8 +175,17 @@ def bench_check() -> None:
             f"{t1 - t0:.2f} s, fact check {t2 - t1:.2f} s (goal <= {CHECK_GOAL_S:.0f} s: "
             f"{verdict}); {len(fc.findings)} findings"
         )
+        return {"cited_claims": len(cited), "records": n_records, "load_graph_s": t1 - t0,
+                "fact_check_s": t2 - t1, "findings": len(fc.findings)}  # fmt: skip
+
+
+def measure(runs: int = RUNS) -> dict:
+    """Everything bench/run.py keeps: the import per size and the check against records."""
+    return {"import": bench_import(runs), "check": bench_check()}
 
 
 if __name__ == "__main__":
-    bench_import()
-    bench_check()
+    if "--json" in sys.argv:  # bench/run.py: the lines above, then one JSON line
+        print(json.dumps(measure()))
+    else:
+        measure()

@@ -16,11 +16,16 @@ also given as a ratio to a baseline measured in the same run:
 - ingest: a 30-page PDF and a 30-page DOCX against one letter of three pages.
 - app: bench/bench_ui.py in headless chromium against a bare Streamlit page with the same rows.
 - scale: networkx holding 10^4 and 10^5 nodes (time to build, peak RSS), for the README.
+- records: bench/bench_records.py (250, 500 and 1,000 synthetic PubMed records imported with
+  their numbers, wall and CPU, against reading the same XML without numbers or writing; a
+  30-claim letter checked against 50 imported records).
 - hostile input: bench/bench_hostile.py (numbers in one sentence, growing linearly; a 2 MB
   sentence; unpacking bombs), its lines printed and kept as they are.
 
 Results go to bench/results.json (the README's table is made from it) and are printed as
 Markdown tables. BENCH_QUICK=1 measures fewer sizes (1, 10, 30 letters; KB ×10; no 10^5 graph).
+BENCH_ONLY=records (step names, comma-separated) measures those steps only and replaces just
+their part of bench/results.json.
 """
 
 from __future__ import annotations
@@ -324,6 +329,15 @@ def bench_graph() -> dict:
     return out
 
 
+def bench_records() -> dict:
+    """bench/bench_records.py in a fresh process: its results (the JSON line it ends with)."""
+    _w, _rss, out = run_process([PY, str(ROOT / "bench" / "bench_records.py"), "--json"])
+    lines = out.strip().splitlines()
+    got = json.loads(lines[-1])
+    got["lines"] = lines[:-1]
+    return got
+
+
 def bench_hostile() -> list[str]:
     """bench/bench_hostile.py in a fresh process: its lines, as printed."""
     _w, _rss, out = run_process([PY, str(ROOT / "bench" / "bench_hostile.py")])
@@ -400,6 +414,25 @@ def goals(res: dict) -> list[tuple[str, bool, str]]:
                 f"{fig(row['ingest_s'])} s",
             )
         )
+    rec = res.get("records") or {}
+    if rec:
+        r = rec["import"]["1000 records"]
+        g.append(
+            (
+                "1,000 PubMed records imported with their numbers ≤ 10 s",
+                r["import_wall_s"]["median"] <= 10.0,
+                f"{fig(r['import_wall_s'])} s wall, {fig(r['import_cpu_s'])} s CPU "
+                f"({r['cpu_ratio_to_parse']:.1f}× reading the XML alone)",
+            )
+        )
+        c = rec["check"]
+        g.append(
+            (
+                "30-claim letter checked against 50 imported records ≤ 1 s",
+                c["fact_check_s"] <= 1.0,
+                f"{c['fact_check_s']:.3f} s ({c['cited_claims']} cited claims, 1 run)",
+            )
+        )
     ui = res.get("ui") or {}
     if ui.get("ratios"):
         for key, goal in (("first_render_s", 1.3), ("selection_s", 1.5)):
@@ -471,6 +504,7 @@ def markdown(res: dict) -> str:
             f"| {name} | {r['pages'] or '—'} | {r['chars']} | {fig(r['ingest_s'])} | "
             f"{r['ratio_to_one_letter']:.2f} | {r['peak_rss_mib']:.0f} |"
         )
+    lines += records_table(res.get("records"))
     ui = res.get("ui") or {}
     if ui.get("ratios"):
         lines += [
@@ -499,6 +533,26 @@ def markdown(res: dict) -> str:
     return "\n".join(lines)  # fmt: skip
 
 
+def records_table(rec: dict | None) -> list[str]:
+    """The records-import rows of the report (none when the step was not run)."""
+    if not rec:
+        return []
+    lines = [
+        "",
+        (
+            "| import (PubMed XML, numbers extracted, files written) | numbers | wall s | CPU s "
+            "| baseline: reading the XML, CPU s | × baseline (CPU) |"
+        ),
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, r in rec["import"].items():
+        lines.append(
+            f"| {name} | {r['numbers']} | {fig(r['import_wall_s'])} | {fig(r['import_cpu_s'])} "
+            f"| {fig(r['parse_cpu_s'])} | {r['cpu_ratio_to_parse']:.1f} |"
+        )
+    return lines
+
+
 def main() -> int:
     """Run every benchmark, write bench/results.json and print the tables."""
     started = time.perf_counter()
@@ -506,23 +560,35 @@ def main() -> int:
     steps = [("processes", lambda tmp: bench_processes())]
     steps += [("per_document", bench_per_document), ("kb_size", bench_kb_size)]
     steps += [("ingest", bench_ingest), ("graph", lambda tmp: bench_graph())]
+    steps += [("records", lambda tmp: bench_records())]
     steps += [("hostile", lambda tmp: bench_hostile())]
+    only = [n for n in os.environ.get("BENCH_ONLY", "").split(",") if n]
+    if only:  # the other steps (and "machine") keep their last results
+        res = json.loads((ROOT / "bench" / "results.json").read_text())
+        steps = [(name, step) for name, step in steps if name in only]
     with tempfile.TemporaryDirectory() as tmp:
         for name, step in steps:
-            t = time.perf_counter()
+            t, at = time.perf_counter(), machine()
             res[name] = step(Path(tmp))
+            if only and isinstance(res[name], dict):
+                res[name]["machine"] = at  # when, and under what load, this step was measured
             print(f"[bench] {name}: {time.perf_counter() - t:.0f} s", file=sys.stderr, flush=True)
     t = time.perf_counter()
-    from bench_ui import measure_ui
+    if not only or "ui" in only:
+        from bench_ui import measure_ui
 
-    res["ui"] = measure_ui(REPEAT)
-    print(f"[bench] ui: {time.perf_counter() - t:.0f} s", file=sys.stderr, flush=True)
+        res["ui"] = measure_ui(REPEAT)
+        print(f"[bench] ui: {time.perf_counter() - t:.0f} s", file=sys.stderr, flush=True)
     res["goals"] = goals(res)
-    res["machine"]["total_s"] = time.perf_counter() - started
+    if not only:
+        res["machine"]["total_s"] = time.perf_counter() - started
     (ROOT / "bench" / "results.json").write_text(json.dumps(res, indent=2) + "\n")
     print(markdown(res))
-    print("\nHostile input (bench/bench_hostile.py):\n" + "\n".join(res["hostile"]))
-    print(f"\n{res['machine']['total_s']:.0f} s in all; written to bench/results.json")
+    if res.get("records"):
+        print("\nRecords (bench/bench_records.py):\n" + "\n".join(res["records"]["lines"]))
+    if res.get("hostile"):
+        print("\nHostile input (bench/bench_hostile.py):\n" + "\n".join(res["hostile"]))
+    print(f"\n{time.perf_counter() - started:.0f} s in all; written to bench/results.json")
     return 0
 
 

@@ -205,7 +205,7 @@ def import_records(
         # every citekey a new work cannot take: record files, works, and (as they are made)
         # the new works of this import; kept up to date rather than rebuilt for each record
         taken = _catch_up(data_dir, kb, index, seen_texts) | set(index.works)
-        state = (index, curated, payloads, seen_texts, taken)
+        state = (index, curated, payloads, seen_texts, taken, {})
         for parsed in parsed_files:
             for rec in parsed:
                 _import_one(rec, state, result, data_dir, today)
@@ -224,7 +224,7 @@ def _problem(rec: ParsedRecord, message: str, severity: str = "error") -> Proble
 
 
 def _import_one(rec, state, result, data_dir, today) -> None:
-    index, curated, payloads, seen_texts, taken = state
+    index, curated, payloads, seen_texts, taken, tried = state
     if rec.extra.get("failed"):
         result.problems.append(_problem(rec, rec.extra["failed"]))
         result.changes.append(Change("skipped", rec.name, None, rec.extra["failed"]))
@@ -244,7 +244,7 @@ def _import_one(rec, state, result, data_dir, today) -> None:
         return
     hit = index.match(rec.doi, rec.pmid, rec.pmcid)
     if hit is None:
-        key = make_citekey(rec, taken)
+        key = make_citekey(rec, taken, tried)
         taken.add(key)
         payload = {"citekey": key, "work": _work_payload(rec, key), "records": []}
         payload["records"].append(record_payload(rec, key, 1, today))

@@ -4,9 +4,10 @@ Every write into a data directory (the CLI's `kb ingest --save`, the app's Save 
 later record import and review-log export) goes through `transaction`: it takes an exclusive
 `fcntl.flock` lock on `DIR/.kb.lock`, hands out the files' bytes *as they are on disk under
 the lock*, and writes the new bytes with a temporary file + fsync + rename each, undoing the
-ones already written when a later one fails. Two writers therefore never read the same old
-`documents.csv` and both rename over it: the second waits, re-reads, and appends after the
-first.
+ones already written when a later one fails (a transaction of many files, such as a records
+import, flushes all its temporary files before renaming any, then each folder once). Two
+writers therefore never read the same old `documents.csv` and both rename over it: the second
+waits, re-reads, and appends after the first.
 
     with transaction(data_dir) as tx:
         docs = tx.read("documents.csv")
@@ -27,6 +28,7 @@ import re
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,6 +113,17 @@ def lock(data_dir: Path | str, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
 def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, flush it to disk, then rename it over."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temp_beside(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _temp_beside(path: Path, data: bytes) -> str:
+    """A new temporary file beside `path` holding `data`, flushed to disk, with the mode `path`
+    has (0644 for a new file); returns its name. Nothing is left behind when it fails."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -121,10 +134,23 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.chmod(tmp, path.stat().st_mode & 0o777)
         else:
             os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries (the renames into it) to disk."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+BATCH_FILES = 8  # a transaction writing at least this many files writes them as one batch
+BATCH_THREADS = 8  # temporary files written and flushed at once (the disk waits overlap)
 
 
 @dataclass
@@ -134,12 +160,21 @@ class Transaction:
     data_dir: Path
     planned: list[tuple[str, bytes]] = field(default_factory=list)
     _root: Path | None = field(default=None, init=False, repr=False)
+    _folders: dict[str, Path] = field(default_factory=dict, init=False, repr=False)
 
     def path(self, rel: str) -> Path:
         """The absolute path of a data-directory file (refusing one outside it)."""
         if self._root is None:
             self._root = self.data_dir.resolve()  # once: an import plans a file per work
-        path = (self._root / rel).resolve()
+        folder, _, name = rel.rpartition("/")
+        if name in ("", ".", "..") or os.path.islink(self._root / rel):
+            path = (self._root / rel).resolve()
+        else:
+            # what resolve() gives for a name that is not a link: its folder resolved (once
+            # per folder: an import plans a file per work in one folder) and the name
+            if folder not in self._folders:
+                self._folders[folder] = (self._root / folder).resolve()
+            path = self._folders[folder] / name
         if not path.is_relative_to(self._root):
             raise StoreError("outside", f"{rel!r} is outside the data directory")
         return path
@@ -160,6 +195,9 @@ class Transaction:
 
     def commit(self) -> None:
         """Write every planned file; on a failure restore the ones already written."""
+        if len(self.planned) >= BATCH_FILES:
+            self._commit_batch()
+            return
         done: list[tuple[Path, bytes | None]] = []
         try:
             for rel, data in self.planned:
@@ -168,14 +206,58 @@ class Transaction:
                 atomic_write(path, data)
                 done.append((path, old))
         except OSError as exc:
-            for path, old in reversed(done):
-                if old is None:
-                    path.unlink(missing_ok=True)
-                else:
-                    atomic_write(path, old)
-            reason = exc.strerror or str(exc)
-            raise StoreError("write-failed", f"Saving failed and was undone: {reason}") from None
+            _undo(done)
+            raise _failed(exc) from None
         self.planned.clear()
+
+    def _commit_batch(self) -> None:
+        """Many files (a records import): every new text first goes to a temporary file beside
+        its file and is flushed to disk (several at once), then each is renamed over its file
+        and each folder is flushed once. A failure before the renames leaves every file as it
+        was; one during them restores the files already replaced. No temporary file is left."""
+        items = [(self.path(rel), data) for rel, data in self.planned]
+        folders = sorted({path.parent for path, _ in items})
+        temps: list[str | None] = [None] * len(items)
+
+        def write(i: int) -> None:
+            temps[i] = _temp_beside(*items[i])
+
+        done: list[tuple[Path, bytes | None]] = []
+        try:
+            try:
+                for folder in folders:
+                    folder.mkdir(parents=True, exist_ok=True)
+                with ThreadPoolExecutor(min(BATCH_THREADS, len(items))) as pool:
+                    for job in [pool.submit(write, i) for i in range(len(items))]:
+                        job.result()
+                for (path, _), tmp in zip(items, temps, strict=True):
+                    old = path.read_bytes() if path.exists() else None
+                    os.replace(tmp, path)  # type: ignore[arg-type]
+                    done.append((path, old))
+                for folder in folders:
+                    _fsync_dir(folder)
+            except BaseException:
+                for tmp in temps[len(done) :]:
+                    if tmp is not None:
+                        Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            _undo(done)
+            raise _failed(exc) from None
+        self.planned.clear()
+
+
+def _undo(done: list[tuple[Path, bytes | None]]) -> None:
+    """Put back the files a failed commit already replaced (their bytes before it)."""
+    for path, old in reversed(done):
+        if old is None:
+            path.unlink(missing_ok=True)
+        else:
+            atomic_write(path, old)
+
+
+def _failed(exc: OSError) -> StoreError:
+    return StoreError("write-failed", f"Saving failed and was undone: {exc.strerror or str(exc)}")
 
 
 @contextmanager

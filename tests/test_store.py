@@ -49,6 +49,71 @@ def test_a_transaction_refuses_a_path_outside_the_data_directory(tiny):
     assert not (tiny.parent / "escape.txt").exists()
 
 
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def _batch(tiny: Path, n: int = 12) -> None:
+    """One transaction planning `n` record files (a batch) and a change to documents.csv."""
+    with store.transaction(tiny) as tx:
+        for i in range(n):
+            tx.write(f"records/w{i:02}.json", f'{{"i": {i}}}\n'.encode())
+        tx.write("documents.csv", tx.read("documents.csv") + b"x1,,,,,,\n")
+
+
+def test_a_transaction_of_many_files_writes_them_all_as_a_batch(tiny):
+    assert store.BATCH_FILES <= 13
+    before = (tiny / "documents.csv").read_bytes()
+    _batch(tiny)
+    assert (tiny / "documents.csv").read_bytes() == before + b"x1,,,,,,\n"
+    for i in range(12):
+        path = tiny / "records" / f"w{i:02}.json"
+        assert path.read_bytes() == f'{{"i": {i}}}\n'.encode()
+        assert path.stat().st_mode & 0o777 == 0o644
+    assert not list(tiny.rglob("*.tmp")) and not (tiny / store.LOCK_NAME).exists()
+
+
+def test_a_batch_that_fails_before_renaming_changes_nothing(tiny, monkeypatch):
+    before = _files(tiny)
+    real, calls = store._temp_beside, []
+
+    def flaky(path, data):
+        calls.append(path.name)
+        if path.name == "w07.json":
+            raise OSError(28, "No space left on device")
+        return real(path, data)
+
+    monkeypatch.setattr(store, "_temp_beside", flaky)
+    with pytest.raises(store.StoreError) as info:
+        _batch(tiny)
+    assert info.value.code == "write-failed" and "No space left" in info.value.message
+    assert len(calls) == 13  # every file was tried; none was renamed
+    assert _files(tiny) == before
+    assert not list(tiny.rglob("*.tmp"))
+
+
+def test_a_batch_that_fails_while_renaming_is_undone(tiny, monkeypatch):
+    _batch(tiny, 3)  # three record files before (a batch of 4: written the old way)
+    before = _files(tiny)
+    real, calls = store.os.replace, []
+
+    def flaky(src, dst):
+        calls.append(Path(dst).name)
+        if len(calls) == 9:  # after 8 of the 13 renames
+            raise OSError(5, "Input/output error")
+        return real(src, dst)
+
+    monkeypatch.setattr(store.os, "replace", flaky)
+    with pytest.raises(store.StoreError) as info:
+        _batch(tiny)
+    monkeypatch.setattr(store.os, "replace", real)
+    assert info.value.code == "write-failed" and "undone" in info.value.message
+    assert _files(tiny) == before  # the replaced ones restored, the new ones removed
+    assert not list(tiny.rglob("*.tmp"))
+
+
 def test_an_orphaned_letter_file_is_reported_by_validate(tiny, capsys):
     from kb.cli import main
 

@@ -95,15 +95,29 @@ def conflicts(rec, w: Work) -> list[Conflict]:
     return out
 
 
-def make_citekey(rec, taken: set[str]) -> str:
+def make_citekey(rec, taken: set[str], tried: dict[str, int] | None = None) -> str:
     """'halvorsen2027percutaneous': first author's surname, year, first content word of the
-    title; a letter is added when the key is taken."""
+    title; a letter is added when the key is taken.
+
+    `tried` (kept by the caller across calls whose `taken` only grows) remembers, per base
+    key, how many letters were found taken already, so many records with one base key (one
+    trial's papers) cost time in proportion to their number, not its square."""
     author = surname(rec.authors[0]) if rec.authors else None
     author = re.sub(r"[^a-z]", "", (author or "anon").lower()) or "anon"
     words = [w for w in normalise_title(rec.title).split() if w not in _STOP and w.isalpha()]
     base = f"{author}{rec.year or ''}{words[0] if words else 'record'}"
-    key, n = base, 0
+    n = tried.get(base, 0) if tried is not None else 0
+    key = _suffixed(base, n)
     while key in taken:
         n += 1
-        key = base + "abcdefghijklmnopqrstuvwxyz"[(n - 1) % 26] * ((n - 1) // 26 + 1)
+        key = _suffixed(base, n)
+    if tried is not None:
+        tried[base] = n
     return key
+
+
+def _suffixed(base: str, n: int) -> str:
+    """The base key with its n-th letter suffix (none, a..z, aa..zz, ...)."""
+    if n == 0:
+        return base
+    return base + "abcdefghijklmnopqrstuvwxyz"[(n - 1) % 26] * ((n - 1) // 26 + 1)

@@ -7,8 +7,8 @@ priority, and a pattern's priority only means something next to the patterns it 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from kb.model import NumberMention
@@ -151,6 +151,9 @@ class _Finder:
     def __init__(self, text: str) -> None:
         self.text = text
         self.cands: list[_Cand] = []
+        self.kept: list[_Cand] = []
+        self.starts: list[int] = []  # the kept candidates' spans, in text order
+        self.ends: list[int] = []
         self._code_context: bool | None = None
 
     @property
@@ -180,12 +183,12 @@ class _Finder:
             return ()  # "more than" must start a word, not end "furthermore than"
         return (("qualifier", q.lower()),)
 
-    def select(self) -> list[NumberMention]:
-        """Keep non-overlapping candidates, most specific (priority, then length) first."""
+    def keep(self) -> None:
+        """Keep the non-overlapping candidates offered so far, most specific (priority, then
+        length) first, beside those kept before (all of which outrank these)."""
         order = sorted(self.cands, key=lambda c: (c.prio, -(c.end - c.start), c.start))
-        starts: list[int] = []
-        ends: list[int] = []
-        kept: list[_Cand] = []
+        self.cands = []
+        starts, ends = self.starts, self.ends
         for c in order:
             i = bisect_left(starts, c.start)
             if i > 0 and ends[i - 1] > c.start:
@@ -194,9 +197,25 @@ class _Finder:
                 continue
             starts.insert(i, c.start)
             ends.insert(i, c.end)
-            kept.append(c)
+            self.kept.append(c)
+
+    def covered(self, at: int) -> bool:
+        """Does a kept candidate cover position `at`?"""
+        i = bisect_right(self.starts, at)
+        return i > 0 and self.ends[i - 1] > at
+
+    def free(self, start: int, end: int) -> bool:
+        """Is [start, end) clear of every kept candidate?"""
+        i = bisect_left(self.starts, start)
+        if i > 0 and self.ends[i - 1] > start:
+            return False
+        return not (i < len(self.starts) and self.starts[i] < end)
+
+    def select(self) -> list[NumberMention]:
+        """Keep non-overlapping candidates, most specific (priority, then length) first."""
+        self.keep()
         out = []
-        for c in kept:
+        for c in self.kept:
             for s, e, kind, value, unit, extra in c.mentions:
                 out.append((s, e, kind, value, unit, extra))
         out.sort(key=lambda m: (m[0], m[1]))
@@ -217,63 +236,80 @@ def _mask(text: str, offset: int, exclude: Iterable[tuple[int, int]]) -> str:
 
 # --- patterns (priority: lower wins; then the longer match) -------------------------------------
 _Handler = Callable[[_Finder, re.Match], None]
-_PATTERNS: list[tuple[re.Pattern, _Handler]] = []
-
-
-_CUES: dict[int, re.Pattern] = {}
-# A case-blind cue of plain words, looked up as substrings of the lowercased text when the text
-# is ASCII (where that finds exactly what the cue's regex finds, far faster).
-_CUE_WORDS: dict[int, tuple[str, ...]] = {}
-# Where a pattern's matches can start, when not anywhere: "number" (where `_N` matches),
-# "number or from" (there, or at the word "from"), "word" (where a word starts: the pattern
-# begins with `\b` and a word character) or "word or number". Such a pattern is tried only at
-# those places instead of at every character of the text: the same matches, found far faster.
-_STARTS: dict[int, str] = {}
-_NO_DIGIT: set[int] = set()  # patterns that can match a text without a digit (number words)
+# What find_numbers tries, in order of registration: (regex, handler, can match without a
+# digit, cue words, cues, cues for the lowercased text, starts, last); see _pattern.
+_PLAN: list[tuple] = []
+# A cue is a cheap pattern (or several) every match contains: a text without it skips the
+# (slower) full pattern. A case-blind cue is looked up in the lowercased text when the text is
+# ASCII, where that finds exactly what the case-blind cue finds, far faster: as substrings when
+# it is a list of plain words, else as a case-sensitive pattern.
+_PAREN_PERCENT = r"\(\s*[\d.,]+\s*%"  # "(56.5%)": a _NUM is digits, commas and dots
+# `starts`: where a pattern's matches can start, when not anywhere: places named in _START_AT,
+# joined by " or ": "number" (where `_N` matches), "word" (where a word starts: the pattern
+# begins with `\b` and a word character), "to" (the numbers before a "to", see _before_to) or
+# a word or sign every match begins with ("from", "n=", "median", ...). Such a pattern is
+# tried only at those places instead of at every character of the text: the same matches,
+# found far faster.
 _NUMBER_START = re.compile(_N)  # no position inside a match can start another (see _N's left)
-_FROM_START = re.compile(r"\bfrom\s", re.IGNORECASE)
 _WORD_START = re.compile(r"\b\w")
 _DIGIT = re.compile(r"\d")
+# Each finds every place where some pattern can start (a match holds no other such place).
+_START_AT: dict[str, re.Pattern] = {
+    "word": _WORD_START,
+    "from": re.compile(r"\bfrom\s", re.IGNORECASE),
+    "n=": re.compile(r"\b[Nn]\s*="),
+    "age": re.compile(r"\b(?:age|older|younger)", re.IGNORECASE),
+    "median": re.compile(r"\bmedian\b", re.IGNORECASE),
+    "between": re.compile(r"\bbetween\s", re.IGNORECASE),
+    "label": re.compile(
+        r"\b(?:grade|level|phase|stage|type|class|categor|point|step|tier|version|criteri|"
+        r"item|question|model|schedule|fig|table|exhibit|section|chapter|appendi|ref)",
+        re.IGNORECASE,
+    ),
+}
+# The pattern read last (`last`: the plain number, priority 9, below every other) is tried
+# only at numbers no other pattern's kept reading covers: a reading there could never be kept.
 
 
 def _pattern(
     regex: str,
     flags: int = 0,
-    cue: str | None = None,
+    cue: str | tuple[str, ...] | None = None,
     starts: str | None = None,
     digits: bool = True,
+    last: bool = False,
 ) -> Callable[[_Handler], _Handler]:
-    """Register a handler for a regex; `cue` is a cheap pattern any match must contain, so a
-    text without it skips the (slower) full pattern; `starts` says where a match can begin
-    (see _STARTS); `digits` False for a pattern whose matches can hold no digit."""
+    """Register a handler for a regex; `cue` is a cheap pattern (or several) any match must
+    contain, so a text without it skips the (slower) full pattern; `starts` says where a match
+    can begin (see _START_AT); `digits` False for a pattern whose matches can hold no digit;
+    `last` for the lowest-priority pattern (see _START_AT)."""
 
     def deco(fn: _Handler) -> _Handler:
         compiled = re.compile(regex, flags)
-        _PATTERNS.append((compiled, fn))
-        if cue is not None:
-            _CUES[id(compiled)] = re.compile(cue, flags)
-            if flags & re.IGNORECASE and re.fullmatch(r"[A-Za-z]+(?:\|[A-Za-z]+)*", cue):
-                _CUE_WORDS[id(compiled)] = tuple(w.lower() for w in cue.split("|"))
+        cues = (cue,) if isinstance(cue, str) else cue
+        words = low_cues = None
+        if cues and flags & re.IGNORECASE:
+            if len(cues) == 1 and re.fullmatch(r"[A-Za-z]+(?:\|[A-Za-z]+)*", cues[0]):
+                words = tuple(w.lower() for w in cues[0].split("|"))
+            elif not any(re.search(r"\\[A-Z]|[A-Z]-", c) for c in cues):
+                low_cues = tuple(re.compile(c.lower()) for c in cues)
         if starts is not None:
-            _STARTS[id(compiled)] = starts
-        if not digits:
-            _NO_DIGIT.add(id(compiled))
+            assert all(w in ("number", "to") or w in _START_AT for w in starts.split(" or "))
+        _PLAN.append(
+            (
+                compiled,
+                fn,
+                not digits,
+                words,
+                tuple(re.compile(c, flags) for c in cues) if cues else None,
+                low_cues,
+                starts,
+                last,
+            )
+        )
         return fn
 
     return deco
-
-
-def _matches_at(regex: re.Pattern, text: str, starts: list[int]) -> Iterator[re.Match]:
-    """What `regex.finditer(text)` yields, for a regex whose matches begin only at `starts`
-    (sorted): a match tried at each start not inside the previous match."""
-    end = 0
-    for p in starts:
-        if p < end:
-            continue
-        m = regex.match(text, p)
-        if m is not None:
-            yield m
-            end = m.end()
 
 
 def _op_norm(op: str | None) -> str | None:
@@ -290,7 +326,8 @@ def _op_norm(op: str | None) -> str | None:
     rf"(?P<d1>\$\s*)?(?<![A-Za-z])[Pp](?:[\s-]*values?)?(?P<rng>\s+ranging)?\s*(?:from\s*)?"
     rf"(?:(?P<op>{_OP})|(?<=value)\s+(?:of|was|is)\s+|(?<=values)\s+(?:of|were|are)\s+)"
     rf"\s*(?P<a>{_NUM})"
-    rf"(?:\s*(?:to|–|—)\s*(?P<op2>{_OP})?\s*(?P<b>{_NUM}))?(?P<d2>\s*\$)?"
+    rf"(?:\s*(?:to|–|—)\s*(?P<op2>{_OP})?\s*(?P<b>{_NUM}))?(?P<d2>\s*\$)?",
+    cue=r"[<>=≤≥\\]|value",  # an operator (each holds one of these signs) or "value"
 )
 def _p_value(f: _Finder, m: re.Match) -> None:
     """p-values: "p < 0.0001", "$P < 0.001$", "p-values ranging from <0.0001 to 0.0001"."""
@@ -303,6 +340,7 @@ def _p_value(f: _Finder, m: re.Match) -> None:
 
 @_pattern(
     rf"(?P<a>{_N})\s*(?:±|\+/-|\+-)\s*(?P<b>{_NUM})\s*(?P<u>%|(?:{_UNIT})(?![\w]))?",
+    cue=r"±|\+",
     starts="number",
 )
 def _mean_sd(f: _Finder, m: re.Match) -> None:
@@ -421,7 +459,7 @@ def _estimate_ci(f: _Finder, m: re.Match) -> None:
     rf"(?P<hi>{_NUM})\s*\)",
     re.IGNORECASE,
     cue=r"median",
-    starts="word",
+    starts="median",
 )
 def _median_iqr(f: _Finder, m: re.Match) -> None:
     """A median with its interquartile range: "38 minutes (IQR 31-46)"."""
@@ -434,6 +472,7 @@ def _median_iqr(f: _Finder, m: re.Match) -> None:
 @_pattern(
     rf"(?P<a>{_N})\s+of\s+(?P<d>{_NUM})(?:\s+(?:[A-Za-z][\w-]*\s+){{0,2}}?(?P<u>{_POP}))?"
     rf"\s*\(\s*(?P<p>{_NUM})\s*%\s*\)",
+    cue=(r"\sof\s+[\d.]", _PAREN_PERCENT),
     starts="number",
 )
 def _of_percent(f: _Finder, m: re.Match) -> None:
@@ -447,6 +486,7 @@ def _of_percent(f: _Finder, m: re.Match) -> None:
 @_pattern(
     rf"(?P<a>{_N})(?:\s*/\s*(?P<d>{_NUM}))?\s*\(\s*(?P<p>{_NUM})\s*%\s*\)"
     rf"(?:\s+(?:[a-z][\w-]*\s+){{0,2}}?(?P<u>{_POP})\b)?",
+    cue=_PAREN_PERCENT,
     starts="number",
 )
 def _count_percent(f: _Finder, m: re.Match) -> None:
@@ -464,6 +504,7 @@ def _count_percent(f: _Finder, m: re.Match) -> None:
     rf"(?:\s+(?:for|in|with|among)\s+(?:the\s+)?[\w®-]+(?:\s+[\w®-]+)?)?\s*,?\s*"
     rf"(?:vs\.?|versus|compared\s+(?:with|to))\s*(?P<b>{_NUM})\s*(?P<ub>%|(?:{_UNIT})(?![\w]))?",
     re.IGNORECASE,
+    cue=r"vs|versus|compared",
     starts="number",
 )
 def _comparison(f: _Finder, m: re.Match) -> None:
@@ -478,7 +519,8 @@ def _comparison(f: _Finder, m: re.Match) -> None:
     rf"(?P<from>\bfrom\s+)?(?P<a>{_N})\s*(?P<ua>%|(?:{_UNIT})(?![\w]))?\s*"
     rf"(?:to|–|—|-)\s*(?P<b>{_NUM})(?![\d.,]\d)\s*(?P<ub>%|(?:{_UNIT})(?![\w])|(?:{_POP})\b)?",
     re.IGNORECASE,
-    starts="number or from",
+    cue=r"(?:to|–|—|-)\s*[\d.]",
+    starts="to or from",
 )
 def _to(f: _Finder, m: re.Match) -> None:
     """ "from 246 to 3,956 feet" is a change, "from 37 to 102 years" a range: the cue decides."""
@@ -522,7 +564,7 @@ def _span_end(m: re.Match) -> int:
     rf"(?P<ua>%|(?:{_UNIT})(?![\w]))?\s+and\s+(?P<b>{_NUM})\s*(?P<ub>%|(?:{_UNIT})(?![\w]))?",
     re.IGNORECASE,
     cue=r"between",
-    starts="word",
+    starts="between",
 )
 def _between(f: _Finder, m: re.Match) -> None:
     """ "between years 3 and 5", "between 10% and 20%"."""
@@ -544,6 +586,7 @@ def _between(f: _Finder, m: re.Match) -> None:
     rf"(?P<last>{_N})(?P<sep>[-\s]?)"
     rf"(?P<u>{_TIME}|{_MEASURE})(?![\w])",
     re.IGNORECASE,
+    cue=r"\s(?:and|or)\s+[\d.]",
     starts="number",
 )
 def _series(f: _Finder, m: re.Match) -> None:
@@ -561,6 +604,7 @@ def _series(f: _Finder, m: re.Match) -> None:
 @_pattern(
     rf"(?P<a>{_N})\s+(?P<w>[A-Za-z][\w-]*)\s+(?:and|vs\.?|versus)\s+(?P<b>{_N})\s+"
     rf"(?:[A-Za-z][\w-]*\s+){{0,2}}?(?P<u>{_POP})\b",
+    cue=r"\s(?:and|vs\.?|versus)\s+[\d.]",
     starts="number",
 )
 def _paired_sizes(f: _Finder, m: re.Match) -> None:
@@ -578,7 +622,7 @@ def _paired_sizes(f: _Finder, m: re.Match) -> None:
     rf"|\b(?P<cmp>older|younger)\s+than\s+(?P<d>{_NUM})\s*(?:years?|yrs?)\b",
     re.IGNORECASE,
     cue=r"age|old|young",
-    starts="word or number",
+    starts="number or age",
 )
 def _age(f: _Finder, m: re.Match) -> None:
     """Ages: "age<65", "age≥65", "65 years old", "older than 40 years"."""
@@ -600,6 +644,7 @@ def _age(f: _Finder, m: re.Match) -> None:
     rf"\b(?P<m1>{_MONTHS})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d{{2}})\b"
     rf"|\b(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTHS})\.?,?\s+(?P<y2>(?:19|20)\d{{2}})\b"
     rf"|\b(?P<m3>{_MONTHS})\.?,?\s+(?P<y3>(?:19|20)\d{{2}})\b",
+    cue=r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec",  # every month name begins so
     starts="word",
 )
 def _date(f: _Finder, m: re.Match) -> None:
@@ -617,7 +662,7 @@ def _date(f: _Finder, m: re.Match) -> None:
     re.IGNORECASE,
     cue=r"grade|level|phase|stage|type|class|categor|point|step|tier|version|criteri|item|"
     r"question|model|schedule|fig|table|exhibit|section|chapter|appendi|ref",
-    starts="word",
+    starts="label",
 )
 def _label(f: _Finder, m: re.Match) -> None:
     """Labels ("Grade 3", "Level of evidence 1-A") and figure/table numbers (not reported)."""
@@ -638,7 +683,8 @@ def _label(f: _Finder, m: re.Match) -> None:
     r"|(?<![\w.])\d{4}[A-Z](?![\w])"
     r"|\*\*(?P<bold>\d{4,5}[A-Z]?)\*\*"
     r"|\b(?:CPT|HCPCS|ICD(?:-\d+)?(?:-CM)?|NCD|LCD|DRG)(?:®|\[®\])?\s*(?:codes?\s+)?"
-    r"(?P<cue>[A-Z]?\d[\dA-Z]*(?:\.\d+)?)"
+    r"(?P<cue>[A-Z]?\d[\dA-Z]*(?:\.\d+)?)",
+    cue=r"\d{3}|\*\*|CPT|HCPCS|ICD|NCD|LCD|DRG",
 )
 def _code(f: _Finder, m: re.Match) -> None:
     """Codes and phone numbers: "0275T", "**62330**", "NCD 150.13", "(516) 492-3100"."""
@@ -653,7 +699,12 @@ def _code(f: _Finder, m: re.Match) -> None:
     f.add(0, m.start(), m.end(), [(s, e, "code", None, unit, [])])
 
 
-@_pattern(rf"(?P<a>{_N})\s*(?:%|(?:percent|per\s?cent)\b)", re.IGNORECASE, starts="number")
+@_pattern(
+    rf"(?P<a>{_N})\s*(?:%|(?:percent|per\s?cent)\b)",
+    re.IGNORECASE,
+    cue=r"%|per\s?cent",
+    starts="number",
+)
 def _percent(f: _Finder, m: re.Match) -> None:
     """Percentages: "42%", "274 %", "12 percent"."""
     f.add(3, m.start(), m.end(), [
@@ -661,7 +712,12 @@ def _percent(f: _Finder, m: re.Match) -> None:
     ])  # fmt: skip
 
 
-@_pattern(rf"(?P<a>{_N})(?:\s*|-)(?P<u>{_TIME})(?![\w])", re.IGNORECASE, starts="number")
+@_pattern(
+    rf"(?P<a>{_N})(?:\s*|-)(?P<u>{_TIME})(?![\w])",
+    re.IGNORECASE,
+    cue=rf"\d(?:\s*|-)(?:{_TIME})(?![\w])",  # a number ends in a digit
+    starts="number",
+)
 def _duration(f: _Finder, m: re.Match) -> None:
     """Durations: "5 years", "24 hours", "6-month", "15-Minute"."""
     unit = _unit(m.group("u"))
@@ -670,7 +726,11 @@ def _duration(f: _Finder, m: re.Match) -> None:
     ])  # fmt: skip
 
 
-@_pattern(rf"(?P<a>{_N})\s*(?P<u>{_MEASURE})(?![\w])", starts="number")
+@_pattern(
+    rf"(?P<a>{_N})\s*(?P<u>{_MEASURE})(?![\w])",
+    cue=rf"\d\s*(?:{_MEASURE})(?![\w])",
+    starts="number",
+)
 def _measurement(f: _Finder, m: re.Match) -> None:
     """Measurements: "5.1mm", "2.5 mm", "22.6 points"; a mean when "mean" comes just before."""
     unit = _unit(m.group("u"))
@@ -687,7 +747,7 @@ def _measurement(f: _Finder, m: re.Match) -> None:
     rf"|(?P<a>{_N})\s+(?:(?!per\b|each\b)[a-z][\w-]*\s+|[A-Z]{{2,}}\s+){{0,2}}?(?P<u>{_POP})\b"
     rf"|(?P<b>{_N})\s+(?=(?:treated|enrolled|randomi[sz]ed|analy[sz]ed)\b)"
     rf"|(?P<c>{_N})(?=\s+in\s+the\s+[\w-]+(?:\s+[\w-]+)?\s+(?:group|arm|cohort)\b)",
-    starts="word or number",
+    starts="number or n=",
 )
 def _sample_size(f: _Finder, m: re.Match) -> None:
     """Sample sizes: "143 patients", "40 consecutive LSS patients", "N = 34", "131 treated"."""
@@ -715,6 +775,7 @@ def _sample_size(f: _Finder, m: re.Match) -> None:
 @_pattern(
     rf"(?P<a>{_N})\s+of\s+(?P<b>{_NUM})(?![\w.,]\d)(?!\s*%)"
     rf"(?:\s+(?:[a-z][\w-]*\s+|[A-Z]{{2,}}\s+){{0,2}}?(?P<u>{_POP})\b)?",
+    cue=r"\sof\s+[\d.]",
     starts="number",
 )
 def _of(f: _Finder, m: re.Match) -> None:
@@ -773,6 +834,7 @@ def _ratio_words(f: _Finder, m: re.Match) -> None:
     rf"(?P<w>{_WRITTEN})(?:(?P<sep>[-\s])(?P<u>{_TIME})(?![\w])"
     rf"|\s+(?:[a-z][\w-]*\s+|[A-Z]{{2,}}\s+){{0,2}}?(?P<p>{_POP})\b)?",
     re.IGNORECASE,
+    cue=_WORD,
     digits=False,
     starts="word",
 )
@@ -801,7 +863,7 @@ _WORD_AFTER = re.compile(r"\s+[A-Za-z]")
 _COUNTED_AFTER = re.compile(rf"\s+(?:{_COUNTED})\b")
 
 
-@_pattern(rf"(?P<a>{_N})(?![\w])(?!\.\d)", starts="number")
+@_pattern(rf"(?P<a>{_N})(?![\w])(?!\.\d)", starts="number", last=True)
 def _plain(f: _Finder, m: re.Match) -> None:
     """Any other number: a year, a code (by context), a count (before a word) or a number."""
     raw = m.group("a")
@@ -831,15 +893,36 @@ def count_numbers(text: str, start: int = 0, end: int | None = None) -> int:
 
 
 def _starts(where: str, text: str, known: dict[str, list[int]]) -> list[int]:
-    """The sorted places where a pattern anchored `where` (see _STARTS) can match in `text`."""
-    if where == "number or from":
-        words = [m.start() for m in _FROM_START.finditer(text)]
-        return sorted(set(known["number"]) | set(words))
-    if "word" not in known:
-        known["word"] = [m.start() for m in _WORD_START.finditer(text)]
-    if where == "word":
-        return known["word"]
-    return sorted(set(known["number"]) | set(known["word"]))
+    """The sorted places where a pattern anchored `where` (see _STARTS) can match in `text`;
+    `known` holds the places already found in this text, by name."""
+    names = where.split(" or ")
+    for name in names:
+        if name not in known:
+            if name == "n=" and "=" not in text:
+                known[name] = []
+            elif name == "to":
+                known[name] = _before_to(text, known["number"])
+            else:
+                known[name] = [m.start() for m in _START_AT[name].finditer(text)]
+    found = [known[name] for name in names if known[name]]
+    if len(found) <= 1:
+        return found[0] if found else []
+    return sorted(set().union(*found))
+
+
+_TO_SEP = re.compile(r"(?:to|–|—|-)\s*[\d.]", re.IGNORECASE)
+
+
+def _before_to(text: str, numbers: list[int]) -> list[int]:
+    """The numbers a "to" or dash with a number after it follows: where a "12 to 15" reading
+    (_to) can start, other than at "from". Between its first number and its "to" stand only
+    blanks and a unit (no digit), so it starts at the last number before a "to"."""
+    out: list[int] = []
+    for m in _TO_SEP.finditer(text):
+        i = bisect_left(numbers, m.start())
+        if i and (not out or out[-1] != numbers[i - 1]):
+            out.append(numbers[i - 1])
+    return out
 
 
 def find_numbers(
@@ -852,27 +935,57 @@ def find_numbers(
     numbers = [m.start() for m in _NUMBER_START.finditer(masked)] if digits else []
     starts = {"number": numbers}
     low = masked.lower() if masked.isascii() else None
-    for regex, handler in _PATTERNS:
-        key = id(regex)
-        if not digits and key not in _NO_DIGIT:
+    last = None
+    for regex, handler, wordy, words, cues, low_cues, where, is_last in _PLAN:
+        if not digits and not wordy:
             continue
-        words = _CUE_WORDS.get(key) if low is not None else None
-        if words is not None:
-            if not any(w in low for w in words):
+        if words is not None and low is not None:
+            for w in words:
+                if w in low:
+                    break
+            else:
                 continue
-        else:
-            cue = _CUES.get(key)
-            if cue is not None and not cue.search(masked):
+        elif cues is not None:
+            if low is not None and low_cues is not None:
+                cues, cued = low_cues, low
+            else:
+                cued = masked
+            missing = False
+            for c in cues:
+                if c.search(cued) is None:
+                    missing = True
+                    break
+            if missing:
                 continue
-        where = _STARTS.get(key)
+        if is_last:
+            last = (regex, handler)
+            continue
         if where is None:
-            found: Iterable[re.Match] = regex.finditer(masked)
-        else:
-            if where not in starts:
-                starts[where] = _starts(where, masked, starts)
-            found = _matches_at(regex, masked, starts[where])
-        for m in found:
-            handler(finder, m)
+            for m in regex.finditer(masked):
+                handler(finder, m)
+            continue
+        places = starts.get(where)
+        if places is None:
+            places = starts[where] = _starts(where, masked, starts)
+        end = 0  # what regex.finditer(masked) would find: a match at each place not inside
+        for p in places:  # the previous match
+            if p < end:
+                continue
+            m = regex.match(masked, p)
+            if m is not None:
+                handler(finder, m)
+                end = m.end()
+    if last is not None:
+        # the plain number, at each number no kept reading covers (no number starts inside a
+        # plain number, so trying only these finds what trying every number finds)
+        finder.keep()
+        regex, handler = last
+        for p in numbers:
+            if finder.covered(p):
+                continue
+            m = regex.match(masked, p)
+            if m is not None and finder.free(m.start(), m.end()):
+                handler(finder, m)
     mentions = finder.select()
     if not offset:
         return [_retext(n, text) for n in mentions]

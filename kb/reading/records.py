@@ -51,6 +51,10 @@ _OUTCOMES = re.compile(
     r"randomi[sz]ed|screened|enrolled|crossed\s+over|completed)\b",
     re.IGNORECASE,
 )
+# The same two patterns for a lowercased ASCII sentence: written in lowercase, they find there
+# exactly what the case-blind ones find in the sentence (same places), about twice as fast.
+_TIMEPOINT_LOW = re.compile(_TIMEPOINT.pattern)
+_OUTCOMES_LOW = re.compile(_OUTCOMES.pattern.lower())
 _NOT_ARMS = frozenset({"At", "The", "In", "Of", "A", "An", "By", "Mean", "Median", "Table", "NRS"})
 
 
@@ -63,7 +67,8 @@ def _timepoint(sentence: str, rel: int, found: list | None = None) -> str | None
         best = m
     if best is None:
         return None
-    return f"{best.group('n')} {best.group('u').lower()}"
+    # the number as written (the match may come from the lowercased sentence)
+    return f"{sentence[best.start('n') : best.end('n')]} {best.group('u').lower()}"
 
 
 def _arm(sentence: str, rel_end: int, rel_start: int) -> str | None:
@@ -206,8 +211,13 @@ def extract_numbers(
             numbers = [n for n in find_numbers(sentence, offset=s) if n.kind not in SKIP_KINDS]
             if not numbers:
                 continue
-            times = list(_TIMEPOINT.finditer(sentence))
-            outcomes = list(_OUTCOMES.finditer(sentence))
+            if sentence.isascii():
+                low = sentence.lower()
+                times = list(_TIMEPOINT_LOW.finditer(low))
+                outcomes = list(_OUTCOMES_LOW.finditer(low))
+            else:
+                times = list(_TIMEPOINT.finditer(sentence))
+                outcomes = list(_OUTCOMES.finditer(sentence))
             for n in numbers:
                 rel, rel_end = n.start - s, n.end - s
                 out.append(
