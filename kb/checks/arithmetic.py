@@ -177,7 +177,7 @@ def percent_denominator(ctx: CheckContext) -> list[Finding]:
     for c in ctx.claims:
         pairs = percent_pairs(c)
         in_pair = {(p.a.text, p.start) for p in pairs}
-        problems: list[tuple[str, tuple]] = []
+        problems: list[tuple[str, tuple, str]] = []
         for p in pairs:
             ns = _arm_sizes(ctx, c, p.start)
             if len(ns) != 2:

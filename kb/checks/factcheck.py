@@ -345,22 +345,22 @@ def _verdict(ctx: CheckContext, claim: Claim, findings: list[Finding]) -> Verdic
                 f"{keys} is known only from the letter's citation{words}{via}.",
             )
         keys = _join([w.citekey for w in verified])
-        off = [f for f in findings if f.code in DESCRIPTION_CODES and f.claim == claim.id]
-        if off:
+        unborne = [f for f in findings if f.code in DESCRIPTION_CODES and f.claim == claim.id]
+        if unborne:
             label = VerdictLabel.PARTLY_SUPPORTED if agreed else VerdictLabel.NOT_SUPPORTED
             head = f"The study record bears out {agreed}, but" if agreed else "But"
-            return v(label, f"{head} {off[0].code} applies: {off[0].message}")
-        stated = _statement_verdict(ctx, claim, keys, via, codes)
-        if stated.label != VerdictLabel.NEEDS_READING:
+            return v(label, f"{head} {unborne[0].code} applies: {unborne[0].message}")
+        statement = _statement_verdict(ctx, claim, keys, via, codes)
+        if statement.label != VerdictLabel.NEEDS_READING:
             # the asserted finding is decided by the records; a description that matches
             # is said beside it
-            return replace(stated, reason=f"{stated.reason.rstrip('.')}{said_of}.")
+            return replace(statement, reason=f"{statement.reason.rstrip('.')}{said_of}.")
         if agreed and not RESULT_WORDS.search(claim.text):
             return v(
                 VerdictLabel.SUPPORTED,
                 f"The description of the study matches its record: {agreed}{via}.",
             )
-        return replace(stated, reason=f"{stated.reason.rstrip('.')}{said_of}.")
+        return replace(statement, reason=f"{statement.reason.rstrip('.')}{said_of}.")
     matched = [m for m in checkable if m.status == MatchStatus.MATCHED]
     near = [m for m in checkable if m.status == MatchStatus.NEAR_MISS]
     elsewhere = [m for m in checkable if m.status == MatchStatus.ELSEWHERE]
