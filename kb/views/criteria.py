@@ -68,7 +68,8 @@ def _n(s: Study) -> str:
         # the studies.csv cell may already name its set ("enrolled and treated=78")
         if not value:
             return ""
-        return value if value.lower().startswith(word) else f"{word} {value}"
+        own = ("enrolled", "treated", "received", "reviewed", "randomized", "analysed")
+        return value if any(w in value.lower() for w in own) else f"{word} {value}"
 
     parts = [named("enrolled", s.enrolled), named("randomized", s.randomized)]
     parts = [p for p in parts if p]
