@@ -15,6 +15,7 @@ import networkx as nx
 from kb.checks.factcheck import FactCheck
 from kb.export.common import one_line
 from kb.export.tables import _sheet, _stable_zip, esc, page_html, rows_to_html_table
+from kb.export.word import docx_table
 from kb.model import KnowledgeBase
 from kb.views.criteria import CriteriaView, criteria_view
 
@@ -134,16 +135,7 @@ def criteria_html(
 
 
 def _table(doc, headers: tuple[str, ...], rows: list[dict]) -> None:
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = text
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, col in zip(cells, headers, strict=True):
-            cell.text = one_line(str(row.get(col, "")))
+    docx_table(doc, headers, [tuple(one_line(str(r.get(c, ""))) for c in headers) for r in rows])
 
 
 def criteria_docx(

@@ -17,6 +17,7 @@ import networkx as nx
 from kb.checks.factcheck import FactCheck
 from kb.export.common import document_or_raise, json_text, neutralise, xml_safe
 from kb.export.tables import _stable_zip
+from kb.export.word import docx_table
 from kb.model import KnowledgeBase
 from kb.views.sof import certainty_rows, sof_rows, sof_view
 
@@ -178,16 +179,7 @@ def sof_xlsx(
 
 
 def _docx_table(doc: Any, rows: list[dict[str, str]], columns: tuple[str, ...]) -> None:
-    table = doc.add_table(rows=1, cols=len(columns))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, columns, strict=True):
-        cell.text = text
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, col in zip(cells, columns, strict=True):
-            cell.text = xml_safe(str(row.get(col, "")))
+    docx_table(doc, columns, [tuple(xml_safe(str(r.get(c, ""))) for c in columns) for r in rows])
 
 
 def sof_docx(
