@@ -14,10 +14,31 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kb.load import LoadError, load_kb
+from kb.cache import ReadCache
 from kb.model import KnowledgeBase
 from kb.schema import ASSESSMENT_VERDICTS, DEFAULT_DATA_DIR
-from kb.views.records import claim_record, finding_record
+
+# The reading cache main() loaded the KB through: a read-only command asks it for the fact
+# check too (kept on disk with the KB), so a warm `kb check` neither reads nor checks again.
+_READ: ReadCache | None = None
+
+
+def load_kb(data_dir: Path) -> KnowledgeBase:
+    """kb.load.load_kb, imported when a command reads the files (a cache miss) and not before."""
+    from kb.load import load_kb as load
+
+    return load(data_dir)
+
+
+def _fact_check(kb: KnowledgeBase, documents: list[str] | None = None):
+    """`fact_check(kb, build_graph(kb), documents=...)`, through the reading cache when `kb`
+    came from it."""
+    if _READ is not None and _READ.holds(kb):
+        return _READ.fact_check(documents)
+    from kb.checks.factcheck import fact_check
+    from kb.graph import build_graph
+
+    return fact_check(kb, build_graph(kb), documents=documents)
 
 
 class _ExportNames(Sequence[str]):
@@ -82,12 +103,17 @@ def cmd_validate(kb: KnowledgeBase, args: argparse.Namespace) -> int:
 
 def cmd_info(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     """Counts of each kind of record."""
-    from kb.graph import build_graph, counts
 
-    g = build_graph(kb)
-    for kind, n in sorted(counts(g).items()):
+    def tally(kb: KnowledgeBase) -> tuple[dict[str, int], int]:
+        from kb.graph import build_graph, counts
+
+        g = build_graph(kb)
+        return counts(g), g.number_of_edges()
+
+    kinds, edges = _READ.derived("info", tally) if _READ and _READ.holds(kb) else tally(kb)
+    for kind, n in sorted(kinds.items()):
         print(f"{kind:10} {n}")
-    print(f"{'edges':10} {g.number_of_edges()}")
+    print(f"{'edges':10} {edges}")
     print(f"{'problems':10} {len(kb.problems)} ({len(kb.errors)} errors)")
     return 0
 
@@ -147,9 +173,15 @@ def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     from kb.views.cite import format_ama
     from kb.views.evidence import record_sources
 
-    g = build_graph(kb)
-    try:
-        t = trace(g, args.claim)
+    def traced(kb: KnowledgeBase):
+        return trace(build_graph(kb), args.claim)
+
+    try:  # a trace is kept in the reading cache with the KB it was drawn from
+        t = (
+            _READ.derived(f"trace {args.claim}", traced)
+            if _READ and _READ.holds(kb)
+            else traced(kb)
+        )
     except UnknownNodeError as exc:
         print(f"kb: {exc}", file=sys.stderr)
         return 2
@@ -223,10 +255,9 @@ def cmd_claims(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         return 2
     claims = list(kb.claims(args.doc))
     if args.format == "json":
-        from kb.checks.factcheck import fact_check
-        from kb.graph import build_graph
+        from kb.views.records import claim_record
 
-        verdicts = fact_check(kb, build_graph(kb), documents=[args.doc]).verdicts
+        verdicts = _fact_check(kb, [args.doc]).verdicts
         records = []
         for c in claims:
             rec = claim_record(c)
@@ -246,8 +277,6 @@ def cmd_claims(kb: KnowledgeBase, args: argparse.Namespace) -> int:
 
 def cmd_check(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     """Run the checks on one document; exit 1 when any finding is an error."""
-    from kb.checks.factcheck import fact_check
-    from kb.graph import build_graph
     from kb.schema import SEVERITIES
 
     if args.doc not in kb.documents:
@@ -255,10 +284,12 @@ def cmd_check(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         print(f"kb: no document {args.doc!r} (known: {known})", file=sys.stderr)
         return 2
     # the document's findings alone, computed at the cost of that document
-    found = list(fact_check(kb, build_graph(kb), documents=[args.doc]).of_document(args.doc))
+    found = list(_fact_check(kb, [args.doc]).of_document(args.doc))
     floor = SEVERITIES.index(args.min_severity)
     shown = [f for f in found if SEVERITIES.index(f.severity) >= floor]
     if args.format == "json":
+        from kb.views.records import finding_record
+
         claims = {c.id: c for c in kb.claims(args.doc)}
         records = [finding_record(kb, f, claims) for f in shown]
         print(json.dumps(records, indent=2, ensure_ascii=False))
@@ -640,10 +671,16 @@ COMMANDS["review"] = cmd_review
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `kb` command."""
+    global _READ
     args = build_parser().parse_args(argv)
+    _READ = ReadCache(_data_dir(args), loader=lambda d: load_kb(d))
     try:
-        kb = load_kb(_data_dir(args))
-    except LoadError as exc:
+        kb = _READ.knowledge_base()
+    except Exception as exc:
+        from kb.load import LoadError  # only a miss reads the files, and only reading raises it
+
+        if not isinstance(exc, LoadError):
+            raise
         print(f"kb: cannot load: {exc}", file=sys.stderr)
         return 2
     try:

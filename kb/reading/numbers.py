@@ -7,6 +7,7 @@ priority, and a pattern's priority only means something next to the patterns it 
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -217,7 +218,11 @@ def _mask(text: str, offset: int, exclude: Iterable[tuple[int, int]]) -> str:
 
 # --- patterns (priority: lower wins; then the longer match) -------------------------------------
 _Handler = Callable[[_Finder, re.Match], None]
+# Patterns as registered (regex, flags, cue, starts, digits, handler), compiled on the first
+# find: a process that only unpickles readings (kb/cache.py) never pays for compiling them.
+_REGISTERED: list[tuple[str, int, str | None, str | None, bool, _Handler]] = []
 _PATTERNS: list[tuple[re.Pattern, _Handler]] = []
+_COMPILING = threading.Lock()
 
 
 _CUES: dict[int, re.Pattern] = {}
@@ -248,19 +253,29 @@ def _pattern(
     (see _STARTS); `digits` False for a pattern whose matches can hold no digit."""
 
     def deco(fn: _Handler) -> _Handler:
-        compiled = re.compile(regex, flags)
-        _PATTERNS.append((compiled, fn))
-        if cue is not None:
-            _CUES[id(compiled)] = re.compile(cue, flags)
-            if flags & re.IGNORECASE and re.fullmatch(r"[A-Za-z]+(?:\|[A-Za-z]+)*", cue):
-                _CUE_WORDS[id(compiled)] = tuple(w.lower() for w in cue.split("|"))
-        if starts is not None:
-            _STARTS[id(compiled)] = starts
-        if not digits:
-            _NO_DIGIT.add(id(compiled))
+        _REGISTERED.append((regex, flags, cue, starts, digits, fn))
         return fn
 
     return deco
+
+
+def _patterns() -> list[tuple[re.Pattern, _Handler]]:
+    """The registered patterns, compiled (once, under a lock: pages run in threads)."""
+    if len(_PATTERNS) == len(_REGISTERED):
+        return _PATTERNS
+    with _COMPILING:
+        for regex, flags, cue, starts, digits, fn in _REGISTERED[len(_PATTERNS) :]:
+            compiled = re.compile(regex, flags)
+            if cue is not None:
+                _CUES[id(compiled)] = re.compile(cue, flags)
+                if flags & re.IGNORECASE and re.fullmatch(r"[A-Za-z]+(?:\|[A-Za-z]+)*", cue):
+                    _CUE_WORDS[id(compiled)] = tuple(w.lower() for w in cue.split("|"))
+            if starts is not None:
+                _STARTS[id(compiled)] = starts
+            if not digits:
+                _NO_DIGIT.add(id(compiled))
+            _PATTERNS.append((compiled, fn))  # last: a reader sees it with its cues
+    return _PATTERNS
 
 
 def _matches_at(regex: re.Pattern, text: str, starts: list[int]) -> Iterator[re.Match]:
@@ -852,7 +867,7 @@ def find_numbers(
     numbers = [m.start() for m in _NUMBER_START.finditer(masked)] if digits else []
     starts = {"number": numbers}
     low = masked.lower() if masked.isascii() else None
-    for regex, handler in _PATTERNS:
+    for regex, handler in _patterns():
         key = id(regex)
         if not digits and key not in _NO_DIGIT:
             continue
