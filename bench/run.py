@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -590,6 +591,7 @@ def main() -> int:
     print(markdown(res))
     print("\nHostile input (bench/bench_hostile.py):\n" + "\n".join(res["hostile"]))
     print(f"\n{res['machine']['total_s']:.0f} s in all; written to bench/results.json")
+    shutil.rmtree(CACHE_DIR, ignore_errors=True)
     return 0
 
 
