@@ -219,12 +219,40 @@ print(json.dumps({"letters": len(kb.documents), "works": len(kb.works),
 """
 
 
+# every corpus loaded in one process, then the one-document check timed in turns (1, 10, 30,
+# 100, 300 letters, again and again): a busy moment of the machine hits every size alike
+PAIRED_CHECKS = r"""
+import json, sys, time
+from kb.load import load_kb
+from kb.graph import build_graph
+from kb.checks.factcheck import fact_check
+repeat, dirs = int(sys.argv[1]), sys.argv[2:]
+loaded = []
+for d in dirs:
+    kb = load_kb(d)
+    loaded.append((kb, build_graph(kb), sorted(kb.documents)[-1]))
+for kb, g, doc in loaded:
+    fact_check(kb, g, documents=[doc])  # warm
+got = {d: [] for d in dirs}
+for _ in range(repeat):
+    for d, (kb, g, doc) in zip(dirs, loaded):
+        t = time.perf_counter()
+        fact_check(kb, g, documents=[doc])
+        got[d].append(time.perf_counter() - t)
+print(json.dumps(got))
+"""
+
+
 def bench_per_document(tmp: Path) -> dict:
+    """Each corpus loaded and checked in a process of its own (load time, whole-KB check, peak
+    RSS), then the one-document checks of all sizes timed in turns in one process: the ratio
+    to the single letter is read from those paired figures."""
     from tests.synthetic import make_corpus
 
     out = {}
+    dirs = {}
     for n in LETTERS:
-        d = make_corpus(tmp / f"letters-{n}", letters=n, kb_copies=10)
+        d = dirs[n] = make_corpus(tmp / f"letters-{n}", letters=n, kb_copies=10)
         got = json_child(PER_DOC, str(d), str(REPEAT), "1" if n <= 30 else "0")
         row = {
             "letters": got["letters"],
@@ -237,6 +265,10 @@ def bench_per_document(tmp: Path) -> dict:
         if got["whole"]:
             row["whole_kb_check_s"] = spread(got["whole"])
         out[f"{n} letters"] = row
+    paired_runs = json_child(PAIRED_CHECKS, str(REPEAT), *map(str, dirs.values()))
+    for n, d in dirs.items():
+        out[f"{n} letters"]["one_doc_check_s_alone"] = out[f"{n} letters"]["one_doc_check_s"]
+        out[f"{n} letters"]["one_doc_check_s"] = spread(paired_runs[str(d)])
     base = out["1 letters"]["one_doc_check_s"]
     for row in out.values():
         row["one_doc_ratio_to_1_letter"] = ratio(row["one_doc_check_s"], base)
