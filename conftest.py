@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,20 @@ ROOT = Path(__file__).resolve().parent
 
 # Streamlit pages run on import, and `python -m kb` runs the CLI: no doctests there.
 collect_ignore = ["kb/ui", "kb/__main__.py", "app.py", "bench", "build"]
+
+
+def pytest_configure(config):
+    """The reading cache (kb/cache.py) is off in tests, and its directory is one of this run's,
+    removed at the end: tests never read or fill the user's cache (child processes inherit
+    both)."""
+    config._kb_cache_dir = tempfile.mkdtemp(prefix="kb-test-cache-")
+    os.environ["KB_CACHE_DIR"] = config._kb_cache_dir
+    # Tests exercise the engine: it runs every time (tests/test_cache.py turns the cache on).
+    os.environ["KB_CACHE"] = "0"
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(getattr(config, "_kb_cache_dir", ""), ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -14,10 +14,31 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kb.load import LoadError, load_kb
+from kb.cache import ReadCache
 from kb.model import KnowledgeBase
 from kb.schema import ASSESSMENT_VERDICTS, DEFAULT_DATA_DIR, VERDICT_LABELS
-from kb.views.records import claim_record, finding_record
+
+# The reading cache main() loaded the KB through: a read-only command asks it for the fact
+# check too (kept on disk with the KB), so a warm `kb check` neither reads nor checks again.
+_READ: ReadCache | None = None
+
+
+def load_kb(data_dir: Path) -> KnowledgeBase:
+    """kb.load.load_kb, imported when a command reads the files (a cache miss) and not before."""
+    from kb.load import load_kb as load
+
+    return load(data_dir)
+
+
+def _fact_check(kb: KnowledgeBase, documents: list[str] | None = None):
+    """`fact_check(kb, build_graph(kb), documents=...)`, through the reading cache when `kb`
+    came from it."""
+    if _READ is not None and _READ.holds(kb):
+        return _READ.fact_check(documents)
+    from kb.checks.factcheck import fact_check
+    from kb.graph import build_graph
+
+    return fact_check(kb, build_graph(kb), documents=documents)
 
 
 class _ExportNames(Sequence[str]):
@@ -87,12 +108,17 @@ def cmd_validate(kb: KnowledgeBase, args: argparse.Namespace) -> int:
 
 def cmd_info(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     """Counts of each kind of record."""
-    from kb.graph import build_graph, counts
 
-    g = build_graph(kb)
-    for kind, n in sorted(counts(g).items()):
+    def tally(kb: KnowledgeBase) -> tuple[dict[str, int], int]:
+        from kb.graph import build_graph, counts
+
+        g = build_graph(kb)
+        return counts(g), g.number_of_edges()
+
+    kinds, edges = _READ.derived("info", tally) if _READ and _READ.holds(kb) else tally(kb)
+    for kind, n in sorted(kinds.items()):
         print(f"{kind:10} {n}")
-    print(f"{'edges':10} {g.number_of_edges()}")
+    print(f"{'edges':10} {edges}")
     print(f"{'problems':10} {len(kb.problems)} ({len(kb.errors)} errors)")
     return 0
 
@@ -171,15 +197,20 @@ def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     """Print a claim's chain to its sources and their numbers."""
     from dataclasses import replace
 
-    from kb.checks.factcheck import fact_check
     from kb.graph import UnknownNodeError, build_graph, trace
     from kb.views.cite import format_ama, from_letter_words
     from kb.views.evidence import record_sources
     from kb.views.trace import claim_support, number_details, number_lines, support_line
 
-    g = build_graph(kb)
-    try:
-        t = trace(g, args.claim)
+    def traced(kb: KnowledgeBase):
+        return trace(build_graph(kb), args.claim)
+
+    try:  # a trace is kept in the reading cache with the KB it was drawn from
+        t = (
+            _READ.derived(f"trace {args.claim}", traced)
+            if _READ and _READ.holds(kb)
+            else traced(kb)
+        )
     except UnknownNodeError as exc:
         print(f"kb: {exc}", file=sys.stderr)
         return 2
@@ -187,8 +218,15 @@ def cmd_trace(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     # the references the fact check reads the claim with (borrowed ones named in the words of
     # the verdict and `kb check`), its verdict, and what each stated number is matched with:
     # all from the fact check of the claim's document
-    sup = claim_support(kb, g, t.claim.id)
-    checks = fact_check(kb, g, documents=[t.claim.document])
+    claim_id = t.claim.id
+
+    def support(kb: KnowledgeBase):
+        return claim_support(kb, build_graph(kb), claim_id)
+
+    sup = (
+        _READ.derived(f"support {claim_id}", support) if _READ and _READ.holds(kb) else support(kb)
+    )
+    checks = _fact_check(kb, [t.claim.document])
     verdict = checks.verdicts.get(t.claim.id)
     if sup.via == "paragraph":
         t = replace(t, refs=sup.refs)
@@ -287,13 +325,12 @@ def cmd_claims(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     wanted = set(args.verdict or ()) | ({"needs reading"} if args.reading_list else set())
     verdicts = {}
     if args.format == "json" or wanted:
-        from kb.checks.factcheck import fact_check
-        from kb.graph import build_graph
-
-        verdicts = fact_check(kb, build_graph(kb), documents=[args.doc]).verdicts
+        verdicts = _fact_check(kb, [args.doc]).verdicts
     if wanted:
         claims = [c for c in claims if c.id in verdicts and verdicts[c.id].label in wanted]
     if args.format == "json":
+        from kb.views.records import claim_record
+
         records = []
         for c in claims:
             rec = claim_record(c)
@@ -315,8 +352,6 @@ def cmd_claims(kb: KnowledgeBase, args: argparse.Namespace) -> int:
 
 def cmd_check(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     """Run the checks on one document; exit 1 when any finding is an error."""
-    from kb.checks.factcheck import fact_check
-    from kb.graph import build_graph
     from kb.schema import SEVERITIES
 
     if args.doc not in kb.documents:
@@ -324,10 +359,12 @@ def cmd_check(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         print(f"kb: no document {args.doc!r} (known: {known})", file=sys.stderr)
         return 2
     # the document's findings alone, computed at the cost of that document
-    found = list(fact_check(kb, build_graph(kb), documents=[args.doc]).of_document(args.doc))
+    found = list(_fact_check(kb, [args.doc]).of_document(args.doc))
     floor = SEVERITIES.index(args.min_severity)
     shown = [f for f in found if SEVERITIES.index(f.severity) >= floor]
     if args.format == "json":
+        from kb.views.records import finding_record
+
         claims = {c.id: c for c in kb.claims(args.doc)}
         records = [finding_record(kb, f, claims) for f in shown]
         print(json.dumps(records, indent=2, ensure_ascii=False))
@@ -609,7 +646,7 @@ def cmd_criteria(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     from kb import review
     from kb.checks.factcheck import fact_check
     from kb.graph import build_graph
-    from kb.load import read_criteria
+    from kb.load import LoadError, read_criteria
     from kb.views.criteria import criteria_view
 
     if args.doc is not None and args.doc not in kb.documents:
@@ -911,10 +948,16 @@ COMMANDS["criteria"] = cmd_criteria
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `kb` command."""
+    global _READ
     args = build_parser().parse_args(argv)
+    _READ = ReadCache(_data_dir(args), loader=lambda d: load_kb(d))
     try:
-        kb = load_kb(_data_dir(args))
-    except LoadError as exc:
+        kb = _READ.knowledge_base()
+    except Exception as exc:
+        from kb.load import LoadError  # only a miss reads the files, and only reading raises it
+
+        if not isinstance(exc, LoadError):
+            raise
         print(f"kb: cannot load: {exc}", file=sys.stderr)
         return 2
     try:

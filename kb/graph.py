@@ -7,8 +7,10 @@ free functions named for their result; an unknown id raises UnknownNodeError nam
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:  # imported where a graph is built or walked: unpickling a cached KB or
+    import networkx as nx  # fact check (kb/cache.py) must not pay for networkx
 
 from kb.model import Claim, KnowledgeBase, Outcome, ReferenceEntry, Resolution, Study, Work
 from kb.schema import node_id
@@ -49,6 +51,8 @@ def _link(g: nx.MultiDiGraph, u: str, v: str, **attrs: object) -> None:
 
 def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
     """Build the typed graph of a loaded knowledge base."""
+    import networkx as nx
+
     g = nx.MultiDiGraph()
     for w in kb.works.values():
         _add(g, "work", w.citekey, w.citekey, w)
@@ -215,6 +219,8 @@ def claims_resting_on(g: nx.MultiDiGraph, node: str) -> list[Claim]:
     >>> [c.id for c in claims_resting_on(g, "study:motion")][:2]
     ['nysipp-2026:s03.c05', 'nysipp-2026:s04.c07']
     """
+    import networkx as nx
+
     nid = resolve_id(g, node)
     kind = _kind_of(g, nid)
     starts = [p for p in g.predecessors(nid)] if kind == "outcome" else [nid]

@@ -15,8 +15,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 from kb.checks.stats import NUMBER_RE, parse_ps
 from kb.checks.text import Atom, atoms, event_statements, norm_unit, outcome_event_qualifiers

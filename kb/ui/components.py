@@ -171,11 +171,19 @@ def trace_panel(
                 lines.append(f"**3 · Study:** {md(s.study.name)}")
             st.markdown("  \n".join(lines))
             for s in r.studies:
-                with st.expander(f"Study facts: {md(s.study.name)}"):
-                    study_facts_table(s.study)
-                    st.caption(
-                        f"From {md(s.study.source)}; “unknown” where the record does not say."
-                    )
+                # drawn only once opened (the expander reruns the page): a selection draws
+                # no study table
+                facts = st.expander(
+                    f"Study facts: {md(s.study.name)}",
+                    key=f"{key}_facts_{r.number}_{s.study.id}",
+                    on_change="rerun",
+                )
+                if facts.open:
+                    with facts:
+                        study_facts_table(s.study)
+                        st.caption(
+                            f"From {md(s.study.source)}; “unknown” where the record does not say."
+                        )
                 st.page_link(
                     PAGES["evidence"],
                     label=f"Open study {md(s.study.id)}",

@@ -10,9 +10,10 @@ from pathlib import Path
 import networkx as nx
 import streamlit as st
 
+from kb.cache import ReadCache
 from kb.checks.factcheck import FactCheck, analyst_verdicts, fact_check
 from kb.graph import build_graph
-from kb.load import LoadError, load_kb
+from kb.load import LoadError
 from kb.model import Assessment, KnowledgeBase
 from kb.schema import DEFAULT_DATA_DIR
 from kb.views import evidence_graph
@@ -38,11 +39,13 @@ def data_dir() -> Path:
 
 @st.cache_resource(show_spinner="Loading the knowledge base and checking its claims…")
 def load(path: str) -> Loaded:
-    """Load the KB, build its graph and fact-check it once per data directory."""
+    """Load the KB, build its graph and fact-check it once per data directory (the KB and its
+    fact check come from the reading cache, kb/cache.py, when the data files have not changed)."""
     try:
-        kb = load_kb(Path(path))
-        graph = build_graph(kb)
-        return Loaded(kb, graph, fact_check(kb, graph), analyst_verdicts(kb))
+        read = ReadCache(Path(path))
+        kb = read.knowledge_base()
+        checked = read.fact_check(check=fact_check)
+        return Loaded(kb, build_graph(kb), checked, analyst_verdicts(kb))
     except LoadError as exc:
         log.warning("cannot load %s: %s", path, exc)
         return Loaded(None, None, error=str(exc))

@@ -4,8 +4,10 @@ the work it resolves to, the claims citing it and the findings about it."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 from kb.checks.factcheck import FactCheck
 from kb.graph import claims_resting_on

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 from kb.views.common import clip, outcome_value, short_claim, work_ids
 
@@ -17,6 +18,8 @@ def evidence_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     A claim is linked straight to each work its markers resolve to (edge `cites`, with the
     reference number), so two hops from a study reach every claim resting on its works.
     """
+    import networkx as nx
+
     from kb.graph import trace
 
     keep = {"claim", "work", "study", "outcome"}
