@@ -7,6 +7,7 @@ priority, and a pattern's priority only means something next to the patterns it 
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -239,6 +240,8 @@ _Handler = Callable[[_Finder, re.Match], None]
 # What find_numbers tries, in order of registration: (regex, handler, can match without a
 # digit, cue words, cues, cues for the lowercased text, starts, last); see _pattern.
 _PLAN: list[tuple] = []
+_REGISTERED: list[Callable[[], tuple]] = []  # what builds each entry of _PLAN (see _plan)
+_COMPILING = threading.Lock()
 # A cue is a cheap pattern (or several) every match contains: a text without it skips the
 # (slower) full pattern. A case-blind cue is looked up in the lowercased text when the text is
 # ASCII, where that finds exactly what the case-blind cue finds, far faster: as substrings when
@@ -285,31 +288,53 @@ def _pattern(
     `last` for the lowest-priority pattern (see _START_AT)."""
 
     def deco(fn: _Handler) -> _Handler:
-        compiled = re.compile(regex, flags)
-        cues = (cue,) if isinstance(cue, str) else cue
-        words = low_cues = None
-        if cues and flags & re.IGNORECASE:
-            if len(cues) == 1 and re.fullmatch(r"[A-Za-z]+(?:\|[A-Za-z]+)*", cues[0]):
-                words = tuple(w.lower() for w in cues[0].split("|"))
-            elif not any(re.search(r"\\[A-Z]|[A-Z]-", c) for c in cues):
-                low_cues = tuple(re.compile(c.lower()) for c in cues)
-        if starts is not None:
-            assert all(w in ("number", "to") or w in _START_AT for w in starts.split(" or "))
-        _PLAN.append(
-            (
-                compiled,
-                fn,
-                not digits,
-                words,
-                tuple(re.compile(c, flags) for c in cues) if cues else None,
-                low_cues,
-                starts,
-                last,
-            )
-        )
+        _REGISTERED.append(lambda: _compiled(fn, regex, flags, cue, starts, digits, last))
         return fn
 
     return deco
+
+
+def _compiled(
+    fn: _Handler,
+    regex: str,
+    flags: int,
+    cue: str | tuple[str, ...] | None,
+    starts: str | None,
+    digits: bool,
+    last: bool,
+) -> tuple:
+    """One entry of _PLAN: the registered pattern compiled, with its cues and start places."""
+    compiled = re.compile(regex, flags)
+    cues = (cue,) if isinstance(cue, str) else cue
+    words = low_cues = None
+    if cues and flags & re.IGNORECASE:
+        if len(cues) == 1 and re.fullmatch(r"[A-Za-z]+(?:\|[A-Za-z]+)*", cues[0]):
+            words = tuple(w.lower() for w in cues[0].split("|"))
+        elif not any(re.search(r"\\[A-Z]|[A-Z]-", c) for c in cues):
+            low_cues = tuple(re.compile(c.lower()) for c in cues)
+    if starts is not None:
+        assert all(w in ("number", "to") or w in _START_AT for w in starts.split(" or "))
+    return (
+        compiled,
+        fn,
+        not digits,
+        words,
+        tuple(re.compile(c, flags) for c in cues) if cues else None,
+        low_cues,
+        starts,
+        last,
+    )
+
+
+def _plan() -> list[tuple]:
+    """The registered patterns, compiled on the first find (once, under a lock: app pages run
+    in threads), so a process that only unpickles readings (kb/cache.py) never compiles them."""
+    if len(_PLAN) == len(_REGISTERED):
+        return _PLAN
+    with _COMPILING:
+        for build in _REGISTERED[len(_PLAN) :]:
+            _PLAN.append(build())
+    return _PLAN
 
 
 def _op_norm(op: str | None) -> str | None:
@@ -936,7 +961,7 @@ def find_numbers(
     starts = {"number": numbers}
     low = masked.lower() if masked.isascii() else None
     last = None
-    for regex, handler, wordy, words, cues, low_cues, where, is_last in _PLAN:
+    for regex, handler, wordy, words, cues, low_cues, where, is_last in _plan():
         if not digits and not wordy:
             continue
         if words is not None and low is not None:
