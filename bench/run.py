@@ -538,6 +538,11 @@ def goals(res: dict) -> list[tuple[str, bool, str]]:
     return g  # fmt: skip
 
 
+def _rows(step: dict) -> list[tuple[str, dict]]:
+    """A step's rows, without the "machine" a BENCH_ONLY run adds to the step it measured."""
+    return [(name, r) for name, r in step.items() if name != "machine"]
+
+
 def markdown(res: dict) -> str:
     m = res["machine"]
     lines = [
@@ -550,7 +555,7 @@ def markdown(res: dict) -> str:
         "| process | wall s | CPU s | × baseline (wall, CPU) | peak RSS MiB |",
         "| --- | --- | --- | --- | --- |",
     ]
-    for name, r in res["processes"].items():
+    for name, r in _rows(res["processes"]):
         x = (
             f"{r['ratio_to_floor']:.2f}, {r['cpu_ratio_to_floor']:.2f}"
             if "ratio_to_floor" in r
@@ -567,7 +572,7 @@ def markdown(res: dict) -> str:
         ),
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for name, r in res["per_document"].items():
+    for name, r in _rows(res["per_document"]):
         whole = fig(r["whole_kb_check_s"]) if "whole_kb_check_s" in r else "—"
         lines.append(
             f"| {name} | {r['works']} | {r['claims']} | {r['load_graph_s_one_run']:.1f} | "
@@ -582,7 +587,7 @@ def markdown(res: dict) -> str:
         ),
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for name, r in res["kb_size"].items():
+    for name, r in _rows(res["kb_size"]):
         lines.append(
             f"| {name} | {r['nodes']} | {r['edges']} | {fig(r['load_graph_s'])} | "
             f"{r['load_ratio_to_bundled']:.2f} | {fig(r['one_doc_check_s'])} | "
@@ -596,7 +601,7 @@ def markdown(res: dict) -> str:
         ),
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for name, r in res["ingest"].items():
+    for name, r in _rows(res["ingest"]):
         lines.append(
             f"| {name} | {r['pages'] or '—'} | {r['chars']} | {fig(r['ingest_s'])} | "
             f"{fig(r['cpu_s'])} | {r['ratio_to_one_letter']:.2f} | {r['peak_rss_mib']:.0f} |"
@@ -619,7 +624,7 @@ def markdown(res: dict) -> str:
         "| networkx MultiDiGraph | edges | build s | descendants s | peak RSS MiB |",
         "| --- | --- | --- | --- | --- |",
     ]
-    for name, r in res["graph"].items():
+    for name, r in _rows(res["graph"]):
         lines.append(
             f"| {name} | {r['edges']} | {fig(r['build_s'])} | {fig(r['descendants_s'])} | "
             f"{r['peak_rss_mib']:.0f} |"

@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kb.checks import check, emit, stats
-from kb.checks.context import CheckContext
+from kb.checks.context import CheckContext, per_kb
 from kb.checks.text import PERSON_UNITS, atoms, negation_key, norm_unit, show, strip_markers
-from kb.model import Claim, Finding, NumberMention
+from kb.model import Claim, Finding, KnowledgeBase, NumberMention
 from kb.text import fold_lower
 
 TOPICS = {
@@ -176,60 +176,87 @@ def cross_document(ctx: CheckContext) -> list[Finding]:
     >>> cross_document(ctx_fixture)[0].message[:56]
     'bad says "about 200,000 people" (how many people have th'
     """
-    docs = ctx.kb.documents
-    # every document's figures, by topic, in reading order (the index the checked documents
-    # are compared through); each figure numbered by its place in that order
-    everything = [c for cs in ctx.all_doc_claims().values() for c in cs]
+    out: list[Finding] = []
+    for key, by_doc in cross_index(ctx.kb).items():
+        docs = by_doc if ctx.scope is None else [d for d in ctx.scope if d in by_doc]
+        hits = sorted((h for d in docs for h in by_doc[d]), key=lambda h: h.index)
+        for h in hits:
+            q, o = h.figure, h.other
+            more = f" (and {h.others - 1} more)" if h.others > 1 else ""
+            out.append(
+                emit(
+                    "CONS-CROSS-DOCUMENT",
+                    q.claim.document,
+                    q.claim.id,
+                    f'{q.claim.document} says "{q.text.strip()}" ({key}) where '
+                    f'{o.claim.document} said "{o.text.strip()}"{more}: '
+                    f"{_fold_ratio(q.value, o.value)}.",
+                    refs=ctx.support[q.claim.id].numbers,
+                    evidence=(
+                        ("other_claim", o.claim.id),
+                        ("values", (q.value, o.value)),
+                        ("topic", key),
+                    ),
+                )
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class CrossHit:
+    """A figure of a document that differs from figures of earlier documents: the earliest
+    of those (in reading order) and how many there are; index is the figure's place among
+    every document's figures in reading order."""
+
+    index: int
+    figure: Quantity
+    other: Quantity
+    others: int
+
+
+def cross_index(kb: KnowledgeBase) -> dict[str, dict[str, list[CrossHit]]]:
+    """Topic -> document -> the figures of that document that differ from earlier documents'.
+
+    Built once per knowledge base over every document (and again only when its readings or
+    documents change), so checking one document looks up its own figures instead of gathering
+    every document's. Documents are taken in date order; a document is compared with the
+    figures of the documents before it, held as one entry per distinct (interval, value): the
+    first figure (in reading order) and how many share it. The work is figures x distinct
+    figures, not figures x figures.
+    """
+    parts = (kb.readings, kb.readings.values(), kb.documents.values())
+    return per_kb(kb, "cross_index", parts, lambda: _cross_index(kb))
+
+
+def _cross_index(kb: KnowledgeBase) -> dict[str, dict[str, list[CrossHit]]]:
+    docs = kb.documents
+    # every document's figures, by topic, in reading order; each numbered by its place there
+    everything = [c for r in kb.readings.values() for c in sorted(r.claims, key=lambda c: c.start)]
     by_key: dict[str, list[tuple[int, Quantity]]] = defaultdict(list)
     for i, q in enumerate(quantities(everything)):
         by_key[q.key].append((i, q))
-    out: list[Finding] = []
+    index: dict[str, dict[str, list[CrossHit]]] = {}
     for key, qs in by_key.items():
-        # Documents in date order; a document is compared with the figures of the documents
-        # before it, held as one entry per distinct (interval, value): the first figure (in
-        # reading order) and how many share it. The work is figures x distinct figures, not
-        # figures x figures.
         order = sorted({q.claim.document for _, q in qs}, key=lambda d: (docs[d].date, d))
         of_doc: dict[str, list[tuple[int, Quantity]]] = defaultdict(list)
         for iq in qs:
             of_doc[iq[1].claim.document].append(iq)
         earlier: dict[tuple, list] = {}  # (interval, value) -> [first index, first figure, count]
-        found: list[tuple[int, Finding]] = []
+        found: dict[str, list[CrossHit]] = {}
         for d in order:
             mine = of_doc[d]
-            if ctx.scope is None or d in ctx.scope:
-                seen: set[tuple[str, str]] = set()
-                for i, q in mine:
-                    hits = [e for e in earlier.values() if _differ(e[1], q)]
-                    if not hits or (q.claim.id, q.text) in seen:
-                        continue
-                    seen.add((q.claim.id, q.text))
-                    o = min(hits, key=lambda e: e[0])[1]
-                    n_others = sum(e[2] for e in hits)
-                    more = f" (and {n_others - 1} more)" if n_others > 1 else ""
-                    found.append(
-                        (
-                            i,
-                            emit(
-                                "CONS-CROSS-DOCUMENT",
-                                q.claim.document,
-                                q.claim.id,
-                                f'{q.claim.document} says "{q.text.strip()}" ({key}) where '
-                                f'{o.claim.document} said "{o.text.strip()}"{more}: '
-                                f"{_fold_ratio(q.value, o.value)}.",
-                                refs=ctx.support[q.claim.id].numbers,
-                                evidence=(
-                                    ("other_claim", o.claim.id),
-                                    ("values", (q.value, o.value)),
-                                    ("topic", key),
-                                ),
-                            ),
-                        )
-                    )
+            seen: set[tuple[str, str]] = set()
+            for i, q in mine:
+                hits = [e for e in earlier.values() if _differ(e[1], q)]
+                if not hits or (q.claim.id, q.text) in seen:
+                    continue
+                seen.add((q.claim.id, q.text))
+                o = min(hits, key=lambda e: e[0])[1]
+                found.setdefault(d, []).append(CrossHit(i, q, o, sum(e[2] for e in hits)))
             for i, q in mine:
                 entry = earlier.setdefault((q.interval, q.value), [i, q, 0])
                 entry[2] += 1
                 if i < entry[0]:
                     entry[0], entry[1] = i, q
-        out.extend(f for _, f in sorted(found, key=lambda x: x[0]))
-    return out
+        index[key] = found
+    return index

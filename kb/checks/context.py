@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import bisect
 import re
+import weakref
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -339,6 +340,74 @@ def unmarked_words(sup: Support) -> str:
     return "and no later sentence of its paragraph carries a marker"
 
 
+# --- built once per knowledge base ---------------------------------------------------------------
+
+# id(kb) -> name -> (the parts of the KB a value was built from, the value)
+_PER_KB: dict[int, dict[str, tuple[tuple, Any]]] = {}
+
+
+def per_kb(kb: KnowledgeBase, name: str, parts: tuple, build: Callable[[], Any]) -> Any:
+    """`build()`, computed once per knowledge base and kept while `kb` lives.
+
+    `parts` are the collections of the KB the value is read from (e.g. its readings); the value
+    is built again when any of them no longer holds the very same objects (a KB changed in
+    place), so what is kept is never stale. Checks use it for what they read from every
+    document or every work, so that checking one document costs that document alone.
+    """
+    parts = tuple(tuple(p) for p in parts)
+    held = _PER_KB.get(id(kb))
+    if held is None:
+        held = _PER_KB[id(kb)] = {}
+        weakref.finalize(kb, _PER_KB.pop, id(kb), None)
+    got = held.get(name)
+    if got is not None and _same(got[0], parts):
+        return got[1]
+    value = build()
+    held[name] = (parts, value)
+    return value
+
+
+def _same(held: tuple, now: tuple) -> bool:
+    """Each part holds the very same objects, in the same order."""
+    return all(
+        len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+        for a, b in zip(held, now, strict=True)
+    )
+
+
+def recorded_numbers(kb: KnowledgeBase) -> tuple:
+    """Outcomes by work, the typed numbers of every outcome (curated and extracted), the
+    extracted outcomes by work, and every non-p number sorted by value: the whole KB's
+    records, built once per KB (`per_kb`), not once per check."""
+    parts = (kb.outcomes.values(), kb.records, kb.records.values())
+    return per_kb(kb, "recorded_numbers", parts, lambda: _recorded_numbers(kb))
+
+
+def _recorded_numbers(kb: KnowledgeBase) -> tuple:
+    outcomes_by_work: dict[str, list[Outcome]] = defaultdict(list)
+    numbers_of: dict[str, tuple[SourceNumber, ...]] = {}
+    flat: list[SourceNumber] = []
+    for o in kb.outcomes.values():
+        outcomes_by_work[o.work].append(o)
+        numbers_of[o.id] = source_numbers(o)
+        flat.extend(n for n in numbers_of[o.id] if n.cls != "p")
+    extracted: dict[str, list[Outcome]] = defaultdict(list)
+    for key, records in kb.records.items():
+        for rec in records:
+            for n in rec.numbers:
+                o = extracted_outcome(rec, n)
+                extracted[key].append(o)
+                numbers_of[o.id] = extracted_numbers(o, n)
+                flat.extend(x for x in numbers_of[o.id] if x.cls != "p")
+    flat.sort(key=lambda n: n.value)
+    return (
+        MappingProxyType({k: tuple(v) for k, v in outcomes_by_work.items()}),
+        MappingProxyType(numbers_of),
+        MappingProxyType({k: tuple(v) for k, v in extracted.items()}),
+        (tuple(n.value for n in flat), tuple(flat)),
+    )
+
+
 def base_context(
     kb: KnowledgeBase, graph: nx.MultiDiGraph, documents: Iterable[str] | None = None
 ) -> CheckContext:
@@ -372,22 +441,7 @@ def base_context(
             for c in para:
                 paragraph_of[c.id] = (doc_id, i)
                 support[c.id] = _support(c, para, traces)
-    outcomes_by_work: dict[str, list[Outcome]] = defaultdict(list)
-    numbers_of: dict[str, tuple[SourceNumber, ...]] = {}
-    flat: list[SourceNumber] = []
-    for o in kb.outcomes.values():
-        outcomes_by_work[o.work].append(o)
-        numbers_of[o.id] = source_numbers(o)
-        flat.extend(n for n in numbers_of[o.id] if n.cls != "p")
-    extracted: dict[str, list[Outcome]] = defaultdict(list)
-    for key, records in kb.records.items():
-        for rec in records:
-            for n in rec.numbers:
-                o = extracted_outcome(rec, n)
-                extracted[key].append(o)
-                numbers_of[o.id] = extracted_numbers(o, n)
-                flat.extend(x for x in numbers_of[o.id] if x.cls != "p")
-    flat.sort(key=lambda n: n.value)
+    outcomes_by_work, numbers_of, extracted, index = recorded_numbers(kb)
     entries = {d: tuple(r.entries) for d, r in kb.readings.items() if d in doc_claims}
     return CheckContext(
         kb=kb,
@@ -400,10 +454,10 @@ def base_context(
         traces=MappingProxyType(traces),
         support=MappingProxyType(support),
         entries=MappingProxyType(entries),
-        outcomes_by_work=MappingProxyType({k: tuple(v) for k, v in outcomes_by_work.items()}),
-        numbers_of=MappingProxyType(numbers_of),
-        extracted_by_work=MappingProxyType({k: tuple(v) for k, v in extracted.items()}),
-        _index=(tuple(n.value for n in flat), tuple(flat)),
+        outcomes_by_work=outcomes_by_work,
+        numbers_of=numbers_of,
+        extracted_by_work=extracted,
+        _index=index,
         scope=scope,
     )
 
@@ -425,7 +479,9 @@ __all__ = [
     "imported_scope",
     "is_footnote",
     "outcome_event_qualifiers",
+    "per_kb",
     "record_scope",
+    "recorded_numbers",
     "source_numbers",
     "unmarked_words",
     "via_note",
