@@ -607,7 +607,8 @@ def _(tmp: Path) -> None:
     shown = [m.value for m in at.markdown if "kb-doc" not in m.value]
     heading = next(v for v in shown if "section:" in v)
     assert not re.search(r"(?<!\\)<(style|img)", heading) and r"\<style\>" in heading
-    quote = next(v for v in shown if v.startswith("> Harms"))
+    # the claim's words are quoted in the same element as the heading line, on a line of their own
+    quote = next(line for v in shown for line in v.split("\n") if line.startswith("> Harms"))
     assert not re.search(r"(?<!\\)(!\[|\]\(|<img)", quote) and r"\!\[pixel\]" in quote
     assert "http://" not in quote  # a word joiner keeps a bare address from becoming a link
 

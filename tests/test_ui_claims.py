@@ -42,8 +42,17 @@ def test_every_claim_with_verdict_codes_and_refs(tiny_kb, monkeypatch):
     assert "6 of 6 claims shown." in texts(at)
 
 
+def open_filters(at):
+    """Open the filter pickers (drawn only once their expander is opened)."""
+    at.session_state["f_open"] = True
+    at.run()
+    return at
+
+
 def test_filters_and_search(monkeypatch):
     at = run_page(monkeypatch, TINY, PAGE)
+    assert not at.multiselect  # the first render draws no picker
+    open_filters(at)
     assert at.multiselect(key="f_verdict").options == [
         "cites a non-publication",
         "no factual claim",
@@ -52,6 +61,12 @@ def test_filters_and_search(monkeypatch):
     ]
     at.multiselect(key="f_verdict").select("cites a non-publication").run()
     assert list(table(at)["id"]) == ["s02.c04"]
+    # closed again, the choice stays in force and is named above the table
+    at.session_state["f_open"] = False
+    at.run()
+    assert not at.multiselect and list(table(at)["id"]) == ["s02.c04"]
+    assert "Filtered by verdict: cites a non-publication." in texts(at)
+    open_filters(at)
     at.multiselect(key="f_verdict").unselect("cites a non-publication").run()
     at.multiselect(key="f_code").select("CIT-UNVERIFIED").run()
     assert list(table(at)["id"]) == ["s02.c02", "s02.c03"]
@@ -99,7 +114,7 @@ def test_a_claim_whose_numbers_were_not_compared_says_not_checked(monkeypatch):
 
 
 def test_download_button_offers_the_filtered_csv(monkeypatch):
-    at = run_page(monkeypatch, TINY, PAGE)
+    at = open_filters(run_page(monkeypatch, TINY, PAGE))
     at.multiselect(key="f_study").select("alpha").run()
     labels = [b.proto.label for b in at.get("download_button")]
     assert any("Claim-to-source CSV (3 claims, " in lab for lab in labels)

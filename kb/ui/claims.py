@@ -38,6 +38,15 @@ COLUMNS = [
     "section",
 ]
 
+# the pickers' session keys and labels
+FILTER_KEYS = {
+    "f_verdict": "Verdict",
+    "f_severity": "Severity",
+    "f_section": "Section",
+    "f_code": "Finding code",
+    "f_study": "Study",
+}
+
 
 def main() -> None:
     loaded = need_kb()
@@ -67,14 +76,31 @@ def main() -> None:
             vals.update(filter(None, r[col].split(", ")) if split else [r[col]])
         return sorted(vals - {"—"})
 
-    f1, f2, f3, f4, f5 = st.columns(5)
-    verdicts = f1.multiselect("Verdict", options("verdict_label"), key="f_verdict")
-    severities = f2.multiselect("Severity", options("severity"), key="f_severity")
-    sections = f3.multiselect(
-        "Section", list(dict.fromkeys(r["section"] for r in rows)), key="f_section"
+    # the five pickers are drawn only while their expander is open (the expander reruns the
+    # page): the first render and every claim selection skip five select widgets. Their choices
+    # are kept in the session while it is closed, and named under the pickers.
+    ss = st.session_state
+    for k in FILTER_KEYS:  # Streamlit drops a widget's value on a run that does not draw it
+        if k in ss:
+            ss[k] = ss[k]
+    chosen = {k: list(ss.get(k) or []) for k in FILTER_KEYS}
+    box = st.expander(
+        "🔎 Filter by verdict, severity, section, finding code, study",
+        key="f_open",
+        on_change="rerun",
     )
-    codes = f4.multiselect("Finding code", options("codes", True), key="f_code")
-    studies = f5.multiselect("Study", options("studies", True), key="f_study")
+    if box.open:
+        with box:
+            f1, f2, f3, f4, f5 = st.columns(5)
+            f1.multiselect("Verdict", options("verdict_label"), key="f_verdict")
+            f2.multiselect("Severity", options("severity"), key="f_severity")
+            f3.multiselect(
+                "Section", list(dict.fromkeys(r["section"] for r in rows)), key="f_section"
+            )
+            f4.multiselect("Finding code", options("codes", True), key="f_code")
+            f5.multiselect("Study", options("studies", True), key="f_study")
+        chosen = {k: list(ss.get(k) or []) for k in FILTER_KEYS}
+    verdicts, severities, sections, codes, studies = chosen.values()
     query = st.text_input(
         "Search", key="f_query", placeholder="words in the claim, a work, a code…"
     )
@@ -108,7 +134,9 @@ def main() -> None:
     )
     total = len(rows) if every_line else sum(r["factual"] for r in rows)
     hidden = "" if every_line else f" ({len(rows) - total} letterhead or signature lines hidden)"
-    st.caption(f"{len(shown)} of {total} claims shown.{hidden}")
+    said = "; ".join(f"{FILTER_KEYS[k].lower()}: {', '.join(v)}" for k, v in chosen.items() if v)
+    said = f" Filtered by {md(said)}." if said else ""
+    st.caption(f"{len(shown)} of {total} claims shown.{hidden}{said}")
     ids = [r["claim"] for r in shown]
     if not shown:
         st.info("No claim matches these filters.")

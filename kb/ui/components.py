@@ -117,13 +117,16 @@ def trace_panel(
     v = checks.verdict(c.id)
     titles = views.section_titles(kb, c.document)
     st.subheader(f"Claim {views.short_claim(c.id)}")
+    # the chip, the claim's words and where they stand: one element
     st.markdown(
         verdict_chip(v.label, "machine: ")
-        + f" &nbsp; section: *{md(titles.get(c.section, c.section))}*",
+        + f" &nbsp; section: *{md(titles.get(c.section, c.section))}*\n\n"
+        + "> "
+        + md(c.text)
+        + "\n\n"
+        + _grey(f"{code(c.id)} · {md(c.document)}, characters {c.start}–{c.end}"),
         unsafe_allow_html=True,
     )
-    st.markdown("> " + md(c.text))
-    st.caption(f"{code(c.id)} · {md(c.document)}, characters {c.start}–{c.end}")
 
     refs = views.claim_refs(c)
     carrier = checks.carriers.get(c.id)
@@ -235,22 +238,24 @@ def trace_panel(
         if f.evidence:
             ev = "; ".join(f"{k} = {views.evidence_text(val)}" for k, val in f.evidence)
             line += "  \n" + _grey("Evidence: " + md(ev))
-        st.markdown(line)
         decided = finding_decision_caption(state, c.id, f)
-        if decided:
-            st.caption(md(decided))
+        if decided:  # the analyst's decision in the same element, in grey
+            line += "  \n" + _grey(md(decided))
+        st.markdown(line)
 
     st.markdown("**6 · Verdict** (machine and analyst are kept apart)")
     # one above the other: side by side they overlap in a narrow panel (a 1024 px screen)
-    with st.container(border=True):
-        st.markdown(verdict_chip(v.label, "machine: "), unsafe_allow_html=True)
-        st.caption(md(v.reason) if v.reason else "No reason given.")
-        if v.codes:
-            st.caption("Codes: " + ", ".join(v.codes))
-    with st.container(border=True):
-        label, caption = analyst_box(state, c.id, review_error)
-        st.markdown(verdict_chip(label, "analyst: "), unsafe_allow_html=True)
-        st.caption(md(caption))
+    # each box one element: the chip, then its reason (and codes) in grey
+    machine = [md(v.reason) if v.reason else "No reason given."]
+    if v.codes:
+        machine.append("Codes: " + md(", ".join(v.codes)))
+    label, caption = analyst_box(state, c.id, review_error)
+    for chip, grey in (
+        (verdict_chip(v.label, "machine: "), machine),
+        (verdict_chip(label, "analyst: "), [md(caption)]),
+    ):
+        with st.container(border=True):
+            st.markdown(chip + "".join("  \n" + _grey(x) for x in grey), unsafe_allow_html=True)
     review_form(kb, c, findings, key)
 
 

@@ -128,9 +128,28 @@ def analyst_box(state: ReviewState, claim_id: str, error: str | None) -> tuple[s
 def review_form(kb, claim, findings: list, key: str) -> None:
     """Your review of a claim: verdict, note, a decision on each finding, and the history."""
     key = f"{key}_rv_{claim.id}"
-    state, error = current_state(kb)
-    st.markdown("**7 · Your review** (recorded in the review log, kept apart from the machine's)")
     _show_flash(key)
+    # drawn only once opened (the expander reruns the page): a claim selection draws none of
+    # the form's widgets (a select box and a text field per finding) nor the history
+    box = st.expander(
+        "✍️ **7 · Your review**: verdict, note, a decision on each finding, history "
+        "(recorded in the review log, kept apart from the machine's)",
+        key=open_key(key),
+        on_change="rerun",
+    )
+    if not box.open:
+        return
+    with box:
+        _review_form(kb, claim, findings, key)
+
+
+def open_key(key: str) -> str:
+    """The session key of a review form's expander (True: open), from the form's key."""
+    return f"{key}_open"
+
+
+def _review_form(kb, claim, findings: list, key: str) -> None:
+    state, error = current_state(kb)
     if error:
         st.error(f"The review log cannot be read, so nothing can be recorded: {md(error)}")
         return
@@ -193,21 +212,21 @@ def review_form(kb, claim, findings: list, key: str) -> None:
         )
     history = state.history(claim.id)
     if history:
-        with st.expander(f"History of this judgement ({len(history)} change(s))"):
-            for e in reversed(history):
-                cols = st.columns([6, 1], vertical_alignment="center")
-                cols[0].caption(
-                    md(history_line(e) if e.seq else history_line(e) + " (assessments.csv)")
+        st.markdown(f"**History of this judgement** ({len(history)} change(s))")
+        for e in reversed(history):
+            cols = st.columns([6, 1], vertical_alignment="center")
+            cols[0].caption(
+                md(history_line(e) if e.seq else history_line(e) + " (assessments.csv)")
+            )
+            if e.seq and not frozen:
+                cols[1].button(
+                    "Restore",
+                    key=f"{key}_restore_{e.seq}",
+                    on_click=_restore,
+                    args=(kb, claim.id, e.seq, key),
+                    help=f"Bring this claim back to how it stood after event #{e.seq} "
+                    "(recorded as new events; nothing is deleted).",
                 )
-                if e.seq and not frozen:
-                    cols[1].button(
-                        "Restore",
-                        key=f"{key}_restore_{e.seq}",
-                        on_click=_restore,
-                        args=(kb, claim.id, e.seq, key),
-                        help=f"Bring this claim back to how it stood after event #{e.seq} "
-                        "(recorded as new events; nothing is deleted).",
-                    )
 
 
 def finding_decision_caption(state: ReviewState, claim_id: str, f) -> str:
@@ -259,7 +278,16 @@ def signoff_panel(kb, checks, state: ReviewState, document: str, rows: list[dict
                 "; ".join(f"{j.claim or '?'} {j.verdict} “{j.anchor.quote[:60]}”" for j in orphans)
             )
         )
-    with st.expander(f"Disagreements ({len(p.disagreements)}) and sign-off", expanded=False):
+    # drawn only once opened (the expander reruns the page): the page's first render and
+    # every claim selection skip its table and fields
+    box = st.expander(
+        f"Disagreements ({len(p.disagreements)}) and sign-off",
+        key=f"{key}_open",
+        on_change="rerun",
+    )
+    if not box.open:
+        return
+    with box:
         if p.disagreements:
             st.table(
                 [
