@@ -411,7 +411,7 @@ def bench_graph() -> dict:
 
 def bench_records() -> dict:
     """bench/bench_records.py in a fresh process: its results (the JSON line it ends with)."""
-    _w, _rss, out = run_process([PY, str(ROOT / "bench" / "bench_records.py"), "--json"])
+    _w, _rss, out, _c = run_process([PY, str(ROOT / "bench" / "bench_records.py"), "--json"])
     lines = out.strip().splitlines()
     got = json.loads(lines[-1])
     got["lines"] = lines[:-1]
