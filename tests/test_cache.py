@@ -143,19 +143,20 @@ def test_the_cli_says_the_same_warm_and_a_warm_check_reads_nothing(data, tmp_pat
         warm = _kb("--data", str(data), *args, cache=cache)
         assert (warm.returncode, warm.stdout) == (cold.returncode, cold.stdout), args
         assert cold.stdout
-    probe = (
-        "import contextlib, io, sys, kb.cli\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        f"    kb.cli.main(['--data', {str(data)!r}, 'check', {DOC!r}])\n"
-        "heavy = ('bibtexparser', 'networkx', 'rapidfuzz', 'kb.load', 'kb.linking')\n"
-        "print(','.join(m for m in heavy if m in sys.modules))\n"
-    )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "KB_CACHE": "1", "KB_CACHE_DIR": str(cache)}
-    got = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=300
-    )
-    assert got.returncode == 0, got.stderr
-    assert got.stdout.strip() == ""  # nothing parsed, no graph library even imported
+    for command in (["check", DOC], ["trace", "nysipp-2026:s08.c09"]):
+        probe = (
+            "import contextlib, io, sys, kb.cli\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    kb.cli.main(['--data', {str(data)!r}, *{command!r}])\n"
+            "heavy = ('bibtexparser', 'networkx', 'rapidfuzz', 'kb.load', 'kb.linking')\n"
+            "print(','.join(m for m in heavy if m in sys.modules))\n"
+        )
+        got = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=300
+        )
+        assert got.returncode == 0, got.stderr
+        assert got.stdout.strip() == "", command  # nothing parsed, no graph library imported
 
 
 def test_an_unknown_claim_is_not_cached_as_a_trace(tmp_path):

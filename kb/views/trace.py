@@ -5,7 +5,7 @@ where it comes from (work, PMID/DOI, locator, curated or machine-extracted, veri
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from kb.checks.context import Support, base_context, borrowed_words, unmarked_words
 from kb.checks.factcheck import FactCheck
@@ -20,6 +20,9 @@ from kb.views.common import (
     provenance,
     source_says,
 )
+
+if TYPE_CHECKING:  # networkx is imported only where a graph is built (a warm `kb trace`)
+    import networkx as nx
 
 NOT_COMPARED = "the fact check does not compare the numbers of this kind of line"
 
