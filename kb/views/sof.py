@@ -15,6 +15,7 @@ whether a reported change in the same unit exceeds one.
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -106,12 +107,22 @@ _CHANGE = re.compile(r"improv|change|reduc|increas|decreas", re.I)
 
 
 def read_mcid(data_dir: Path | str) -> list[dict[str, str]]:
-    """The sourced MCID table of a data directory ([] when it has none)."""
+    """The sourced MCID table of a data directory ([] when it has none); read once per version
+    of the file, not on every page rerun."""
     path = Path(data_dir) / MCID_FILE
-    if not path.exists():
+    try:
+        st = path.stat()
+    except FileNotFoundError:
         return []
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [{c: (row.get(c) or "").strip() for c in MCID_COLUMNS} for row in csv.DictReader(fh)]
+    return [dict(row) for row in _read_mcid(str(path), st.st_mtime_ns, st.st_size)]
+
+
+@functools.lru_cache(maxsize=8)
+def _read_mcid(path: str, _mtime_ns: int, _size: int) -> tuple[dict[str, str], ...]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return tuple(
+            {c: (row.get(c) or "").strip() for c in MCID_COLUMNS} for row in csv.DictReader(fh)
+        )
 
 
 def groups_of(o: Outcome) -> list[OutcomeGroup]:
