@@ -435,3 +435,20 @@ def test_full_chain_keeps_the_works_studies_and_numbers_of_the_evidence_view():
     # each added marker and entry lies on a path from a claim of the view to a work of it
     for n in set(chain) - set(sub):
         assert g.nodes[n]["kind"] in ("citation", "entry")
+
+
+def test_every_verdict_has_a_streamlit_badge_colour():
+    from kb.views.common import (
+        BADGE_COLOURS,
+        VERDICT_BADGE_COLOURS,
+        VERDICT_STYLES,
+        verdict_badge_colour,
+    )
+
+    assert set(VERDICT_BADGE_COLOURS) == set(VERDICT_STYLES)
+    assert set(VERDICT_BADGE_COLOURS.values()) <= BADGE_COLOURS
+    # the two undecided verdicts and the decided ones read apart by colour as well as symbol
+    assert verdict_badge_colour("source not available") != verdict_badge_colour("needs reading")
+    assert verdict_badge_colour("Supported") == "green"  # labels are matched without case
+    assert verdict_badge_colour("an analyst's own word") == "gray"
+    assert verdict_badge_colour(None) == "gray"

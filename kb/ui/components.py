@@ -32,6 +32,11 @@ def verdict_chip(label: str | None, prefix: str = "", suffix: str = "") -> str:
     )
 
 
+def verdict_badge(label: str | None, prefix: str = "") -> str:
+    """A verdict as Streamlit's own Markdown badge: symbol, label and colour, no raw HTML."""
+    return f":{views.verdict_badge_colour(label)}-badge[{md(prefix + views.verdict_badge(label))}]"
+
+
 def table(rows: list[dict], empty: str, static: bool = False, **kwargs) -> None:
     """A dataframe of rows (or a static, wrapping table), or the empty state said in words."""
     if not rows:
@@ -119,13 +124,12 @@ def trace_panel(
     st.subheader(f"Claim {views.short_claim(c.id)}")
     # the chip, the claim's words and where they stand: one element
     st.markdown(
-        verdict_chip(v.label, "machine: ")
+        verdict_badge(v.label, "machine: ")
         + f" &nbsp; section: *{md(titles.get(c.section, c.section))}*\n\n"
         + "> "
         + md(c.text)
         + "\n\n"
-        + _grey(f"{code(c.id)} · {md(c.document)}, characters {c.start}–{c.end}"),
-        unsafe_allow_html=True,
+        + _grey(f"{code(c.id)} · {md(c.document)}, characters {c.start}–{c.end}")
     )
 
     refs = views.claim_refs(c)
@@ -251,11 +255,11 @@ def trace_panel(
         machine.append("Codes: " + md(", ".join(v.codes)))
     label, caption = analyst_box(state, c.id, review_error)
     for chip, grey in (
-        (verdict_chip(v.label, "machine: "), machine),
-        (verdict_chip(label, "analyst: "), [md(caption)]),
+        (verdict_badge(v.label, "machine: "), machine),
+        (verdict_badge(label, "analyst: "), [md(caption)]),
     ):
         with st.container(border=True):
-            st.markdown(chip + "".join("  \n" + _grey(x) for x in grey), unsafe_allow_html=True)
+            st.markdown(chip + "".join("  \n" + _grey(x) for x in grey))
     review_form(kb, c, findings, key)
 
 

@@ -39,6 +39,7 @@ from kb.views.common import (
     short_claim,
     source_says,
     verdict_badge,
+    verdict_badge_colour,
     verdict_style,
     work_ids,
 )
@@ -123,6 +124,7 @@ __all__ = [
     "study_facts",
     "study_rows",
     "verdict_badge",
+    "verdict_badge_colour",
     "verdict_style",
     "work_ids",
     "work_links",

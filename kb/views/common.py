@@ -36,6 +36,27 @@ VERDICT_STYLES: dict[str, tuple[str, str, str]] = {
 OTHER_STYLE = ("#f0f0f0", "#555555", "•")
 
 
+# The same verdicts as Streamlit's own Markdown badges (`:green-badge[…]`): a trace panel draws
+# them without raw HTML, so the browser loads no HTML parser and renders them in the first pass.
+# The palette has seven colours; the symbol keeps each label distinct without colour.
+BADGE_COLOURS = frozenset({"red", "orange", "yellow", "blue", "green", "violet", "gray"})
+VERDICT_BADGE_COLOURS: dict[str, str] = {
+    "supported": "green",
+    "partly supported": "orange",
+    "not supported by the cited source": "red",
+    "not supported": "red",
+    "contradicted": "red",
+    "uncited": "gray",
+    "cites a non-publication": "violet",
+    "non-publication": "violet",
+    "source not available": "blue",
+    "needs reading": "yellow",
+    "cannot verify": "blue",
+    "no factual claim": "gray",
+    NOT_CHECKED: "gray",
+}
+
+
 QUIET_LABELS = frozenset({"no factual claim"})
 
 
@@ -77,6 +98,11 @@ NODE_KIND_LABELS = {
 def verdict_style(label: str | None) -> tuple[str, str, str]:
     """Background, foreground and symbol for a verdict label (grey for unknown labels)."""
     return VERDICT_STYLES.get((label or NOT_CHECKED).lower(), OTHER_STYLE)
+
+
+def verdict_badge_colour(label: str | None) -> str:
+    """The Streamlit badge colour of a verdict label (grey for unknown labels)."""
+    return VERDICT_BADGE_COLOURS.get((label or NOT_CHECKED).lower(), "gray")
 
 
 def verdict_badge(label: str | None) -> str:
