@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kb.ui.common import PAGES, document_picker, guarded
-from kb.ui.review import name_sidebar
+from kb.ui.review import name_sidebar, review_changed
 
 st.set_page_config(page_title="evidence-kb", page_icon="📑", layout="wide")
 
@@ -30,6 +30,7 @@ if page.url_path == pages["overview"].url_path:
     if params.get("study") or params.get("work") or params.get("entry"):
         st.switch_page(pages["evidence"], query_params=params)
 
+review_changed()  # a whole-page run shows the review as the log holds it: nothing to redo
 guarded("sidebar", document_picker)
 guarded("analyst", name_sidebar)
 page.run()

@@ -67,7 +67,7 @@ def test_a_failing_fact_check_is_a_message_on_every_page(monkeypatch, caplog, pa
     "page, module, name",
     [
         ("kb/ui/reader.py", "kb.views", "reader_html"),
-        ("kb/ui/claims.py", "kb.views", "claim_rows"),
+        ("kb/ui/claims.py", "kb.views", "filter_claims"),
         ("kb/ui/evidence.py", "kb.views", "study_rows"),
         ("kb/ui/network.py", "kb.views", "graph_elements"),
         ("kb/ui/findings.py", "kb.views", "finding_rows"),

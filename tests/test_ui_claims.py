@@ -101,6 +101,23 @@ def test_selecting_a_row_opens_its_trace_and_sets_the_url(monkeypatch):
     assert len(lines) == 2 and all("✓ matched" in line for line in lines)
     assert lines[0].startswith("Letter: **3.0 points with the device versus 1.0 point**")
     assert lines[1].startswith("Letter: **p \\< 0.001**")  # document text is escaped
+    # the verdicts are Streamlit's own badges: the panel draws no raw HTML (no HTML parser to
+    # load in the browser on a selection)
+    assert not any(m.proto.allow_html for m in at.markdown)
+    assert any(m.value.startswith(":green-badge[machine: ✓ supported]") for m in at.markdown)
+
+
+def test_a_review_written_in_the_fragment_reruns_the_whole_page(monkeypatch):
+    # the table and trace are a fragment; a saved judgement sets a flag that makes the
+    # fragment rerun the page (so the table's analyst column and the sign-off counts follow)
+    from kb.ui import review
+
+    at = run_page(monkeypatch, TINY, PAGE)
+    at.session_state[review.REVIEW_CHANGED] = True
+    at.run()
+    no_traceback(at)
+    assert review.REVIEW_CHANGED not in at.session_state
+    assert list(table(at)["id"])  # the page was drawn whole after the rerun
 
 
 def test_a_claim_whose_numbers_were_not_compared_says_not_checked(monkeypatch):
@@ -116,6 +133,11 @@ def test_a_claim_whose_numbers_were_not_compared_says_not_checked(monkeypatch):
 def test_download_button_offers_the_filtered_csv(monkeypatch):
     at = open_filters(run_page(monkeypatch, TINY, PAGE))
     at.multiselect(key="f_study").select("alpha").run()
+    # drawn only once the popover is opened (it names the claims it holds)
+    assert not at.get("download_button")
+    assert any("Download these 3 claims" in p.proto.popover.label for p in at.get("popover"))
+    at.session_state["claims_downloads_open"] = True
+    at.run()
     labels = [b.proto.label for b in at.get("download_button")]
     assert any("Claim-to-source CSV (3 claims, " in lab for lab in labels)
 

@@ -116,13 +116,14 @@ def document_picker() -> None:
         help="The letter or statement the reader, claims, findings and graph pages show.",
     )
     d = kb.documents[doc]
-    st.sidebar.caption(f"{md(d.title)} — {md(d.organisation or 'organisation unknown')}")
+    lines = [f"{md(d.title)} — {md(d.organisation or 'organisation unknown')}"]
     if kb.problems:
         errors = len(kb.errors)
-        st.sidebar.caption(
+        lines.append(
             f"⚠️ {errors} error(s) and {len(kb.problems) - errors} warning(s) "
             "while loading: see the Overview page."
         )
+    st.sidebar.caption("\n\n".join(lines))  # one element
 
 
 def open_claim(claim_id: str) -> None:

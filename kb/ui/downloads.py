@@ -72,12 +72,26 @@ def download_buttons(
     claim_ids: list[str],
     key: str,
 ) -> None:
-    """The CSV of the claims listed (current document and filter), plus other formats.
+    """The CSV of the claims listed (current document and filter), plus other formats, in a
+    popover drawn only while it is open.
 
-    The bytes are made when the button is clicked (a deferred callable), so a rerun that only
-    selects a claim does not pay for them.
+    Opening it reruns the page (the popover tracks its state), so the page's first render and
+    every rerun that leaves it closed draw no download widget. The bytes are made when a button
+    is clicked (a deferred callable), so opening it does not pay for them either.
     """
     ids = list(claim_ids)
+    format_key = f"{key}_format"
+    if format_key in st.session_state:  # the format picked is kept while the popover is shut
+        st.session_state[format_key] = st.session_state[format_key]
+    box = st.popover(
+        f"⬇️ Download these {len(ids)} claims, or the whole document",
+        key=open_key(key),
+        on_change="rerun",
+        help="The claim-to-source table of the claims listed (this document, these filters) "
+        "as CSV, or any other export format.",
+    )
+    if not box.open:
+        return
     rows = row_count(kb, g, fc, doc_id, ids) if ids else 0
     held = f"{len(ids)} claims" + ("" if rows is None else f", {rows} rows")
 
@@ -88,19 +102,24 @@ def download_buttons(
             log.exception("claim-to-source rows failed")
             raise
 
-    cols = st.columns([2, 3, 2], vertical_alignment="bottom")
-    cols[0].download_button(
-        f"⬇️ Claim-to-source CSV ({held})",
-        csv_bytes,
-        file_name=f"{doc_id}-claims-sources.csv",
-        mime="text/csv",
-        key=f"{key}_csv",
-        on_click="ignore",
-        disabled=not ids,
-        help="One row per claim, cited reference and matched source number, for the claims "
-        "listed above (this document, these filters), with the analyst's review.",
-    )
-    other_formats(kb, g, fc, doc_id, key, cols[1], cols[2], ids, held)
+    with box:
+        st.download_button(
+            f"⬇️ Claim-to-source CSV ({held})",
+            csv_bytes,
+            file_name=f"{doc_id}-claims-sources.csv",
+            mime="text/csv",
+            key=f"{key}_csv",
+            on_click="ignore",
+            disabled=not ids,
+            help="One row per claim, cited reference and matched source number, for the "
+            "claims listed (this document, these filters), with the analyst's review.",
+        )
+        other_formats(kb, g, fc, doc_id, key, st, st, ids, held)
+
+
+def open_key(key: str) -> str:
+    """The session key of a download popover (True: open), from its key."""
+    return f"{key}_downloads_open"
 
 
 def other_formats(

@@ -57,6 +57,19 @@ def current_state(kb) -> tuple[ReviewState, str | None]:
         return review.review_state(kb, []), str(exc)
 
 
+# set when a judgement, decision or restore is written: a page part that reran alone (a
+# fragment) then reruns the whole page, whose tables and counts show the review
+REVIEW_CHANGED = "_review_changed"
+
+
+def review_changed() -> bool:
+    """Whether the review log was written since the page was last drawn whole (and forget it).
+
+    app.py forgets it on every whole-page run; a fragment that finds it set reruns the page.
+    """
+    return bool(st.session_state.pop(REVIEW_CHANGED, False))
+
+
 def _flash(key: str, message: str, kind: str = "success") -> None:
     """Keep a message for the next run; its document and analyst text is already md()."""
     st.session_state[f"_flash_{key}"] = (kind, message)
@@ -93,6 +106,7 @@ def _save(kb, claim_id: str, findings: list, key: str) -> None:
     except (ReviewError, ReviewLogError) as exc:
         _flash(key, f"Not saved: {md(exc)}", "error")
         return
+    st.session_state[REVIEW_CHANGED] = bool(written)
     _flash(
         key,
         f"Saved ({len(written)} change(s) recorded as {md(name)})."
@@ -108,6 +122,7 @@ def _restore(kb, claim_id: str, seq: int, key: str) -> None:
     except (ReviewError, ReviewLogError) as exc:
         _flash(key, f"Not restored: {md(exc)}", "error")
         return
+    st.session_state[REVIEW_CHANGED] = True
     _flash(key, f"Restored to the state after event #{seq} ({len(written)} change(s)).")
 
 

@@ -188,6 +188,14 @@ def test_download_csv_of_the_filtered_claims(server, page, tmp_path):
     settle(page)
     shown = re.search(r"(\d+) of (\d+) claims shown", main_text(page))
     assert shown and 0 < int(shown.group(1)) < int(shown.group(2))
+    # the downloads open from a popover that names the claims it holds (a hidden copy of its
+    # button is kept by Streamlit to measure it: the visible one)
+    opener = page.locator('[data-testid="stPopoverButton"]:visible').filter(
+        has_text="Download these"
+    )
+    assert f"Download these {shown.group(1)} claims" in opener.inner_text()
+    opener.click()
+    settle(page)
     with page.expect_download() as d:
         page.locator('[data-testid="stDownloadButton"] button').first.click()
     path = tmp_path / "claims.csv"

@@ -205,6 +205,14 @@ def test_the_xlsx_holds_the_filtered_claims(app, page, tmp_path):
     search.press("Enter")
     settle(page)
     shown = int(re.search(r"(\d+) of \d+ claims shown", main_text(page)).group(1))
+    # the downloads are drawn once their popover is opened; it names the claims it holds
+    # (Streamlit keeps a hidden copy of a popover's button to measure it: the visible one)
+    opener = page.locator('[data-testid="stPopoverButton"]:visible').filter(
+        has_text="Download these"
+    )
+    assert f"Download these {shown} claims" in opener.inner_text()
+    opener.click()
+    settle(page)
     choose(
         page,
         "Download format",
