@@ -29,7 +29,7 @@ from kb.sources.common import (
 )
 
 
-@dataclass
+@dataclass(slots=True)  # tens of thousands a document: slots make them cheaper to make and read
 class _Glyph:
     text: str
     x0: float
@@ -57,8 +57,12 @@ class _Line:
 def _raw_lines(glyphs: list[_Glyph]) -> list[_Line]:
     """Group glyphs of one size class whose bottoms agree into raw lines."""
     classes: dict[float, list[_Glyph]] = {}
+    size_class: dict[float, float] = {}  # a page has a handful of sizes
     for g in glyphs:
-        classes.setdefault(round(g.size * 2) / 2, []).append(g)
+        c = size_class.get(g.size)
+        if c is None:
+            c = size_class[g.size] = round(g.size * 2) / 2
+        classes.setdefault(c, []).append(g)
     lines: list[_Line] = []
     for size, group in classes.items():
         group.sort(key=lambda g: g.bottom)
@@ -78,7 +82,8 @@ def _make_line(glyphs: list[_Glyph]) -> _Line:
     sizes: dict[float, int] = {}
     for g in glyphs:
         if g.text.strip():
-            sizes[round(g.size, 1)] = sizes.get(round(g.size, 1), 0) + 1
+            s = round(g.size, 1)
+            sizes[s] = sizes.get(s, 0) + 1
     size = max(sizes, key=sizes.get) if sizes else glyphs[0].size
     bottoms = sorted(g.bottom for g in glyphs)
     return _Line(
@@ -342,7 +347,7 @@ def _pdfium_pages(data: bytes, name: str) -> list[tuple[list[_Line], int, float]
     box_ref = ctypes.byref(box)
     matrix = raw.FS_MATRIX()
     font = ctypes.create_string_buffer(256)
-    objects: dict[int, tuple[bool, bool]] = {}  # text object -> (bold, upright), per page
+    objects: dict[int, tuple[bool, bool, float]] = {}  # text object -> (bold, upright, size)
     # bound once: these run once or twice per character
     text_object, font_size = raw.FPDFText_GetTextObject, raw.FPDFText_GetFontSize
     loose_box, map_error = raw.FPDFText_GetLooseCharBox, raw.FPDFText_HasUnicodeMapError
@@ -387,17 +392,18 @@ def _pdfium_pages(data: bytes, name: str) -> list[tuple[list[_Line], int, float]
                     key = address(obj.contents)
                     got = objects.get(key)
                     if got is None:
-                        got = objects[key] = style(obj)
-                    bold, upright = got
+                        # one font, size and matrix per text object: its size is looked up
+                        # with its style, once
+                        got = objects[key] = (*style(obj), font_size(tp, k) or 1.0)
+                    bold, upright, size = got
                     if not upright:
                         continue
                 else:
-                    bold = False
+                    bold, size = False, font_size(tp, k) or 1.0
                 if ch == "\ufffe":  # how PDFium marks the hyphen ending a line (drawn as "-")
                     ch = "-"
                 if ch == "\x00" or map_error(tp, k) == 1:
                     ch = f"(cid:{raw.FPDFText_GetUnicode(tp, k)})"
-                size = font_size(tp, k) or 1.0
                 loose_box(tp, k, box_ref)
                 bottom = height - box.bottom
                 glyphs.append(
