@@ -63,9 +63,10 @@ def settle() -> None:
     """Keep what is loaded now out of every later garbage collection.
 
     The KB, its graph and fact check are hundreds of thousands of objects that live as long as
-    the server; Streamlit runs a full collection after every script run, and each one walked
-    them all (70-110 ms here, on every click). Frozen, they are still freed by reference
-    counting; only cycles among them wait until `load` runs again and unfreezes them.
+    the server; every full collection walked them all (70-110 ms here). Streamlit's own one
+    after every script run is off (`runner.postScriptGC` in .streamlit/config.toml); Python's
+    still runs, and now skips them. Frozen, they are still freed by reference counting; only
+    cycles among them wait until `load` runs again and unfreezes them.
     """
     gc.collect()
     gc.freeze()
