@@ -32,7 +32,7 @@ def verdict_chip(label: str | None, prefix: str = "", suffix: str = "") -> str:
     )
 
 
-def verdict_badge(label: str | None, prefix: str = "") -> str:
+def verdict_badge_md(label: str | None, prefix: str = "") -> str:
     """A verdict as Streamlit's own Markdown badge: symbol, label and colour, no raw HTML."""
     return f":{views.verdict_badge_colour(label)}-badge[{md(prefix + views.verdict_badge(label))}]"
 
@@ -124,7 +124,7 @@ def trace_panel(
     st.subheader(f"Claim {views.short_claim(c.id)}")
     # the chip, the claim's words and where they stand: one element
     st.markdown(
-        verdict_badge(v.label, "machine: ")
+        verdict_badge_md(v.label, "machine: ")
         + f" &nbsp; section: *{md(titles.get(c.section, c.section))}*\n\n"
         + "> "
         + md(c.text)
@@ -255,8 +255,8 @@ def trace_panel(
         machine.append("Codes: " + md(", ".join(v.codes)))
     label, caption = analyst_box(state, c.id, review_error)
     for chip, grey in (
-        (verdict_badge(v.label, "machine: "), machine),
-        (verdict_badge(label, "analyst: "), [md(caption)]),
+        (verdict_badge_md(v.label, "machine: "), machine),
+        (verdict_badge_md(label, "analyst: "), [md(caption)]),
     ):
         with st.container(border=True):
             st.markdown(chip + "".join("  \n" + _grey(x) for x in grey))

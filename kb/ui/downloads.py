@@ -114,7 +114,7 @@ def download_buttons(
             help="One row per claim, cited reference and matched source number, for the "
             "claims listed (this document, these filters), with the analyst's review.",
         )
-        other_formats(kb, g, fc, doc_id, key, st, st, ids, held)
+        other_formats(kb, g, fc, doc_id, key, ids, held)
 
 
 def open_key(key: str) -> str:
@@ -128,29 +128,28 @@ def other_formats(
     fc: FactCheck,
     doc_id: str,
     key: str,
-    pick_col,
-    button_col,
-    ids: list[str] | None = None,
-    held: str = "",
+    ids: list[str],
+    held: str,
 ) -> None:
     """Any other format of kb.export for this document: pick one, then download it. Claim
-    tables hold the claims listed (`ids`); the other formats hold the whole document."""
+    tables hold the claims listed (`ids`, `held` says how many); the other formats hold the
+    whole document."""
     names = list(FORMATS)
-    name = pick_col.selectbox(
+    name = st.selectbox(
         "Download format",
         names,
         key=f"{key}_format",
         format_func=lambda n: DESCRIPTIONS.get(n, n),
-        help="Claim tables hold the claims listed above; reports, reference lists and "
+        help="Claim tables hold the claims listed; reports, reference lists and "
         "graphs hold the whole document.",
     )
-    filtered = ids is not None and name in CLAIM_TABLE_FORMATS
+    filtered = name in CLAIM_TABLE_FORMATS
 
     def make() -> bytes:
         return render(name, reviewed_kb(kb), g, fc, doc_id, ids if filtered else None)
 
     scope = held if filtered else "whole document"
-    button_col.download_button(
+    st.download_button(
         f"⬇️ {FORMATS[name].extension} ({scope})",
         make,
         file_name=filename(name, doc_id),
