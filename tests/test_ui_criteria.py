@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from kb import review
 from kb.load import load_kb
 from tests.conftest import DATA, TINY
-from tests.ui_helpers import no_traceback, run_page, texts
+from tests.ui_helpers import no_traceback, run_page, set_name, texts
 
 PAGE = "kb/ui/criteria.py"
 CLAIM = "nysipp-2026:s03.c01"  # "... an FDA-cleared, minimally invasive technique ..."
@@ -49,7 +49,7 @@ def test_the_analyst_maps_a_claim_and_it_is_in_the_log(monkeypatch, db):
     assert at.multiselect(key=f"{key}_ids").value == ["tec-1"]  # the machine's suggestion
     submit = at.button(key=f"FormSubmitter:{key}-Save mapping")
     assert submit.disabled  # no analyst name yet
-    at.text_input(key="analyst_name").set_value("Ann").run()
+    set_name(at, "Ann")
     at.multiselect(key=f"{key}_ids").set_value(["tec-1", "tec-2"])
     at.text_input(key=f"{key}_note").set_value("clearance and the trials")
     at.button(key=f"FormSubmitter:{key}-Save mapping").click().run()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import DATA, TINY
-from tests.ui_helpers import no_traceback, run_page, texts
+from tests.ui_helpers import doc_picker, no_traceback, run_page, set_name, texts
 
 
 def test_overview_counts_and_links(monkeypatch):
@@ -27,7 +27,7 @@ def test_overview_states_the_fact_check_of_the_tiny_kb(monkeypatch):
 
 def test_sidebar_picks_the_document(monkeypatch):
     at = run_page(monkeypatch, DATA, "kb/ui/claims.py")
-    picker = at.sidebar.selectbox(key="doc_picker")
+    picker = doc_picker(at)
     assert picker.value == "nysipp-2026"  # the newest by default
     picker.set_value("nysipp-2024").run()
     no_traceback(at)
@@ -35,17 +35,44 @@ def test_sidebar_picks_the_document(monkeypatch):
     assert at.dataframe(key="claims_table").value["text"].str.contains("85,000").any()
 
 
+def sidebar_popovers(at) -> list[str]:
+    """The labels of the sidebar's popovers."""
+    return [p.proto.popover.label for p in at.sidebar.get("popover")]
+
+
+def test_sidebar_draws_its_fields_only_in_open_popovers(monkeypatch):
+    at = run_page(monkeypatch, DATA, "kb/ui/claims.py")
+    no_traceback(at)
+    # a first render draws no select or text field in the sidebar: two popovers name the
+    # document and the analyst instead
+    assert not at.sidebar.selectbox and not at.sidebar.text_input
+    labels = sidebar_popovers(at)
+    assert any("nysipp-2026" in label for label in labels)
+    assert "👤 Your name (analyst): not given yet" in labels
+    picker = doc_picker(at)
+    picker.set_value("nysipp-2024").run()
+    assert not at.session_state["doc_picker_open"]  # a pick shuts the popover
+    assert not at.sidebar.selectbox
+    assert any("nysipp-2024" in label for label in sidebar_popovers(at))
+    set_name(at, "  Ann   Analyst ")
+    assert "👤 Ann Analyst" in sidebar_popovers(at)
+    at.session_state["analyst_name_open"] = False
+    at.run()
+    assert not at.sidebar.text_input  # shut again, the name is kept
+    assert "👤 Ann Analyst" in sidebar_popovers(at)
+
+
 def test_doc_param_selects_the_document(monkeypatch):
     at = run_page(monkeypatch, DATA, "kb/ui/reader.py", {"doc": "nysipp-2024"})
     no_traceback(at)
-    assert at.sidebar.selectbox(key="doc_picker").value == "nysipp-2024"
+    assert doc_picker(at).value == "nysipp-2024"
     assert "NYSIPP Position Statement" in texts(at)
 
 
 def test_unknown_doc_param_falls_back(monkeypatch):
     at = run_page(monkeypatch, TINY, "kb/ui/reader.py", {"doc": "nope"})
     no_traceback(at)
-    assert at.sidebar.selectbox(key="doc_picker").value == "tiny"
+    assert doc_picker(at).value == "tiny"
 
 
 def test_overview_says_what_the_tool_does_and_counts_errors_and_warnings(monkeypatch):

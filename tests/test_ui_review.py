@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from kb import review
 from tests.conftest import TINY
-from tests.ui_helpers import APP, no_traceback, run_page, texts
+from tests.ui_helpers import APP, no_traceback, run_page, set_name, texts
 
 PAGE = "kb/ui/reader.py"
 CLAIM = "tiny:s02.c02"
@@ -32,7 +32,7 @@ def open_review(at: AppTest, key: str = KEY) -> AppTest:
 
 
 def _judge(at: AppTest, name: str, verdict: str, note: str) -> AppTest:
-    at.text_input(key="analyst_name").set_value(name).run()
+    set_name(at, name)
     open_review(at)
     at.selectbox(key=f"{KEY}_verdict").set_value(verdict)
     at.text_area(key=f"{KEY}_note").set_value(note)
@@ -46,7 +46,7 @@ def test_without_a_name_nothing_can_be_recorded(monkeypatch, db):
     # a selection draws the panel but not the form: no select box until it is opened
     assert not [s for s in at.selectbox if s.key == f"{KEY}_verdict"]
     open_review(at)
-    assert "Type your name in the sidebar" in texts(at)
+    assert "in the sidebar and type your name to record" in texts(at)
     assert at.selectbox(key=f"{KEY}_verdict").disabled
     assert not db.exists()  # showing the panel writes nothing
 
@@ -74,7 +74,7 @@ def test_a_judgement_is_saved_at_once_and_seen_by_a_new_session(monkeypatch, db)
 
 def test_finding_decisions_history_and_restore(monkeypatch, db):
     at = run_page(monkeypatch, TINY, PAGE, {"claim": CLAIM})
-    at.text_input(key="analyst_name").set_value("Bo").run()
+    set_name(at, "Bo")
     open_review(at)
     at.selectbox(key=f"{KEY}_f0").set_value("reject")
     at.button(key=f"FormSubmitter:{KEY}_form-💾 Save judgement").click().run()
@@ -97,7 +97,7 @@ def test_finding_decisions_history_and_restore(monkeypatch, db):
 def test_a_signed_off_review_cannot_be_changed_in_the_panel(monkeypatch, db):
     review.sign_off(review.ReviewLog(db), "tiny", "Cy", "done")
     at = run_page(monkeypatch, TINY, PAGE, {"claim": CLAIM})
-    at.text_input(key="analyst_name").set_value("Bo").run()
+    set_name(at, "Bo")
     open_review(at)
     assert "signed off by Cy" in texts(at)
     assert at.selectbox(key=f"{KEY}_verdict").disabled
@@ -123,7 +123,7 @@ def test_claims_page_progress_not_yet_reviewed_filter_and_signoff(monkeypatch, d
     at.checkbox(key="f_unreviewed").check().run()
     assert sorted(at.dataframe(key="claims_table").value["id"]) == ["s02.c01", "s02.c04"]
     assert "2 of 4 claims shown" in texts(at)
-    at.text_input(key="analyst_name").set_value("Cy").run()
+    set_name(at, "Cy")
     assert not [t for t in at.text_area if t.key == "signoff_tiny_summary"]  # drawn when opened
     at.session_state["signoff_tiny_open"] = True
     at.run()

@@ -7,7 +7,7 @@ import pytest
 
 from kb import review
 from tests.conftest import ROOT, TINY
-from tests.ui_helpers import no_traceback, run_page, texts
+from tests.ui_helpers import no_traceback, run_page, set_name, texts
 
 PAGE = "kb/ui/sof.py"
 DATA = ROOT / "data"
@@ -46,7 +46,7 @@ def test_bundled_letter_lists_every_outcome_it_cites(monkeypatch, db):
     assert "exceeds the MCID of 10 points reported by encore2016rct6m" in row["MCID"]
     page = texts(at)
     assert "no study of this outcome has a sham control" in page
-    assert "Enter your name in the sidebar" in page
+    assert "in the sidebar and type your name to rate" in page
     assert at.selectbox(key=_key("nysipp-2026", "odi", "risk_of_bias", "level")).disabled
     assert not db.exists()  # showing the page writes nothing
 
@@ -64,7 +64,7 @@ def test_derived_figures_say_so(monkeypatch, db):
 def test_setting_a_certainty_domain(monkeypatch, db):
     doc = "nysipp-2026"
     at = run_page(monkeypatch, DATA, PAGE, {"doc": doc})
-    at.text_input(key="analyst_name").set_value("Ann Analyst").run()
+    set_name(at, "Ann Analyst")
     at.selectbox(key=_key(doc, "odi", "risk_of_bias", "level")).set_value("serious")
     at.text_input(key=_key(doc, "odi", "risk_of_bias", "note")).set_value("open label, no sham")
     at.button(key=f"FormSubmitter:sof_form_{doc}_odi-Save ratings").click().run()
@@ -93,7 +93,7 @@ def test_setting_a_certainty_domain(monkeypatch, db):
 def test_signed_off_review_refuses_a_rating(monkeypatch, db):
     review.ReviewLog(db).append("Lead", "tiny", "signoff", "done")
     at = run_page(monkeypatch, TINY, PAGE, {"doc": "tiny"})
-    at.text_input(key="analyst_name").set_value("Ann").run()
+    set_name(at, "Ann")
     at.selectbox(key=_key("tiny", "pain", "imprecision", "level")).set_value("very serious")
     at.button(key="FormSubmitter:sof_form_tiny_pain-Save ratings").click().run()
     no_traceback(at)

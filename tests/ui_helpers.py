@@ -65,3 +65,19 @@ def frame(at: AppTest, *columns: str):
         if all(c in value.columns for c in columns):
             return value
     raise AssertionError(f"no dataframe with columns {columns}")
+
+
+def set_name(at: AppTest, name: str) -> AppTest:
+    """Type the analyst's name in the sidebar's popover (opened first: its field is drawn only
+    while it is open), and rerun."""
+    at.session_state["analyst_name_open"] = True
+    at.run()
+    at.sidebar.text_input(key="analyst_name").set_value(name).run()
+    return at
+
+
+def doc_picker(at: AppTest):
+    """The sidebar's document selector (its popover opened first)."""
+    at.session_state["doc_picker_open"] = True
+    at.run()
+    return at.sidebar.selectbox(key="doc_picker")

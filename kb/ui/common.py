@@ -93,29 +93,47 @@ def current_document(kb) -> str | None:
     return doc
 
 
+# the session key of the sidebar's document popover (True: open)
+PICKER_OPEN = "doc_picker_open"
+
+
 def _doc_picked() -> None:
     set_params(doc=st.session_state["doc_picker"])
+    st.session_state[PICKER_OPEN] = False  # picked: the popover shuts
 
 
 def document_picker() -> None:
-    """The sidebar's document selector (kept in step with the URL)."""
+    """The sidebar's document: its name, and a popover to pick another (kept in step with the URL).
+
+    The selector is drawn only while the popover is open (opening it reruns the page): a select
+    widget is the heaviest part of a first render in the browser, and most visits never change
+    the document.
+    """
     loaded = current()
     if loaded.error or not loaded.kb.documents:
         st.sidebar.caption("No document loaded.")
         return
     kb = loaded.kb
     doc = current_document(kb)
-    ids = sorted(kb.documents, key=lambda d: (kb.documents[d].date, d), reverse=True)
-    st.session_state["doc_picker"] = doc
-    st.sidebar.selectbox(
-        "Document",
-        ids,
-        key="doc_picker",
-        format_func=lambda d: f"{kb.documents[d].date} · {d}",
-        on_change=_doc_picked,
-        help="The letter or statement the reader, claims, findings and graph pages show.",
-    )
     d = kb.documents[doc]
+    box = st.sidebar.popover(
+        f"📄 {d.date} · {doc}",
+        key=PICKER_OPEN,
+        on_change="rerun",
+        width="stretch",
+        help="The letter or statement the reader, claims, findings and graph pages show: "
+        f"{len(kb.documents)} in the knowledge base. Open to pick another.",
+    )
+    if box.open:
+        ids = sorted(kb.documents, key=lambda i: (kb.documents[i].date, i), reverse=True)
+        st.session_state["doc_picker"] = doc
+        box.selectbox(
+            "Document",
+            ids,
+            key="doc_picker",
+            format_func=lambda i: f"{kb.documents[i].date} · {i}",
+            on_change=_doc_picked,
+        )
     lines = [f"{md(d.title)} — {md(d.organisation or 'organisation unknown')}"]
     if kb.problems:
         errors = len(kb.errors)

@@ -15,7 +15,7 @@ from kb.review import ReviewError, ReviewLogError
 from kb.review.mapping import map_criteria
 from kb.ui.common import current_document, guarded, need_kb, param
 from kb.ui.downloads import reviewed_kb
-from kb.ui.review import analyst_name, current_state, the_log
+from kb.ui.review import NAME_HINT, analyst_name, current_state, the_log
 from kb.ui.state import checks as get_checks
 from kb.views.criteria import COVERAGE_CODES, criteria_view, parse_mapping
 from kb.views.markup import md
@@ -133,10 +133,10 @@ def mapping_form(kb, view, criteria, state) -> None:
             on_click=_save_mapping,
             args=(kb, claim_id, key),
             disabled=not name,
-            help=None if name else "Enter your name in the sidebar first.",
+            help=None if name else f"{NAME_HINT} first.",
         )
     if not name:
-        st.caption("Enter your name (analyst) in the sidebar to record a mapping.")
+        st.caption(f"{NAME_HINT} to record a mapping.")
     status = row["status"]
     who = f" by {md(row['analyst_by'])}" if row["analyst_by"] else ""
     st.caption(f"Analyst's mapping: **{md(row['analyst'] or '—')}** ({md(status)}{who}).")

@@ -1,4 +1,4 @@
-"""The analyst's review in the app: the name in the sidebar, judging a claim, history, sign-off.
+"""The analyst's review in the app: the name (sidebar popover), judging a claim, history, sign-off.
 
 The review log is read fresh from its file on every run (never from st.cache_resource), so a
 judgement saved in one session shows in every other at its next rerun, with no restart.
@@ -20,6 +20,10 @@ from kb.views.review import decision_badge, history_line
 log = logging.getLogger("kb.ui")
 
 NAME_KEY = "analyst_name"
+NAME_OPEN = "analyst_name_open"  # the session key of the sidebar's name popover (True: open)
+NAME_LABEL = "Your name (analyst)"
+# what a page says where a judgement needs the name
+NAME_HINT = f"Open “👤 {NAME_LABEL}” in the sidebar and type your name"
 NONE = "(no verdict)"
 NO_DECISION = "(not decided)"
 
@@ -30,17 +34,31 @@ def analyst_name() -> str:
 
 
 def name_sidebar() -> None:
-    """The sidebar field where an analyst says who they are (once per browser session)."""
-    # Keep the value when a page does not draw the widget (Streamlit drops unused widget state).
+    """The sidebar popover where an analyst says who they are (once per browser session).
+
+    Its label is the name given (or that none is); the field is drawn only while the popover is
+    open (opening it reruns the page), so a first render draws no text field in the sidebar.
+    """
+    # Keep the value when a run does not draw the widget (Streamlit drops unused widget state).
     if NAME_KEY in st.session_state:
         st.session_state[NAME_KEY] = st.session_state[NAME_KEY]
-    st.sidebar.text_input(
-        "Your name (analyst)",
-        key=NAME_KEY,
-        placeholder="recorded on every judgement",
-        help="Asked once per browser session and recorded on every change you make to the "
-        "review. There is no login: see the README on sharing the app behind single sign-on.",
+    name = analyst_name()
+    box = st.sidebar.popover(
+        f"👤 {md(name)}" if name else f"👤 {NAME_LABEL}: not given yet",
+        key=NAME_OPEN,
+        on_change="rerun",
+        width="stretch",
+        help="Who records judgements in this browser session. There is no login: see the "
+        "README on sharing the app behind single sign-on.",
     )
+    if box.open:
+        box.text_input(
+            NAME_LABEL,
+            key=NAME_KEY,
+            placeholder="recorded on every judgement",
+            help="Asked once per browser session and recorded on every change you make to the "
+            "review.",
+        )
 
 
 def the_log() -> review.ReviewLog:
@@ -178,7 +196,7 @@ def _review_form(kb, claim, findings: list, key: str) -> None:
             "a judgement."
         )
     elif not name:
-        st.warning("Type your name in the sidebar (“Your name (analyst)”) to record judgements.")
+        st.warning(f"{NAME_HINT} to record judgements.")
     frozen = bool(signed) or not name
     with st.form(key=f"{key}_form", border=True):
         options = [NONE, *ASSESSMENT_VERDICTS]
@@ -344,4 +362,4 @@ def signoff_panel(kb, checks, state: ReviewState, document: str, rows: list[dict
                 help="Freezes the review: changes need a reopen, with a reason.",
             )
         if not name:
-            st.caption("Type your name in the sidebar to sign off or reopen.")
+            st.caption(f"{NAME_HINT} to sign off or reopen.")

@@ -16,7 +16,7 @@ from kb.schema import CERTAINTY_DOMAINS, CERTAINTY_LEVELS
 from kb.ui.common import current_document, guarded, need_kb
 from kb.ui.components import table
 from kb.ui.downloads import reviewed_kb
-from kb.ui.review import analyst_name, current_state, the_log
+from kb.ui.review import NAME_HINT, analyst_name, current_state, the_log
 from kb.ui.state import checks as get_checks
 from kb.views.markup import code, md
 from kb.views.review import history_line
@@ -81,7 +81,7 @@ def certainty_panel(kb, view: dict, doc: str, outcome: dict, state) -> None:
         getattr(st, kind)(message)
     name = analyst_name()
     if not name:
-        st.info("Enter your name in the sidebar to rate the certainty domains.")
+        st.info(f"{NAME_HINT} to rate the certainty domains.")
     _sync(view, doc, outcome)
     with st.form(f"sof_form_{doc}_{outcome['key']}", border=True):
         for key, label in CERTAINTY_DOMAINS:

@@ -160,3 +160,21 @@ def shot(page, name: str) -> Path:
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def type_name(page, name: str) -> None:
+    """Open the sidebar's 👤 popover, type the analyst's name, press Enter and close it.
+
+    Streamlit keeps a hidden copy of each popover button to measure it: the visible one is
+    clicked.
+    """
+    page.locator('[data-testid="stSidebar"] [data-testid="stPopoverButton"]:visible').filter(
+        has_text="👤"
+    ).click()
+    settle(page)
+    box = page.locator('input[aria-label="Your name (analyst)"]')
+    box.fill(name)
+    box.press("Enter")
+    settle(page)
+    page.keyboard.press("Escape")  # shut the popover, as a user would
+    settle(page)

@@ -61,6 +61,25 @@ def test_every_page_renders_without_an_error(server, page):
         shot(page, name)
 
 
+def test_sidebar_popover_picks_another_document(server, page):
+    page.goto(f"{server}/claims?doc=nysipp-2026")
+    wait_for_app(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    opener = sidebar.locator('[data-testid="stPopoverButton"]:visible').filter(has_text="📄")
+    assert "nysipp-2026" in opener.inner_text()
+    assert page.locator('[data-testid="stSelectbox"]').count() == 0  # drawn only when open
+    opener.click()
+    settle(page)
+    pick(page, "Document", "nysipp-2024")
+    page.wait_for_url(re.compile(r"doc=nysipp-2024"))
+    wait_for_app(page)
+    assert "Every claim of nysipp-2024" in main_text(page)
+    # the table lists the 2024 statement's claims (the grid keeps a hidden copy of its cells)
+    page.locator("td", has_text="85,000 patients").first.wait_for(state="attached")
+    assert "nysipp-2024" in opener.inner_text()
+    assert page.locator('[data-testid="stSelectbox"]:visible').count() == 0  # shut once picked
+
+
 def test_reader_motion_three_year_claim_shows_its_source_numbers(server, page):
     page.goto(f"{server}/reader?doc=nysipp-2026")
     wait_for_app(page)

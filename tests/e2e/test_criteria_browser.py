@@ -8,7 +8,7 @@ import re
 import pytest
 
 from kb.review import ReviewLog
-from tests.e2e.conftest import ROOT, _start, _stop, settle, shot, wait_for_app
+from tests.e2e.conftest import ROOT, _start, _stop, settle, shot, type_name, wait_for_app
 
 CLAIM = "nysipp-2026:s03.c01"  # "... an FDA-cleared, minimally invasive technique ..."
 
@@ -55,10 +55,7 @@ def test_criteria_page_gaps_mapping_and_export(app, page, review_db, tmp_path):
     shot(page, "criteria-tec-4")
 
     # the analyst confirms the machine's suggestion for the FDA sentence
-    box = page.locator('input[aria-label="Your name (analyst)"]')
-    box.fill("Ann")
-    box.press("Enter")
-    settle(page)
+    type_name(page, "Ann")
     choose(page, "Claim", re.compile(r"^s03\.c01 "))
     assert "R-TOPIC: speaks of regulatory" in main_text(page)
     form = page.locator('[data-testid="stForm"]').first

@@ -20,6 +20,7 @@ from tests.e2e.conftest import (
     _stop,
     settle,
     shot,
+    type_name,
     wait_for_app,
 )
 
@@ -42,13 +43,6 @@ def app(review_db):
 
 def main_text(page) -> str:
     return page.locator('[data-testid="stMain"]').inner_text()
-
-
-def set_name(page, name: str) -> None:
-    box = page.locator('input[aria-label="Your name (analyst)"]')
-    box.fill(name)
-    box.press("Enter")
-    settle(page)
 
 
 def choose(page, label: str, option: str) -> None:
@@ -88,7 +82,7 @@ def open_claim(page, base: str, claim: str) -> None:
 
 def test_a_judgement_survives_a_reload_and_shows_in_a_fresh_browser(app, browser, page, review_db):
     open_claim(page, app, CLAIM)
-    set_name(page, "Ann Analyst")
+    type_name(page, "Ann Analyst")
     judge(page, "partly supported", "the 274 % is the mean of a subgroup")
     page.get_by_text("Saved (2 change(s) recorded as Ann Analyst)").wait_for(timeout=15_000)
     assert "analyst: ◐ partly supported" in main_text(page)
@@ -107,7 +101,8 @@ def test_a_judgement_survives_a_reload_and_shows_in_a_fresh_browser(app, browser
         expect(other.locator('[data-testid="stMain"]')).to_contain_text(
             "analyst: ◐ partly supported", timeout=30_000
         )
-        assert "Type your name in the sidebar" in main_text(other)  # the name is per session
+        # the name is per session
+        assert "in the sidebar and type your name to record" in main_text(other)
     finally:
         fresh.close()
     events = [e for e in ReviewLog(review_db).events() if e.claim == CLAIM]
@@ -131,7 +126,7 @@ def _judge_at_the_signal(base: str, claim: str, name: str, go, out: dict) -> Non
                 pg = ctx.new_page()
                 pg.set_default_timeout(60_000)
                 open_claim(pg, base, claim)
-                set_name(pg, name)
+                type_name(pg, name)
                 choose(pg, "Analyst verdict", "contradicted")
                 pg.locator('[data-testid="stForm"] textarea').first.fill(f"{name} was here")
                 save = pg.locator('[data-testid="stForm"]').get_by_role(

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kb.review import ReviewLog
-from tests.e2e.conftest import ROOT, _start, _stop, settle, shot, wait_for_app
+from tests.e2e.conftest import ROOT, _start, _stop, settle, shot, type_name, wait_for_app
 
 
 @pytest.fixture(scope="module")
@@ -44,11 +44,8 @@ def test_rating_a_certainty_domain(app, page, review_db, tmp_path):
     text = main_text(page)
     assert "Disability: Oswestry Disability Index (ODI)" in text
     assert "no study of this outcome has a sham control" in text
-    assert "Enter your name in the sidebar" in text
-    box = page.locator('input[aria-label="Your name (analyst)"]')
-    box.fill("Bea Browser")
-    box.press("Enter")
-    settle(page)
+    assert "in the sidebar and type your name to rate" in text
+    type_name(page, "Bea Browser")
     choose(page, "Imprecision: analyst's rating", "very serious")
     why = page.locator('input[aria-label="Imprecision: why"]')
     why.fill("no 95% CI held; N of 155 and 302")
