@@ -1,7 +1,8 @@
 """`make bench`: every speed goal of the project, each figure the median of several runs.
 
-Every figure is the median of REPEAT (≥ 5) runs with its min and max, and each speed figure is
-also given as a ratio to a baseline measured in the same run:
+Every figure is the median of REPEAT (≥ 5) runs with its min and max (9 at least for the
+processes and the app, whose figures vary most), and each speed figure is also given as a ratio
+to a baseline measured in the same run:
 
 - process: `python -m kb check/info/trace/claims` as whole processes (interpreter start,
   imports, load, work) against the import floor of their own third-party dependencies
@@ -51,6 +52,9 @@ REPEAT = max(5, int(os.environ.get("BENCH_REPEAT", "5")))
 # the browser figures vary most from run to run (a shared 2-core machine): more runs, so their
 # medians hold still
 UI_REPEAT = max(REPEAT, 9)
+# the commands take a third of a second each: a busy moment of the machine moves one run by half
+# of that, so they take 9 runs too (about 40 s more)
+PROCESS_REPEAT = max(REPEAT, 9)
 LETTERS = (1, 10, 30) if QUICK else (1, 10, 30, 100, 300)
 KB_COPIES = (10,) if QUICK else (10, 100)
 GRAPH_NODES = (10_000,) if QUICK else (10_000, 100_000)
@@ -105,7 +109,7 @@ def processes(args: list[str], repeat: int = REPEAT, env: dict | None = None) ->
     return {"wall_s": spread(walls), "cpu_s": spread(cpus), "peak_rss_mib": max(rss)}
 
 
-def paired(commands: dict[str, tuple[list[str], dict]], repeat: int = REPEAT) -> dict:
+def paired(commands: dict[str, tuple[list[str], dict]], repeat: int = PROCESS_REPEAT) -> dict:
     """Several commands measured in turns (A B C, A B C, ...), so a busy moment of the machine
     hits each of them: the ratios between them are fair even when absolute figures are not."""
     got: dict[str, dict[str, list[float]]] = {
@@ -457,6 +461,8 @@ def machine() -> dict:
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "quick": QUICK,
         "repeat": REPEAT,
+        "process_repeat": PROCESS_REPEAT,
+        "ui_repeat": UI_REPEAT,
     }
 
 
@@ -553,7 +559,8 @@ def markdown(res: dict) -> str:
         (
             f"Measured {m['date']} on {m['cpu']} ({m['cores']} cores, load average "
             f"{m['load_average_at_start']:.2f} at the start), Python {m['python']}, {m['system']}; "
-            f"every figure the median of {m['repeat']} runs (min–max)."
+            f"every figure the median of {m['repeat']} runs (min–max), the processes and the "
+            f"app of {m.get('process_repeat', m['repeat'])} and {m.get('ui_repeat', m['repeat'])}."
         ),
         "",
         "| process | wall s | CPU s | × baseline (wall, CPU) | peak RSS MiB |",
