@@ -344,36 +344,56 @@ def _pdfium_pages(data: bytes, name: str) -> list[tuple[list[_Line], int, float]
             f"{type(exc).__name__}: {exc}",
         ) from None
     box = raw.FS_RECTF()
-    box_ref = ctypes.byref(box)
     matrix = raw.FS_MATRIX()
     font = ctypes.create_string_buffer(256)
     objects: dict[int, tuple[bool, bool, float]] = {}  # text object -> (bold, upright, size)
-    # bound once: these run once or twice per character
-    text_object, font_size = raw.FPDFText_GetTextObject, raw.FPDFText_GetFontSize
-    loose_box, map_error = raw.FPDFText_GetLooseCharBox, raw.FPDFText_HasUnicodeMapError
-    generated, address = raw.FPDFText_IsGenerated, ctypes.addressof
+    # The calls made once or twice per character, declared on plain addresses (void pointers,
+    # ints): pypdfium2's typed declarations check and wrap every pointer, which cost more than
+    # the call itself (about 2 µs against 1.3 a call here). Same functions of the same library.
+    void, c_int = ctypes.c_void_p, ctypes.c_int
 
-    def style(obj) -> tuple[bool, bool]:
-        n = raw.FPDFFont_GetBaseFontName(raw.FPDFTextObj_GetFont(obj), font, 256)
-        fontname = font.raw[: max(0, n - 1)].decode("latin-1").lower()
+    def bare(fn, restype, *argtypes):
+        return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, void).value)
+
+    text_object = bare(raw.FPDFText_GetTextObject, void, void, c_int)  # address, None if none
+    font_size = bare(raw.FPDFText_GetFontSize, ctypes.c_double, void, c_int)
+    loose_box = bare(raw.FPDFText_GetLooseCharBox, c_int, void, c_int, void)
+    map_error = bare(raw.FPDFText_HasUnicodeMapError, c_int, void, c_int)
+    generated = bare(raw.FPDFText_IsGenerated, c_int, void, c_int)
+    box_ref = ctypes.addressof(box)
+
+    bold_fonts: dict[int, bool] = {}  # font -> bold (a page has a few fonts, many objects)
+    font_address = bare(raw.FPDFTextObj_GetFont, void, void)
+
+    def style(key: int) -> tuple[bool, bool]:
+        obj = ctypes.cast(key, raw.FPDF_PAGEOBJECT)
+        handle = font_address(key)
+        bold = bold_fonts.get(handle)
+        if bold is None:
+            n = raw.FPDFFont_GetBaseFontName(raw.FPDFTextObj_GetFont(obj), font, 256)
+            fontname = font.raw[: max(0, n - 1)].decode("latin-1").lower()
+            bold = bold_fonts[handle] = any(w in fontname for w in _BOLD_WORDS)
         upright = True
         if raw.FPDFPageObj_GetMatrix(obj, matrix):
             upright = matrix.a * matrix.d > 0 and matrix.b * matrix.c <= 0
-        return any(w in fontname for w in _BOLD_WORDS), upright
+        return bold, upright
 
     try:
         for i in range(len(doc)):
             page = doc[i]
             height = float(page.get_size()[1])
             textpage = page.get_textpage()
-            tp = textpage.raw
+            tp = ctypes.cast(textpage.raw, void).value
             objects.clear()  # a closed page's object handles are reused by the next page
-            count = raw.FPDFText_CountChars(tp)
+            bold_fonts.clear()  # and so may its fonts' be
+            count = raw.FPDFText_CountChars(textpage.raw)
             buf = ctypes.create_string_buffer(2 * count + 2)
-            raw.FPDFText_GetText(tp, 0, count, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+            raw.FPDFText_GetText(
+                textpage.raw, 0, count, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort))
+            )
             chars = buf.raw[: 2 * count].decode("utf-16-le", "surrogatepass")
             if len(chars) != count:  # never seen: one look-up per character instead
-                chars = "".join(chr(raw.FPDFText_GetUnicode(tp, k)) for k in range(count))
+                chars = "".join(chr(raw.FPDFText_GetUnicode(textpage.raw, k)) for k in range(count))
             glyphs: list[_Glyph] = []
             for k, ch in enumerate(chars):
                 if ch == "\r" or ch == "\n":
@@ -387,14 +407,13 @@ def _pdfium_pages(data: bytes, name: str) -> list[tuple[list[_Line], int, float]
                                    last.bottom, last.size, bold=last.bold)
                         )  # fmt: skip
                     continue
-                obj = text_object(tp, k)
-                if obj:
-                    key = address(obj.contents)
+                key = text_object(tp, k)
+                if key:
                     got = objects.get(key)
                     if got is None:
                         # one font, size and matrix per text object: its size is looked up
                         # with its style, once
-                        got = objects[key] = (*style(obj), font_size(tp, k) or 1.0)
+                        got = objects[key] = (*style(key), font_size(tp, k) or 1.0)
                     bold, upright, size = got
                     if not upright:
                         continue
@@ -403,7 +422,7 @@ def _pdfium_pages(data: bytes, name: str) -> list[tuple[list[_Line], int, float]
                 if ch == "\ufffe":  # how PDFium marks the hyphen ending a line (drawn as "-")
                     ch = "-"
                 if ch == "\x00" or map_error(tp, k) == 1:
-                    ch = f"(cid:{raw.FPDFText_GetUnicode(tp, k)})"
+                    ch = f"(cid:{raw.FPDFText_GetUnicode(textpage.raw, k)})"
                 loose_box(tp, k, box_ref)
                 bottom = height - box.bottom
                 glyphs.append(
