@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+
 from tests.conftest import DATA, TINY
 from tests.ui_helpers import doc_picker, no_traceback, run_page, set_name, texts
 
@@ -60,6 +63,23 @@ def test_sidebar_draws_its_fields_only_in_open_popovers(monkeypatch):
     at.run()
     assert not at.sidebar.text_input  # shut again, the name is kept
     assert "👤 Ann Analyst" in sidebar_popovers(at)
+
+
+def test_document_popover_shows_an_id_as_written(monkeypatch, tmp_path):
+    # a document id holding Markdown characters (ids are not restricted): the popover's label
+    # is Markdown, so the id is escaped there, and the picker lists it as written
+    data = tmp_path / "kb"
+    shutil.copytree(TINY, data)
+    odd = "tiny_*draft*"
+    for name in ("documents.csv", "assessments.csv", "references.bib", "reference_map.csv"):
+        f = data / name
+        f.write_text(
+            re.sub(r"\btiny\b(?![./])", odd, f.read_text(encoding="utf-8")), encoding="utf-8"
+        )
+    at = run_page(monkeypatch, data)
+    no_traceback(at)
+    assert "📄 2026-01-05 · tiny\\_\\*draft\\*" in sidebar_popovers(at)
+    assert doc_picker(at).value == odd
 
 
 def test_doc_param_selects_the_document(monkeypatch):

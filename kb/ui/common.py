@@ -117,7 +117,7 @@ def document_picker() -> None:
     doc = current_document(kb)
     d = kb.documents[doc]
     box = st.sidebar.popover(
-        f"📄 {d.date} · {doc}",
+        f"📄 {md(d.date)} · {md(doc)}",  # a label is Markdown: the id is shown as written
         key=PICKER_OPEN,
         on_change="rerun",
         width="stretch",
